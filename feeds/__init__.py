@@ -1,0 +1,1 @@
+"""Feeds: wire protocol, websocket server/client, simulator, recorder. Qt-free."""

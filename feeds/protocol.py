@@ -1,0 +1,172 @@
+"""Feed protocol v1: envelopes in msgpack binary frames or JSON text frames.
+
+See docs/protocol.md. Decoding never trusts the peer: sizes are capped,
+every field is type-checked, and a bad frame raises `FrameError` with a reason
+so the caller can count it and carry on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgpack
+
+from monitor.events import EVENT_TYPES, AgentStatus, Channel, Event, Side
+
+PROTOCOL_VERSION = 1
+MAX_FRAME_BYTES = 32 * 1024 * 1024  # a 10,000-agent snapshot is a few MB
+
+# Control messages (not canonical events).
+HELLO = "hello"  # client -> server: token, resume_from
+WELCOME = "welcome"  # server -> client: role, feed, last seq
+RESYNC = "resync"  # client -> server: please send a snapshot
+COMMAND = "command"  # client -> server
+COMMAND_RESULT = "command.result"  # server -> client
+ERROR = "error"  # server -> client: reason
+CONTROL_TYPES = frozenset({HELLO, WELCOME, RESYNC, COMMAND, COMMAND_RESULT, ERROR})
+
+_ENUM_FIELDS: dict[str, frozenset[str]] = {
+    "channel": frozenset(c.value for c in Channel),
+    "state": frozenset(s.value for s in AgentStatus),
+    "side": frozenset(s.value for s in Side),
+}
+
+
+class FrameError(ValueError):
+    """A frame that cannot be used; `reason` is short and stable for counting."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    type: str
+    data: dict[str, Any] = field(default_factory=dict)
+    feed: str = ""
+    seq: int = 0  # 0 = not sequenced (control messages, heartbeats may be)
+    t: float = 0.0
+    v: int = PROTOCOL_VERSION
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"v": self.v, "feed": self.feed, "seq": self.seq, "t": self.t,
+                "type": self.type, "data": self.data}
+
+
+# ------------------------------------------------------------------- encode
+def encode(env: Envelope, binary: bool = True) -> bytes | str:
+    """msgpack bytes for a binary frame, or a JSON string for a text frame."""
+    if binary:
+        return msgpack.packb(env.as_dict(), use_bin_type=True)
+    return json.dumps(env.as_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+def event_envelope(event: Event, feed: str, seq: int) -> Envelope:
+    data = {f.name: getattr(event, f.name) for f in dataclasses.fields(event) if f.name != "t"}
+    return Envelope(type=event.TYPE, data=data, feed=feed, seq=seq, t=event.t)
+
+
+# ------------------------------------------------------------------- decode
+def decode(frame: bytes | str, max_bytes: int = MAX_FRAME_BYTES) -> Envelope:
+    """Parse and check one frame's envelope (not yet its event fields)."""
+    if len(frame) > max_bytes:
+        raise FrameError("too_large", f"{len(frame)} bytes")
+    try:
+        if isinstance(frame, str):
+            raw = json.loads(frame)
+        else:
+            # msgpack caps every container and string at the frame's own length.
+            raw = msgpack.unpackb(frame, raw=False, strict_map_key=True)
+    except (ValueError, TypeError, msgpack.ExtraData, msgpack.FormatError,
+            msgpack.StackError, RecursionError) as exc:
+        raise FrameError("undecodable", type(exc).__name__) from None
+    if not isinstance(raw, dict):
+        raise FrameError("not_a_map")
+    v = raw.get("v")
+    if v != PROTOCOL_VERSION:
+        raise FrameError("bad_version", repr(v))
+    typ, data = raw.get("type"), raw.get("data", {})
+    feed, seq, t = raw.get("feed", ""), raw.get("seq", 0), raw.get("t", 0.0)
+    if not isinstance(typ, str):
+        raise FrameError("bad_type_field")
+    if not isinstance(data, dict) or not isinstance(feed, str):
+        raise FrameError("bad_envelope")
+    if not _is_int(seq) or seq < 0:
+        raise FrameError("bad_seq", repr(seq))
+    if not _is_number(t):
+        raise FrameError("bad_time", repr(t))
+    return Envelope(type=typ, data=data, feed=feed, seq=seq, t=float(t), v=v)
+
+
+def to_event(env: Envelope) -> Event:
+    """The canonical event an envelope carries, fields checked against its class."""
+    cls = EVENT_TYPES.get(env.type)
+    if cls is None:
+        raise FrameError("unknown_type", env.type)
+    hints = _hints(cls)
+    kwargs: dict[str, Any] = {"t": env.t}
+    for f in dataclasses.fields(cls):
+        if f.name == "t":
+            continue
+        if f.name not in env.data:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise FrameError("missing_field", f"{env.type}.{f.name}")
+            continue
+        kwargs[f.name] = _check(env.type, f.name, hints[f.name], env.data[f.name])
+    return cls(**kwargs)
+
+
+def decode_event(frame: bytes | str, max_bytes: int = MAX_FRAME_BYTES) -> tuple[Envelope, Event]:
+    env = decode(frame, max_bytes)
+    return env, to_event(env)
+
+
+# ------------------------------------------------------------------ helpers
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _is_number(x: Any) -> bool:
+    return (_is_int(x) or isinstance(x, float)) and math.isfinite(x)
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
+
+
+def _check(typ: str, name: str, hint: Any, value: Any) -> Any:
+    where = f"{typ}.{name}"
+    if hint is str:
+        if not isinstance(value, str):
+            raise FrameError("wrong_field_type", where)
+        allowed = _ENUM_FIELDS.get(name)
+        if allowed is not None and value not in allowed:
+            raise FrameError("bad_enum_value", f"{where}={value!r}")
+        return value
+    if hint is float:
+        if not _is_number(value):
+            raise FrameError("wrong_field_type", where)
+        return float(value)
+    if hint is int:
+        if not _is_int(value):
+            raise FrameError("wrong_field_type", where)
+        return value
+    if typing.get_origin(hint) is dict:
+        if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+            raise FrameError("wrong_field_type", where)
+        _, value_hint = typing.get_args(hint)
+        if value_hint is int and not all(_is_int(v) for v in value.values()):
+            raise FrameError("wrong_field_type", where)
+        return value
+    raise FrameError("unsupported_field", where)  # pragma: no cover - schema bug

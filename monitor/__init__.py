@@ -1,0 +1,1 @@
+"""Floorwatch engine: canonical events, rolling floor state, metrics. Qt-free, stdlib only."""

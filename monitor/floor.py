@@ -1,0 +1,538 @@
+"""The rolling state of the whole floor, advanced only by event time.
+
+`Floor.apply` takes canonical events in order; views read `queue_view`,
+`channel_view`, agents and the trend, and `take_changes` to learn what moved
+since they last looked (so the UI updates only that).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import metrics
+from .events import (
+    AgentLogin,
+    AgentLogout,
+    AgentSkills,
+    AgentStateChanged,
+    AgentStatus,
+    CallbackCompleted,
+    CallbackRequested,
+    Channel,
+    ChatMessage,
+    ContactAbandoned,
+    ContactAnswered,
+    ContactEnded,
+    ContactExited,
+    ContactOffered,
+    ContactTransferred,
+    Event,
+    Heartbeat,
+    QueueDefined,
+    Side,
+    Snapshot,
+    SurveyResult,
+)
+from .rolling import RollingCounters, Totals
+from .trend import Trend
+
+BUSY_STATES = frozenset(
+    {AgentStatus.RINGING, AgentStatus.ON_CONTACT, AgentStatus.WRAP_UP}
+)
+
+
+@dataclass(slots=True)
+class Queue:
+    id: str
+    name: str
+    channel: str
+    sl_target_s: float = 20.0
+    tier: str = "normal"
+    name_zh: str = ""
+    feed: str = ""
+    waiting: dict[str, float] = field(default_factory=dict)  # contact -> offered_t
+    backlog: dict[str, float] = field(default_factory=dict)  # callbacks waiting
+    stats: RollingCounters = field(default_factory=RollingCounters)
+    members: Counter[str] = field(default_factory=Counter)  # AgentStatus -> count
+
+
+@dataclass(slots=True)
+class Contact:
+    id: str
+    queue: str
+    offered_t: float
+    answered_t: float | None = None
+    agent: str = ""
+    first_customer_msg_t: float | None = None
+    first_reply_seen: bool = False
+
+
+@dataclass(slots=True)
+class Agent:
+    id: str
+    name: str
+    team: str = ""
+    state: str = AgentStatus.LOGGED_OUT
+    reason: str = ""
+    state_since: float = 0.0
+    skills: dict[str, int] = field(default_factory=dict)
+    chat_capacity: int = 0
+    contacts: set[str] = field(default_factory=set)
+    handled: int = 0
+    handle_s: float = 0.0
+    feed: str = ""
+    # Handle time of the last ended contact waits here until wrap-up ends,
+    # because AHT includes wrap-up: (queue, talk seconds).
+    pending_handle: tuple[str, float] | None = None
+
+    @property
+    def load(self) -> int:
+        return len(self.contacts)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueView:
+    """What a queue tile shows, over one rolling window."""
+
+    id: str
+    name: str
+    name_zh: str
+    channel: str
+    tier: str
+    sl_target_s: float
+    waiting: int
+    longest_wait_s: float
+    backlog: int
+    offered: int
+    answered: int
+    abandoned: int
+    service_level: float | None
+    asa_s: float | None
+    aht_s: float | None
+    abandon_rate: float | None
+    agents_available: int
+    agents_busy: int
+    agents_staffed: int
+    window_min: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelView:
+    channel: str
+    waiting: int
+    longest_wait_s: float
+    service_level: float | None
+    agents_busy: int
+    agents_staffed: int
+    backlog: int
+
+
+@dataclass(slots=True)
+class Changes:
+    """What moved since the last `take_changes` call."""
+
+    queues: set[str] = field(default_factory=set)
+    agents: set[str] = field(default_factory=set)
+    structure: bool = False  # queues or agents added/removed: rebuild lists
+
+
+class Floor:
+    """In-memory state of queues, agents and live contacts, for one or more feeds."""
+
+    def __init__(self, short_abandon_s: float = 5.0, window_min: int = 15) -> None:
+        self.short_abandon_s = short_abandon_s
+        self.window_min = window_min
+        self.now = 0.0
+        self.queues: dict[str, Queue] = {}
+        self.agents: dict[str, Agent] = {}
+        self.contacts: dict[str, Contact] = {}
+        self.trend = Trend()
+        self.events_applied = 0
+        self.unknown_references = 0  # events naming a contact we never saw
+        self._changes = Changes()
+        self._handlers = {
+            QueueDefined: self._queue_defined,
+            ContactOffered: self._offered,
+            ContactAnswered: self._answered,
+            ContactAbandoned: self._abandoned,
+            ContactExited: self._exited,
+            ContactEnded: self._ended,
+            ContactTransferred: self._transferred,
+            CallbackRequested: self._callback_requested,
+            CallbackCompleted: self._callback_completed,
+            ChatMessage: self._chat_message,
+            AgentLogin: self._login,
+            AgentLogout: self._logout,
+            AgentStateChanged: self._state,
+            AgentSkills: self._skills,
+            SurveyResult: self._survey,
+            Heartbeat: lambda e, feed: None,
+        }
+
+    # ------------------------------------------------------------------ apply
+    def apply(self, event: Event, feed: str = "") -> None:
+        """Apply one event. `feed` names its source, so a snapshot replaces only that feed."""
+        if isinstance(event, Snapshot):
+            self.load_snapshot(event.state, feed)
+            return
+        if event.t > self.now:
+            self._advance(event.t)
+        self._handlers[type(event)](event, feed)
+        self.events_applied += 1
+
+    def _advance(self, t: float) -> None:
+        # Sample the trend at every 10 s boundary crossed; after a long silence
+        # only the last sample matters, so jump instead of looping per step.
+        if self.trend.next_t is not None and t - self.trend.next_t > 3600:
+            self.trend.next_t = t - (t % 10)
+        while self.trend.due(t):
+            sample_t = t if self.trend.next_t is None else self.trend.next_t
+            self.now = max(self.now, sample_t)
+            self.trend.record(sample_t, self._trend_values())
+        self.now = t
+
+    def _trend_values(self) -> dict[str, tuple[float, float]]:
+        out = {}
+        for ch in (Channel.HOTLINE, Channel.ONLINE):
+            v = self.channel_view(ch)
+            out[ch.value] = (
+                float(v.waiting),
+                math.nan if v.service_level is None else v.service_level,
+            )
+        return out
+
+    def _queue(self, queue_id: str, feed: str) -> Queue:
+        q = self.queues.get(queue_id)
+        if q is None:
+            # A contact for a queue never defined: keep it visible, not lost.
+            q = Queue(id=queue_id, name=queue_id, channel=Channel.HOTLINE, feed=feed)
+            self.queues[queue_id] = q
+            self._changes.structure = True
+        self._changes.queues.add(queue_id)
+        return q
+
+    def _agent(self, agent_id: str, feed: str) -> Agent:
+        a = self.agents.get(agent_id)
+        if a is None:
+            a = Agent(id=agent_id, name=agent_id, feed=feed, state_since=self.now)
+            self.agents[agent_id] = a
+            self._changes.structure = True
+        self._changes.agents.add(agent_id)
+        return a
+
+    def _bucket(self, q: Queue, t: float) -> Totals:
+        return q.stats.bucket(t, self.now) or Totals()  # too old: count nowhere
+
+    # ---------------------------------------------------------------- queues
+    def _queue_defined(self, e: QueueDefined, feed: str) -> None:
+        q = self._queue(e.queue, feed)
+        q.name, q.channel, q.sl_target_s = e.name, e.channel, e.sl_target_s
+        q.tier, q.name_zh, q.feed = e.tier, e.name_zh, feed
+        self._changes.structure = True
+
+    # -------------------------------------------------------------- contacts
+    def _offered(self, e: ContactOffered, feed: str) -> None:
+        if e.contact in self.contacts:
+            return  # duplicate delivery
+        q = self._queue(e.queue, feed)
+        self.contacts[e.contact] = Contact(e.contact, e.queue, e.t)
+        q.waiting[e.contact] = e.t
+        self._bucket(q, e.t).offered += 1
+
+    def _leave_queue(self, contact_id: str, queue_id: str, feed: str) -> Contact | None:
+        """Remove a waiting contact from its queue; None if it was not waiting."""
+        c = self.contacts.get(contact_id)
+        q = self._queue(queue_id, feed)
+        if c is None or contact_id not in q.waiting:
+            self.unknown_references += c is None
+            return None
+        del q.waiting[contact_id]
+        return c
+
+    def _answered(self, e: ContactAnswered, feed: str) -> None:
+        c = self._leave_queue(e.contact, e.queue, feed)
+        if c is None:
+            if e.contact in self.contacts:
+                return  # already answered: duplicate
+            # Answered before we started watching: track the work, no wait stats.
+            c = self.contacts[e.contact] = Contact(e.contact, e.queue, e.t)
+        else:
+            q = self.queues[e.queue]
+            wait = e.t - c.offered_t
+            b = self._bucket(q, e.t)
+            b.answered += 1
+            b.wait_answered_s += wait
+            b.answered_within_sl += wait <= q.sl_target_s
+        c.answered_t, c.agent = e.t, e.agent
+        self._agent(e.agent, feed).contacts.add(e.contact)
+
+    def _abandoned(self, e: ContactAbandoned, feed: str) -> None:
+        c = self._leave_queue(e.contact, e.queue, feed)
+        if c is None:
+            return
+        wait = e.t - c.offered_t
+        b = self._bucket(self.queues[e.queue], e.t)
+        b.abandoned += 1
+        b.wait_abandoned_s += wait
+        b.short_abandoned += wait < self.short_abandon_s
+        del self.contacts[e.contact]
+
+    def _exited(self, e: ContactExited, feed: str) -> None:
+        if self._leave_queue(e.contact, e.queue, feed) is None:
+            return
+        self._bucket(self.queues[e.queue], e.t).other_exits += 1
+        del self.contacts[e.contact]
+
+    def _callback_requested(self, e: CallbackRequested, feed: str) -> None:
+        q = self._queue(e.queue, feed)
+        if self._leave_queue(e.contact, e.queue, feed) is not None:
+            self._bucket(q, e.t).callbacks += 1
+            del self.contacts[e.contact]
+        q.backlog[e.contact] = e.t
+
+    def _callback_completed(self, e: CallbackCompleted, feed: str) -> None:
+        self._queue(e.queue, feed).backlog.pop(e.contact, None)
+
+    def _ended(self, e: ContactEnded, feed: str) -> None:
+        c = self.contacts.pop(e.contact, None)
+        agent = self._agent(e.agent, feed)
+        agent.contacts.discard(e.contact)
+        if c is None or c.answered_t is None:
+            self.unknown_references += c is None
+            return
+        self._finish_pending(agent, 0.0)
+        agent.pending_handle = (c.queue, e.t - c.answered_t)
+        if agent.state != AgentStatus.WRAP_UP and agent.contacts:
+            # Still busy with other chats: no wrap-up belongs to this one.
+            self._finish_pending(agent, 0.0)
+
+    def _transferred(self, e: ContactTransferred, feed: str) -> None:
+        c = self.contacts.get(e.contact)
+        if c is None:
+            self.unknown_references += 1
+        elif e.contact in self._queue(e.queue, feed).waiting:
+            self._exited(ContactExited(e.t, e.contact, e.queue, "transfer"), feed)
+        elif c.agent:
+            self._ended(ContactEnded(e.t, e.contact, e.queue, c.agent), feed)
+            self._finish_pending(self.agents[c.agent], 0.0)
+        self.contacts.pop(e.contact, None)
+        self._offered(ContactOffered(e.t, e.contact, e.to_queue), feed)
+
+    def _chat_message(self, e: ChatMessage, feed: str) -> None:
+        c = self.contacts.get(e.contact)
+        if c is None:
+            return
+        if e.side == Side.CUSTOMER and c.first_customer_msg_t is None:
+            c.first_customer_msg_t = e.t
+        elif e.side == Side.AGENT and not c.first_reply_seen and c.first_customer_msg_t:
+            c.first_reply_seen = True
+            b = self._bucket(self._queue(c.queue, feed), e.t)
+            b.first_responses += 1
+            b.first_response_s += e.t - c.first_customer_msg_t
+
+    def _survey(self, e: SurveyResult, feed: str) -> None:
+        b = self._bucket(self._queue(e.queue, feed), e.t)
+        if 0 <= e.nps <= 10:
+            b.surveys_nps += 1
+            b.nps_promoters += e.nps >= 9
+            b.nps_detractors += e.nps <= 6
+        if 1 <= e.csat <= 5:
+            b.surveys_csat += 1
+            b.csat_sum += e.csat
+
+    # ---------------------------------------------------------------- agents
+    def _login(self, e: AgentLogin, feed: str) -> None:
+        a = self._agent(e.agent, feed)
+        a.name, a.team, a.feed = e.name, e.team, feed
+        if a.state == AgentStatus.LOGGED_OUT:
+            self._set_state(a, AgentStatus.AVAILABLE, "", e.t)
+
+    def _logout(self, e: AgentLogout, feed: str) -> None:
+        a = self._agent(e.agent, feed)
+        self._finish_pending(a, 0.0)
+        self._set_state(a, AgentStatus.LOGGED_OUT, "", e.t)
+
+    def _state(self, e: AgentStateChanged, feed: str) -> None:
+        a = self._agent(e.agent, feed)
+        if a.state == AgentStatus.WRAP_UP and e.state != AgentStatus.WRAP_UP:
+            self._finish_pending(a, e.t - a.state_since)
+        elif e.state not in (AgentStatus.WRAP_UP, AgentStatus.ON_CONTACT):
+            self._finish_pending(a, 0.0)
+        self._set_state(a, AgentStatus(e.state), e.reason, e.t)
+
+    def _set_state(self, a: Agent, state: AgentStatus, reason: str, t: float) -> None:
+        if a.state == state and a.reason == reason:
+            return
+        self._count_members(a, -1)
+        a.state, a.reason, a.state_since = state, reason, t
+        self._count_members(a, +1)
+
+    def _count_members(self, a: Agent, sign: int) -> None:
+        for queue_id in a.skills:
+            q = self.queues.get(queue_id)
+            if q is not None:
+                q.members[a.state] += sign
+                self._changes.queues.add(queue_id)
+
+    def _skills(self, e: AgentSkills, feed: str) -> None:
+        a = self._agent(e.agent, feed)
+        self._count_members(a, -1)
+        a.skills, a.chat_capacity = dict(e.skills), e.chat_capacity
+        for queue_id in a.skills:
+            self._queue(queue_id, feed)
+        self._count_members(a, +1)
+
+    def _finish_pending(self, a: Agent, wrap_s: float) -> None:
+        if a.pending_handle is None:
+            return
+        queue_id, talk_s = a.pending_handle
+        a.pending_handle = None
+        handle = talk_s + max(0.0, wrap_s)
+        a.handled += 1
+        a.handle_s += handle
+        q = self.queues.get(queue_id)
+        if q is not None:
+            b = self._bucket(q, self.now)
+            b.handled += 1
+            b.handle_s += handle
+            self._changes.queues.add(queue_id)
+
+    # ----------------------------------------------------------------- views
+    def take_changes(self) -> Changes:
+        changes, self._changes = self._changes, Changes()
+        return changes
+
+    def longest_wait_s(self, q: Queue) -> float:
+        return max(0.0, self.now - min(q.waiting.values())) if q.waiting else 0.0
+
+    def queue_view(self, queue_id: str, window_min: int | None = None) -> QueueView:
+        q = self.queues[queue_id]
+        window = window_min or self.window_min
+        t = q.stats.window(self.now, window)
+        busy = sum(q.members[s] for s in BUSY_STATES)
+        available = q.members[AgentStatus.AVAILABLE]
+        staffed = busy + available + q.members[AgentStatus.NOT_READY]
+        return QueueView(
+            id=q.id, name=q.name, name_zh=q.name_zh, channel=q.channel, tier=q.tier,
+            sl_target_s=q.sl_target_s, waiting=len(q.waiting),
+            longest_wait_s=self.longest_wait_s(q), backlog=len(q.backlog),
+            offered=t.offered, answered=t.answered, abandoned=t.abandoned,
+            service_level=metrics.service_level(t), asa_s=metrics.asa_s(t),
+            aht_s=metrics.aht_s(t), abandon_rate=metrics.abandon_rate(t),
+            agents_available=available, agents_busy=busy, agents_staffed=staffed,
+            window_min=window,
+        )
+
+    def channel_view(self, channel: str, window_min: int | None = None) -> ChannelView:
+        window = window_min or self.window_min
+        queues = [q for q in self.queues.values() if q.channel == channel]
+        totals = Totals()
+        for q in queues:
+            totals.add(q.stats.window(self.now, window))
+        # Blended agents belong to both channels but count once per channel.
+        agents = {
+            a_id for a_id, a in self.agents.items()
+            if a.state != AgentStatus.LOGGED_OUT
+            and any(self.queues[s].channel == channel for s in a.skills if s in self.queues)
+        }
+        busy = sum(1 for a_id in agents if self.agents[a_id].state in BUSY_STATES)
+        return ChannelView(
+            channel=channel,
+            waiting=sum(len(q.waiting) for q in queues),
+            longest_wait_s=max((self.longest_wait_s(q) for q in queues), default=0.0),
+            service_level=metrics.service_level(totals),
+            agents_busy=busy,
+            agents_staffed=len(agents),
+            backlog=sum(len(q.backlog) for q in queues),
+        )
+
+    # -------------------------------------------------------------- snapshot
+    def snapshot(self, feed: str = "") -> dict[str, Any]:
+        """Everything of one feed as plain data (msgpack/JSON safe)."""
+        queues = [q for q in self.queues.values() if q.feed == feed]
+        agents = [a for a in self.agents.values() if a.feed == feed]
+        queue_ids = {q.id for q in queues}
+        return {
+            "now": self.now,
+            "queues": [
+                {
+                    "id": q.id, "name": q.name, "name_zh": q.name_zh, "channel": q.channel,
+                    "sl_target_s": q.sl_target_s, "tier": q.tier,
+                    "backlog": [[k, v] for k, v in q.backlog.items()],
+                    "stats": q.stats.dump(),
+                }
+                for q in queues
+            ],
+            "agents": [
+                {
+                    "id": a.id, "name": a.name, "team": a.team, "state": str(a.state),
+                    "reason": a.reason, "state_since": a.state_since, "skills": a.skills,
+                    "chat_capacity": a.chat_capacity, "handled": a.handled,
+                    "handle_s": a.handle_s, "pending_handle": a.pending_handle,
+                }
+                for a in agents
+            ],
+            "contacts": [
+                {
+                    "id": c.id, "queue": c.queue, "offered_t": c.offered_t,
+                    "answered_t": c.answered_t, "agent": c.agent,
+                    "first_customer_msg_t": c.first_customer_msg_t,
+                    "first_reply_seen": c.first_reply_seen,
+                }
+                for c in self.contacts.values()
+                if c.queue in queue_ids
+            ],
+            "trend": self.trend.dump(),
+        }
+
+    def load_snapshot(self, state: dict[str, Any], feed: str = "") -> None:
+        """Replace everything of `feed` with the snapshot's state."""
+        gone_queues = {q.id for q in self.queues.values() if q.feed == feed}
+        self.contacts = {k: c for k, c in self.contacts.items() if c.queue not in gone_queues}
+        self.queues = {k: q for k, q in self.queues.items() if q.feed != feed}
+        self.agents = {k: a for k, a in self.agents.items() if a.feed != feed}
+        self.now = max(self.now, float(state.get("now", 0.0)))
+        for d in state.get("queues", []):
+            q = Queue(
+                id=d["id"], name=d["name"], channel=d["channel"],
+                sl_target_s=d["sl_target_s"], tier=d["tier"], name_zh=d.get("name_zh", ""),
+                feed=feed, backlog={k: v for k, v in d.get("backlog", [])},
+            )
+            q.stats.load(d.get("stats", []))
+            self.queues[q.id] = q
+        for d in state.get("contacts", []):
+            c = Contact(
+                id=d["id"], queue=d["queue"], offered_t=d["offered_t"],
+                answered_t=d.get("answered_t"), agent=d.get("agent", ""),
+                first_customer_msg_t=d.get("first_customer_msg_t"),
+                first_reply_seen=bool(d.get("first_reply_seen")),
+            )
+            self.contacts[c.id] = c
+            if c.answered_t is None and c.queue in self.queues:
+                self.queues[c.queue].waiting[c.id] = c.offered_t
+        for d in state.get("agents", []):
+            pending = d.get("pending_handle")
+            a = Agent(
+                id=d["id"], name=d["name"], team=d.get("team", ""),
+                state=AgentStatus(d["state"]), reason=d.get("reason", ""),
+                state_since=d["state_since"], skills=dict(d.get("skills", {})),
+                chat_capacity=d.get("chat_capacity", 0), handled=d.get("handled", 0),
+                handle_s=d.get("handle_s", 0.0), feed=feed,
+                pending_handle=tuple(pending) if pending else None,
+            )
+            self.agents[a.id] = a
+            self._count_members(a, +1)
+        for c in self.contacts.values():
+            if c.agent in self.agents and c.answered_t is not None:
+                self.agents[c.agent].contacts.add(c.id)
+        # Waiting dicts must stay in arrival order for "longest wait" readers.
+        for q in self.queues.values():
+            q.waiting = dict(sorted(q.waiting.items(), key=lambda kv: kv[1]))
+        if "trend" in state:
+            self.trend.load(state["trend"])
+        self._changes.structure = True
+        self._changes.queues.update(self.queues)
+        self._changes.agents.update(self.agents)

@@ -1,0 +1,92 @@
+"""Per-queue counters in one-minute buckets: constant memory for any run length.
+
+A rolling window of N minutes is the current minute plus the previous N-1
+whole minutes (the same convention as minute-bucketed platform reports).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+BUCKET_S = 60
+KEEP_MINUTES = 61  # 60-minute window plus the minute in progress
+
+
+@dataclass(slots=True)
+class Totals:
+    """Sums over a window. Outcomes are counted at the time they happen."""
+
+    offered: int = 0
+    answered: int = 0
+    answered_within_sl: int = 0
+    wait_answered_s: float = 0.0
+    abandoned: int = 0
+    short_abandoned: int = 0
+    wait_abandoned_s: float = 0.0
+    other_exits: int = 0
+    callbacks: int = 0
+    handled: int = 0
+    handle_s: float = 0.0
+    first_responses: int = 0
+    first_response_s: float = 0.0
+    surveys_nps: int = 0
+    nps_promoters: int = 0
+    nps_detractors: int = 0
+    surveys_csat: int = 0
+    csat_sum: int = 0
+
+    def add(self, other: Totals) -> None:
+        for f in _FIELDS:
+            setattr(self, f, getattr(self, f) + getattr(other, f))
+
+
+_FIELDS = tuple(f.name for f in fields(Totals))
+
+
+class RollingCounters:
+    """A ring of minute buckets keyed by absolute minute number."""
+
+    __slots__ = ("_minutes", "_buckets")
+
+    def __init__(self) -> None:
+        self._minutes: list[int] = [-1] * KEEP_MINUTES
+        self._buckets: list[Totals] = [Totals() for _ in range(KEEP_MINUTES)]
+
+    def bucket(self, t: float, now: float) -> Totals | None:
+        """The bucket for time t, or None when t is already out of every window."""
+        minute = int(t // BUCKET_S)
+        if minute <= int(now // BUCKET_S) - KEEP_MINUTES:
+            return None
+        i = minute % KEEP_MINUTES
+        if self._minutes[i] != minute:
+            if self._minutes[i] > minute:
+                return None  # slot holds a newer minute: t is too old
+            self._minutes[i] = minute
+            self._buckets[i] = Totals()
+        return self._buckets[i]
+
+    def window(self, now: float, minutes: int) -> Totals:
+        """Sum of the current minute and the previous `minutes - 1` minutes."""
+        current = int(now // BUCKET_S)
+        first = current - minutes + 1
+        out = Totals()
+        for minute, bucket in zip(self._minutes, self._buckets, strict=True):
+            if first <= minute <= current:
+                out.add(bucket)
+        return out
+
+    def dump(self) -> list[list[Any]]:
+        return [
+            [m, [getattr(b, f) for f in _FIELDS]]
+            for m, b in zip(self._minutes, self._buckets, strict=True)
+            if m >= 0
+        ]
+
+    def load(self, rows: list[list[Any]]) -> None:
+        for minute, values in rows:
+            i = int(minute) % KEEP_MINUTES
+            if int(minute) < self._minutes[i]:
+                continue
+            self._minutes[i] = int(minute)
+            self._buckets[i] = Totals(*values[: len(_FIELDS)])

@@ -1,0 +1,1 @@
+"""Qt desktop client: windows, panels, item models, translations."""
