@@ -1,0 +1,55 @@
+"""Client configuration (TOML): feeds, token file, language, metric settings."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class ConfigError(ValueError):
+    """A config file that cannot be used, with the file and key in the message."""
+
+
+@dataclass(slots=True)
+class Config:
+    feeds: list[str] = field(default_factory=list)
+    token_file: str = ""
+    lang: str = ""  # "" = system locale
+    window_minutes: int = 15
+    short_abandon_s: float = 5.0
+
+
+def load_config(path: Path) -> Config:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    cfg = Config()
+    feeds = raw.get("feeds", [])
+    if not isinstance(feeds, list):
+        raise ConfigError(f"{path}: 'feeds' must be an array of tables")
+    for i, entry in enumerate(feeds):
+        url = entry.get("url") if isinstance(entry, dict) else entry
+        if not isinstance(url, str) or not url.startswith(("ws://", "wss://")):
+            raise ConfigError(f"{path}: feeds[{i}].url must be a ws:// or wss:// URL")
+        cfg.feeds.append(url)
+    client = raw.get("client", {})
+    if not isinstance(client, dict):
+        raise ConfigError(f"{path}: [client] must be a table")
+    checks = {
+        "token_file": str, "lang": str, "window_minutes": int, "short_abandon_s": (int, float),
+    }
+    for key, typ in checks.items():
+        if key in client:
+            value = client[key]
+            if not isinstance(value, typ) or isinstance(value, bool):
+                raise ConfigError(f"{path}: client.{key} has the wrong type ({value!r})")
+            setattr(cfg, key, value)
+    if cfg.lang not in ("", "en", "zh_CN"):
+        raise ConfigError(f"{path}: client.lang must be 'en' or 'zh_CN'")
+    if cfg.window_minutes not in (5, 15, 30, 60):
+        raise ConfigError(f"{path}: client.window_minutes must be 5, 15, 30 or 60")
+    return cfg

@@ -1,0 +1,3 @@
+from ui.cli import main
+import sys
+sys.exit(main())

@@ -1,0 +1,60 @@
+"""Start the floor window against feed URLs: Qt app, translator, hub, tick."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from feeds.client import FeedHub
+from monitor.floor import Floor
+
+from .floor_window import FloorWindow
+from .i18n import install_translator, system_language
+from .tick import FloorTicker
+
+
+@dataclass(slots=True)
+class WindowOptions:
+    lang: str = ""  # "" = system locale
+    exit_after: float | None = None  # seconds; then screenshot (if asked) and quit
+    screenshot: Path | None = None
+    window_minutes: int = 15
+    short_abandon_s: float = 5.0
+
+
+def run_floor(urls: list[str], token: str, options: WindowOptions) -> int:
+    """Open the floor window on `urls` and run the Qt event loop; returns the exit code."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Floorwatch")
+    lang = options.lang or system_language()
+    translator = install_translator(app, lang)  # noqa: F841 - must outlive the window
+    floor = Floor(short_abandon_s=options.short_abandon_s, window_min=options.window_minutes)
+    hub = FeedHub(urls, token=token)
+    window = FloorWindow(floor, lang=lang)
+    ticker = FloorTicker(floor, hub, [window])
+    exit_code = 0
+
+    def finish() -> None:
+        nonlocal exit_code
+        ticker.tick()  # show the latest state in the screenshot
+        if options.screenshot is not None and not window.grab().save(str(options.screenshot)):
+            print(f"could not write screenshot {options.screenshot}", file=sys.stderr)
+            exit_code = 1
+        app.quit()
+
+    hub.start()
+    ticker.start()
+    window.resize(1600, 1000)
+    window.show()
+    if options.exit_after is not None:
+        QTimer.singleShot(int(options.exit_after * 1000), finish)
+    try:
+        rc = app.exec()
+    finally:
+        ticker.stop()
+        hub.stop()
+    return exit_code or rc
