@@ -42,6 +42,7 @@ from .trend import Trend
 BUSY_STATES = frozenset(
     {AgentStatus.RINGING, AgentStatus.ON_CONTACT, AgentStatus.WRAP_UP}
 )
+_STATES = frozenset(s.value for s in AgentStatus)
 
 
 @dataclass(slots=True)
@@ -152,6 +153,8 @@ class Floor:
         self.trend = Trend()
         self.events_applied = 0
         self.unknown_references = 0  # events naming a contact we never saw
+        self.rejected_events = 0  # events with values the engine cannot use
+        self._channel_members: dict[str, Counter[str]] = {}
         self._changes = Changes()
         self._handlers = {
             QueueDefined: self._queue_defined,
@@ -232,6 +235,7 @@ class Floor:
         q.name, q.channel, q.sl_target_s = e.name, e.channel, e.sl_target_s
         q.tier, q.name_zh, q.feed = e.tier, e.name_zh, feed
         self._changes.structure = True
+        self._recount_members()  # the queue's channel may have changed
 
     # -------------------------------------------------------------- contacts
     def _offered(self, e: ContactOffered, feed: str) -> None:
@@ -356,6 +360,9 @@ class Floor:
         self._set_state(a, AgentStatus.LOGGED_OUT, "", e.t)
 
     def _state(self, e: AgentStateChanged, feed: str) -> None:
+        if e.state not in _STATES:
+            self.rejected_events += 1
+            return
         a = self._agent(e.agent, feed)
         if a.state == AgentStatus.WRAP_UP and e.state != AgentStatus.WRAP_UP:
             self._finish_pending(a, e.t - a.state_since)
@@ -371,11 +378,25 @@ class Floor:
         self._count_members(a, +1)
 
     def _count_members(self, a: Agent, sign: int) -> None:
+        """Keep per-queue and per-channel agent counts by state, so views never scan agents."""
+        channels = set()
         for queue_id in a.skills:
             q = self.queues.get(queue_id)
             if q is not None:
                 q.members[a.state] += sign
+                channels.add(q.channel)
                 self._changes.queues.add(queue_id)
+        # A blended agent is one agent in each channel it serves, counted once there.
+        for channel in channels:
+            self._channel_members.setdefault(channel, Counter())[a.state] += sign
+
+    def _recount_members(self) -> None:
+        """Rebuild all agent counts; only when queue channels or whole feeds change."""
+        self._channel_members = {}
+        for q in self.queues.values():
+            q.members = Counter()
+        for a in self.agents.values():
+            self._count_members(a, +1)
 
     def _skills(self, e: AgentSkills, feed: str) -> None:
         a = self._agent(e.agent, feed)
@@ -432,20 +453,16 @@ class Floor:
         totals = Totals()
         for q in queues:
             totals.add(q.stats.window(self.now, window))
-        # Blended agents belong to both channels but count once per channel.
-        agents = {
-            a_id for a_id, a in self.agents.items()
-            if a.state != AgentStatus.LOGGED_OUT
-            and any(self.queues[s].channel == channel for s in a.skills if s in self.queues)
-        }
-        busy = sum(1 for a_id in agents if self.agents[a_id].state in BUSY_STATES)
+        members = self._channel_members.get(channel, Counter())
+        busy = sum(members[s] for s in BUSY_STATES)
+        staffed = busy + members[AgentStatus.AVAILABLE] + members[AgentStatus.NOT_READY]
         return ChannelView(
             channel=channel,
             waiting=sum(len(q.waiting) for q in queues),
             longest_wait_s=max((self.longest_wait_s(q) for q in queues), default=0.0),
             service_level=metrics.service_level(totals),
             agents_busy=busy,
-            agents_staffed=len(agents),
+            agents_staffed=staffed,
             backlog=sum(len(q.backlog) for q in queues),
         )
 
@@ -524,7 +541,7 @@ class Floor:
                 pending_handle=tuple(pending) if pending else None,
             )
             self.agents[a.id] = a
-            self._count_members(a, +1)
+        self._recount_members()
         for c in self.contacts.values():
             if c.agent in self.agents and c.answered_t is not None:
                 self.agents[c.agent].contacts.add(c.id)

@@ -1,3 +1,5 @@
-from ui.cli import main
 import sys
+
+from ui.cli import main
+
 sys.exit(main())

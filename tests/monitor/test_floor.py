@@ -173,3 +173,19 @@ def test_snapshot_round_trip_restores_views():
         assert g.queue_view(q) == f.queue_view(q)
     assert g.agents["a1"].load == 1
     assert list(g.trend.times) == list(f.trend.times)
+
+
+def test_unknown_agent_state_is_counted_not_fatal():
+    f = build(ev.AgentStateChanged(T0 + 1, "a1", "dancing"))
+    assert f.rejected_events == 1
+    assert f.agents["a1"].state == "available"
+
+
+def test_queue_defined_after_skills_moves_counts_to_its_channel():
+    f = build(
+        ev.AgentLogin(T0, "a9", "Late"),
+        ev.AgentSkills(T0, "a9", {"wx": 1}, 3),  # queue not defined yet
+    )
+    f.apply(ev.QueueDefined(T0 + 1, "wx", "WeChat", "online", 60.0))
+    assert f.channel_view("online").agents_staffed == 3
+    assert f.channel_view("hotline").agents_staffed == 2

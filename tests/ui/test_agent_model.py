@@ -1,0 +1,144 @@
+"""Agent table model: one row per agent, narrow dataChanged per tick, resets only on structure."""
+
+import time
+
+import pytest
+from PySide6.QtCore import Qt
+
+from monitor import events as ev
+from monitor.floor import Floor
+from ui.agent_model import AgentIdRole, AgentTableModel, Column, SortRole
+
+
+class Recorder:
+    """Collects the model's change signals as plain tuples."""
+
+    def __init__(self, model):
+        self.data_changed = []
+        self.resets = 0
+        model.dataChanged.connect(self._on_data_changed)
+        model.modelReset.connect(self._on_reset)
+
+    def _on_data_changed(self, top, bottom, roles):
+        self.data_changed.append((top.row(), bottom.row(), top.column(), bottom.column()))
+
+    def _on_reset(self):
+        self.resets += 1
+
+
+@pytest.fixture
+def model(qtbot, floor):
+    model = AgentTableModel()
+    model.update_floor(floor, floor.take_changes())
+    return model
+
+
+def _text(model, row, column):
+    return model.index(row, column).data()
+
+
+def test_a_row_per_agent_in_floor_order(model):
+    assert model.rowCount() == 5
+    assert model.columnCount() == len(Column)
+    assert [_text(model, r, Column.NAME) for r in range(5)] == ["Ann", "Bo", "Cy", "Di", "Eve"]
+    assert [model.index(r, 0).data(AgentIdRole) for r in range(5)] == ["a1", "a2", "a3", "a4", "a5"]
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(Column))]
+    assert headers == ["Name", "State", "Time in state", "Load", "Skills", "Handled"]
+
+
+def test_cells_show_state_time_load_and_skills(model):
+    ann, bo, di = 0, 1, 3
+    assert _text(model, ann, Column.STATE) == "On contact"
+    assert _text(model, di, Column.STATE) == "Not ready (break)"
+    assert _text(model, ann, Column.TIME_IN_STATE) == "2:00"
+    assert _text(model, di, Column.TIME_IN_STATE) == "2:08"
+    assert _text(model, ann, Column.LOAD) == "1/1"  # voice only
+    assert _text(model, bo, Column.LOAD) == "1/3"
+    assert _text(model, ann, Column.SKILLS) == "general, vip"
+    assert _text(model, bo, Column.SKILLS) == "app, wechat"
+    assert _text(model, ann, Column.HANDLED) == "0"
+
+
+def test_sort_role_gives_raw_values(model):
+    assert model.index(0, Column.TIME_IN_STATE).data(SortRole) == pytest.approx(120.0)
+    assert model.index(1, Column.LOAD).data(SortRole) == 1
+    assert model.index(1, Column.HANDLED).data(SortRole) == 0
+
+
+def test_state_colours(model):
+    available = model.index(4, Column.STATE).data(Qt.ItemDataRole.BackgroundRole)
+    on_contact = model.index(0, Column.STATE).data(Qt.ItemDataRole.BackgroundRole)
+    not_ready = model.index(3, Column.STATE).data(Qt.ItemDataRole.BackgroundRole)
+    assert available.color().green() > available.color().blue()
+    assert on_contact.color().blue() > on_contact.color().red()
+    assert len({available.color().name(), on_contact.color().name(), not_ready.color().name()}) == 3
+
+
+def test_time_in_state_follows_the_floor_clock(model, floor):
+    floor.apply(ev.Heartbeat(floor.now + 60))
+    model.update_floor(floor, floor.take_changes())
+    assert _text(model, 0, Column.TIME_IN_STATE) == "3:00"
+
+
+def test_one_changed_agent_emits_data_changed_for_its_row_only(model, floor):
+    recorder = Recorder(model)
+
+    floor.apply(ev.AgentStateChanged(floor.now + 1, "a3", "wrap_up"))
+    changes = floor.take_changes()
+    assert changes.agents == {"a3"}
+    model.update_floor(floor, changes)
+
+    last = len(Column) - 1
+    assert recorder.resets == 0
+    assert recorder.data_changed == [
+        (2, 2, 0, last),  # the changed row
+        (0, 4, Column.TIME_IN_STATE, Column.TIME_IN_STATE),  # the clock, one signal
+    ]
+    assert _text(model, 2, Column.STATE) == "Wrap-up"
+
+
+def test_contiguous_changed_rows_are_coalesced(model, floor):
+    recorder = Recorder(model)
+    t = floor.now + 1
+    for agent in ("a1", "a2", "a4"):
+        floor.apply(ev.AgentStateChanged(t, agent, "available"))
+    model.update_floor(floor, floor.take_changes())
+
+    last = len(Column) - 1
+    assert recorder.data_changed[:-1] == [(0, 1, 0, last), (3, 3, 0, last)]
+
+
+def test_structure_change_resets(model, floor):
+    recorder = Recorder(model)
+
+    floor.apply(ev.AgentLogin(floor.now + 1, "a6", "Fay"))
+    model.update_floor(floor, floor.take_changes())
+
+    assert recorder.resets == 1
+    assert recorder.data_changed == []
+    assert model.rowCount() == 6
+    assert _text(model, 5, Column.NAME) == "Fay"
+
+
+def test_ten_thousand_agents_update_narrowly(qtbot):
+    floor = Floor()
+    t0 = 1_767_258_000.0
+    floor.apply(ev.QueueDefined(t0, "general", "General", "hotline"))
+    for i in range(10_000):
+        floor.apply(ev.AgentLogin(t0, f"a{i}", f"Agent {i}"))
+        floor.apply(ev.AgentSkills(t0, f"a{i}", {"general": 1}))
+    model = AgentTableModel()
+    model.update_floor(floor, floor.take_changes())
+    assert model.rowCount() == 10_000
+    recorder = Recorder(model)
+
+    for i in range(0, 10_000, 1_000):
+        floor.apply(ev.AgentStateChanged(t0 + 5, f"a{i}", "on_contact"))
+    started = time.perf_counter()
+    model.update_floor(floor, floor.take_changes())
+    elapsed = time.perf_counter() - started
+
+    assert recorder.resets == 0
+    assert len(recorder.data_changed) == 11  # ten rows + one time column
+    assert elapsed < 0.05  # generous: it is a handful of signals
+    assert _text(model, 9_000, Column.STATE) == "On contact"

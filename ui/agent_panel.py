@@ -1,0 +1,228 @@
+"""Agent grid: filter by text, state and skill, sort on header click, select many rows."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from monitor.floor import Changes, Floor
+
+from .agent_model import AgentIdRole, AgentTableModel, Column, SortRole, state_labels
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class AgentFilterProxy(QSortFilterProxyModel):
+    """Filters agents by text (name, id or skill), state and skill; sorts by `SortRole`.
+
+    Dynamic sorting is off so 10,000 rows are not re-sorted every tick; rows move
+    only when the user clicks a header.
+    """
+
+    def __init__(self, source: AgentTableModel) -> None:
+        super().__init__(source)
+        self._source = source
+        self._text = ""
+        self._state: str | None = None
+        self._skill: str | None = None
+        self._active = False  # any filter set; filterAcceptsRow runs 10,000 times
+        self.setSourceModel(source)
+        self.setSortRole(SortRole)
+        self.setDynamicSortFilter(False)
+
+    def set_filters(
+        self, text: str | None = None, state: str | None = "", skill: str | None = ""
+    ) -> None:
+        """Change any of the three filters ("" leaves state/skill as it is, None clears)."""
+        self.beginFilterChange()
+        if text is not None:
+            self._text = text.strip().casefold()
+        if state != "":
+            self._state = state
+        if skill != "":
+            self._skill = skill
+        self._active = bool(self._text) or self._state is not None or self._skill is not None
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def is_filtering(self) -> bool:
+        """True when any filter hides rows, so changed rows may need re-filtering."""
+        return self._active
+
+    def accepts(self, source_row: int) -> bool:
+        """Whether the agent in `source_row` passes all three filters."""
+        agent = self._source.agent_at(source_row)
+        if self._state is not None and agent.state != self._state:
+            return False
+        if self._skill is not None and self._skill not in agent.skills:
+            return False
+        if self._text:
+            needle = self._text
+            return (
+                needle in agent.name.casefold()
+                or needle in agent.id.casefold()
+                or any(needle in skill.casefold() for skill in agent.skills)
+            )
+        return True
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+        return not self._active or self.accepts(source_row)
+
+    def refilter_if_needed(self, agent_ids: set[str]) -> None:
+        """Re-run the filter only if one of the changed agents now passes or fails it.
+
+        With dynamic filtering off the proxy would keep showing e.g. an agent who
+        left "Available" under an "Available" filter; this keeps it honest cheaply.
+        """
+        if not self._active:
+            return
+        for agent_id in agent_ids:
+            row = self._source.row_of(agent_id)
+            if row is None:
+                continue
+            shown = self.mapFromSource(self._source.index(row, 0)).isValid()
+            if shown != self.accepts(row):
+                self.beginFilterChange()
+                self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+                return
+
+
+class AgentPanel(QWidget):
+    """The agents of the floor in a filterable, sortable table with multi-selection."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = AgentTableModel(self)
+        self.proxy = AgentFilterProxy(self.model)
+        self._skill_ids: list[str] = []
+
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setPlaceholderText(self.tr("Filter by name, id or skill…"))
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self._on_text)
+
+        self.state_combo = QComboBox(self)
+        self.state_combo.setToolTip(self.tr("Show only agents in this state"))
+        self.state_combo.addItem(self.tr("All states"), None)
+        for state, label in state_labels().items():
+            self.state_combo.addItem(label, str(state))
+        self.state_combo.currentIndexChanged.connect(self._on_state)
+
+        self.skill_combo = QComboBox(self)
+        self.skill_combo.setToolTip(self.tr("Show only agents skilled for this queue"))
+        self.skill_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.skill_combo.addItem(self.tr("All skills"), None)
+        self.skill_combo.currentIndexChanged.connect(self._on_skill)
+
+        self.count_label = QLabel(self)
+
+        self.view = QTableView(self)
+        self.view.setModel(self.proxy)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.setCornerButtonEnabled(False)
+        vertical = self.view.verticalHeader()
+        vertical.setVisible(False)
+        # Fixed row height: the view never measures 10,000 rows.
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 6)
+        horizontal = self.view.horizontalHeader()
+        horizontal.setStretchLastSection(True)
+        horizontal.setSectionsClickable(True)
+        horizontal.setSortIndicatorShown(True)
+        for column, width in (
+            (Column.NAME, 180),
+            (Column.STATE, 170),
+            (Column.TIME_IN_STATE, 100),
+            (Column.LOAD, 60),
+            (Column.SKILLS, 260),
+        ):
+            self.view.setColumnWidth(column, width)
+        # No indicator until the user clicks: rows start in floor order.
+        horizontal.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setSortingEnabled(True)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.filter_edit, 1)
+        filters.addWidget(self.state_combo)
+        filters.addWidget(self.skill_combo)
+        filters.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(filters)
+        layout.addWidget(self.view, 1)
+        self._update_count()
+
+    # ----------------------------------------------------------------- update
+    def update_floor(self, floor: Floor, changes: Changes) -> None:
+        """Reflect one tick: the model signals narrowly, filters follow changed agents."""
+        self.model.update_floor(floor, changes)
+        if changes.structure:
+            self._update_skills(floor)
+        else:
+            self.proxy.refilter_if_needed(changes.agents)
+        self._update_count()
+
+    def selected_agent_ids(self) -> list[str]:
+        """Ids of the selected agents, in the order the table shows them."""
+        rows = self.view.selectionModel().selectedRows()
+        rows.sort(key=lambda index: index.row())
+        return [index.data(AgentIdRole) for index in rows]
+
+    # ---------------------------------------------------------------- filters
+    def _on_text(self, text: str) -> None:
+        self.proxy.set_filters(text=text)
+        self._update_count()
+
+    def _on_state(self, _index: int) -> None:
+        self.proxy.set_filters(state=self.state_combo.currentData())
+        self._update_count()
+
+    def _on_skill(self, _index: int) -> None:
+        self.proxy.set_filters(skill=self.skill_combo.currentData())
+        self._update_count()
+
+    def _update_skills(self, floor: Floor) -> None:
+        """Offer every queue as a skill filter, keeping the current choice if it still exists."""
+        skill_ids = list(floor.queues)
+        if skill_ids == self._skill_ids:
+            return
+        self._skill_ids = skill_ids
+        current = self.skill_combo.currentData()
+        self.skill_combo.blockSignals(True)
+        try:
+            while self.skill_combo.count() > 1:
+                self.skill_combo.removeItem(1)
+            for queue_id in skill_ids:
+                self.skill_combo.addItem(queue_id, queue_id)
+                self.skill_combo.setItemData(
+                    self.skill_combo.count() - 1,
+                    floor.queues[queue_id].name,
+                    Qt.ItemDataRole.ToolTipRole,
+                )
+            index = self.skill_combo.findData(current) if current is not None else 0
+        finally:
+            self.skill_combo.blockSignals(False)
+        # A queue that disappeared can no longer filter: fall back to all.
+        self.skill_combo.setCurrentIndex(max(0, index))
+
+    def _update_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        text = (
+            self.tr("{total} agents").format(total=total)
+            if shown == total
+            else self.tr("{shown} of {total} agents").format(shown=shown, total=total)
+        )
+        if text != self.count_label.text():
+            self.count_label.setText(text)

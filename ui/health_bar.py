@@ -1,0 +1,133 @@
+"""Status-bar strip: health of each feed, total events/s and the floor clock."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+from feeds.health import FeedHealth
+from monitor.floor import Floor
+
+from . import fmt
+
+STALE_AFTER_S = 5.0  # no event for this long: treat the feed as down
+SLOW_AFTER_S = 2.0  # no event for this long: worth a look
+
+
+class FeedState(StrEnum):
+    GOOD = "good"
+    DEGRADED = "degraded"
+    DOWN = "down"
+
+
+FEED_COLOURS = {
+    FeedState.GOOD: QColor("#2e7d32"),
+    FeedState.DEGRADED: QColor("#b26a00"),
+    FeedState.DOWN: QColor("#c62828"),
+}
+
+
+def feed_state(health: FeedHealth) -> FeedState:
+    """Red if disconnected or silent > 5 s; amber if slow, not heard yet, or dropping events."""
+    age = health.last_event_age_s
+    if not health.connected or (age is not None and age > STALE_AFTER_S):
+        return FeedState.DOWN
+    if age is None or age > SLOW_AFTER_S or health.dropped:
+        return FeedState.DEGRADED
+    return FeedState.GOOD
+
+
+class HealthBar(QWidget):
+    """One coloured label per feed, then events/s over all feeds and the floor clock."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.feed_labels: list[QLabel] = []
+        self.total_label = QLabel(self)
+        self.clock_label = QLabel(self)
+        self.clock_label.setToolTip(self.tr("Floor clock: time of the latest event"))
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(4, 0, 4, 0)
+        self._layout.setSpacing(16)
+        self._layout.addStretch(1)
+        self._layout.addWidget(self.total_label)
+        self._layout.addWidget(self.clock_label)
+        self.clock_label.setText(fmt.clock(0.0))
+
+    def update_health(self, health: list[FeedHealth], floor: Floor) -> None:
+        """Show the latest health records and the floor clock."""
+        while len(self.feed_labels) < len(health):
+            label = QLabel(self)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            self._layout.insertWidget(len(self.feed_labels), label)
+            self.feed_labels.append(label)
+        while len(self.feed_labels) > len(health):
+            label = self.feed_labels.pop()
+            label.hide()
+            label.setParent(None)
+            label.deleteLater()
+        for label, record in zip(self.feed_labels, health, strict=True):
+            self._show_feed(label, record)
+        total = sum(record.events_per_s for record in health)
+        _set_text(self.total_label, self.tr("{rate} ev/s total").format(rate=fmt.rate(total)))
+        _set_text(self.clock_label, fmt.clock(floor.now))
+
+    def text(self) -> str:
+        """Everything the bar shows, as one line (for tests and logs)."""
+        parts = [label.text() for label in self.feed_labels]
+        parts += [self.total_label.text(), self.clock_label.text()]
+        return "  |  ".join(parts)
+
+    def _show_feed(self, label: QLabel, health: FeedHealth) -> None:
+        state = feed_state(health)
+        name = health.feed or health.url
+        if not health.connected:
+            status = self.tr("disconnected")
+        elif state == FeedState.DOWN:
+            status = self.tr("stale")
+        else:
+            status = self.tr("connected")
+        parts = [
+            f"● {name} {status}",
+            self.tr("{rate} ev/s").format(rate=fmt.rate(health.events_per_s)),
+            fmt.age(health.last_event_age_s),
+            self.tr("rejected {n}").format(n=health.rejected),
+            self.tr("resyncs {n}").format(n=health.resyncs),
+        ]
+        if health.dropped:
+            parts.append(self.tr("dropped {n}").format(n=health.dropped))
+        _set_text(label, " · ".join(parts))
+        colour = FEED_COLOURS[state]
+        if label.palette().color(QPalette.ColorRole.WindowText) != colour:
+            palette = label.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, colour)
+            label.setPalette(palette)
+        tip = self._tooltip(health)
+        if label.toolTip() != tip:
+            label.setToolTip(tip)
+
+    def _tooltip(self, health: FeedHealth) -> str:
+        lines = [
+            health.url,
+            self.tr("events {events} · duplicates {duplicates} · reconnects {reconnects}").format(
+                events=health.events, duplicates=health.duplicates, reconnects=health.reconnects
+            ),
+        ]
+        if health.rejected_reasons:
+            lines.append(self.tr("Rejected frames:"))
+            lines += [
+                f"  {reason}: {count}" for reason, count in health.rejected_reasons.most_common()
+            ]
+        else:
+            lines.append(self.tr("No rejected frames"))
+        if health.last_error:
+            lines.append(self.tr("Last error: {error}").format(error=health.last_error))
+        return "\n".join(lines)
+
+
+def _set_text(label: QLabel, text: str) -> None:
+    if label.text() != text:
+        label.setText(text)

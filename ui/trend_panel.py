@@ -1,0 +1,109 @@
+"""Trend of the last 60 minutes: waiting contacts and service level per channel.
+
+Redrawn only when the floor's trend took a new sample (every 10 s of event
+time), with one `setData` per curve; x is minutes relative to the floor clock.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+from monitor.events import Channel
+from monitor.floor import Floor
+from monitor.trend import SAMPLE_S, SAMPLES
+
+WINDOW_MIN = SAMPLES * SAMPLE_S / 60.0
+
+# Channel colours (colour-blind safe pair) and line styles, so colour is not alone.
+CHANNEL_PENS = {
+    Channel.HOTLINE.value: {"color": "#1f77b4", "width": 2},
+    Channel.ONLINE.value: {"color": "#ff7f0e", "width": 2, "style": Qt.PenStyle.DashLine},
+}
+
+
+class TrendPanel(QWidget):
+    """Two plots side by side sharing the time axis: waiting (left), SL % (right)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        background = self.palette().color(QPalette.ColorRole.Base)
+        foreground = self.palette().color(QPalette.ColorRole.Text)
+        self.waiting_plot = pg.PlotWidget(self, background=background)
+        self.sl_plot = pg.PlotWidget(self, background=background)
+        self._signature: tuple[int, int, float, float] | None = None
+        names = {Channel.HOTLINE.value: self.tr("Hotline"), Channel.ONLINE.value: self.tr("Online")}
+        self.waiting_curves: dict[str, pg.PlotDataItem] = {}
+        self.sl_curves: dict[str, pg.PlotDataItem] = {}
+
+        for widget, title, unit in (
+            (self.waiting_plot, self.tr("Waiting"), self.tr("contacts")),
+            (self.sl_plot, self.tr("Service level"), "%"),
+        ):
+            plot = widget.getPlotItem()
+            plot.setTitle(title, color=foreground)
+            plot.setClipToView(True)
+            plot.setDownsampling(mode="peak")
+            plot.showGrid(x=True, y=True, alpha=0.2)
+            plot.setMenuEnabled(False)
+            plot.setMouseEnabled(x=False, y=False)
+            plot.hideButtons()
+            plot.setXRange(-WINDOW_MIN, 0, padding=0)
+            for axis_name in ("left", "bottom"):
+                axis = plot.getAxis(axis_name)
+                axis.setPen(foreground)
+                axis.setTextPen(foreground)
+            plot.setLabel("bottom", self.tr("minutes (0 = now)"), color=foreground)
+            plot.setLabel("left", unit, color=foreground)
+        self.waiting_plot.getPlotItem().addLegend(offset=(10, 5), labelTextColor=foreground)
+        self.waiting_plot.getPlotItem().enableAutoRange(axis="y")
+        self.waiting_plot.getPlotItem().setLimits(yMin=0)
+        self.sl_plot.getPlotItem().setYRange(0, 100, padding=0.02)
+        self.sl_plot.getPlotItem().setXLink(self.waiting_plot.getPlotItem())
+
+        for channel, pen in CHANNEL_PENS.items():
+            self.waiting_curves[channel] = self.waiting_plot.plot(
+                [], [], pen=pg.mkPen(**pen), name=names[channel]
+            )
+            self.sl_curves[channel] = self.sl_plot.plot([], [], pen=pg.mkPen(**pen))
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.waiting_plot, 1)
+        layout.addWidget(self.sl_plot, 1)
+
+    def update_floor(self, floor: Floor) -> None:
+        """Redraw if the trend has a new sample; otherwise do nothing (no repaint)."""
+        trend = floor.trend
+        times = trend.times
+        # A new sample changes the last time; a loaded snapshot changes the deque.
+        signature = (id(times), len(times), times[0] if times else 0.0, times[-1] if times else 0.0)
+        if signature == self._signature:
+            return
+        self._signature = signature
+        x = (np.fromiter(times, dtype=float, count=len(times)) - floor.now) / 60.0
+        for channel, (waiting, service_level) in trend.series.items():
+            if channel not in self.waiting_curves:
+                continue
+            self.waiting_curves[channel].setData(
+                x, np.fromiter(waiting, dtype=float, count=len(waiting)), connect="finite"
+            )
+            self.sl_curves[channel].setData(
+                x,
+                np.fromiter(service_level, dtype=float, count=len(service_level)) * 100.0,
+                connect="finite",
+            )
+
+    def curve_data(self, channel: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(minutes, waiting, SL %) as plotted for a channel, for tests and exports."""
+        x, waiting = self.waiting_curves[channel].getData()
+        _x, service_level = self.sl_curves[channel].getData()
+        empty = np.array([], dtype=float)
+        return (
+            empty if x is None else x,
+            empty if waiting is None else waiting,
+            empty if service_level is None else service_level,
+        )
