@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test bench i18n clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or make PYTHON=python3)"; exit 1; }
@@ -23,6 +23,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run_all.py
+
+# Refresh the translation source from the code, then compile what the app loads.
+i18n: $(STAMP)
+	$(BIN)/pyside6-lupdate ui/*.py -ts ui/i18n/floorwatch_zh_CN.ts
+	$(BIN)/pyside6-lrelease ui/i18n/floorwatch_zh_CN.ts -qm ui/i18n/floorwatch_zh_CN.qm
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,347 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AgentPanel</name>
+    <message>
+        <location filename="../agent_panel.py" line="109" />
+        <source>Filter by name, id or skill…</source>
+        <translation>按姓名、工号或技能筛选…</translation>
+    </message>
+    <message>
+        <location filename="../agent_panel.py" line="114" />
+        <source>Show only agents in this state</source>
+        <translation>只显示此状态的坐席</translation>
+    </message>
+    <message>
+        <location filename="../agent_panel.py" line="115" />
+        <source>All states</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location filename="../agent_panel.py" line="121" />
+        <source>Show only agents skilled for this queue</source>
+        <translation>只显示具备此队列技能的坐席</translation>
+    </message>
+    <message>
+        <location filename="../agent_panel.py" line="123" />
+        <source>All skills</source>
+        <translation>全部技能</translation>
+    </message>
+    <message>
+        <location filename="../agent_panel.py" line="223" />
+        <source>{total} agents</source>
+        <translation>{total} 名坐席</translation>
+    </message>
+    <message>
+        <location filename="../agent_panel.py" line="225" />
+        <source>{shown} of {total} agents</source>
+        <translation>{shown} / {total} 名坐席</translation>
+    </message>
+</context>
+<context>
+    <name>AgentState</name>
+    <message>
+        <location filename="../agent_model.py" line="70" />
+        <source>Available</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <location filename="../agent_model.py" line="71" />
+        <source>Ringing</source>
+        <translation>振铃</translation>
+    </message>
+    <message>
+        <location filename="../agent_model.py" line="72" />
+        <source>On contact</source>
+        <translation>通话/会话中</translation>
+    </message>
+    <message>
+        <location filename="../agent_model.py" line="73" />
+        <source>Wrap-up</source>
+        <translation>话后处理</translation>
+    </message>
+    <message>
+        <location filename="../agent_model.py" line="74" />
+        <source>Not ready</source>
+        <translation>示忙</translation>
+    </message>
+    <message>
+        <location filename="../agent_model.py" line="75" />
+        <source>Logged out</source>
+        <translation>已签出</translation>
+    </message>
+</context>
+<context>
+    <name>AgentTableModel</name>
+    <message>
+        <location filename="../agent_model.py" line="94" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../agent_model.py" line="95" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../agent_model.py" line="96" />
+        <source>Time in state</source>
+        <translation>状态时长</translation>
+    </message>
+    <message>
+        <location filename="../agent_model.py" line="97" />
+        <source>Load</source>
+        <translation>负载</translation>
+    </message>
+    <message>
+        <location filename="../agent_model.py" line="98" />
+        <source>Skills</source>
+        <translation>技能</translation>
+    </message>
+    <message>
+        <location filename="../agent_model.py" line="99" />
+        <source>Handled</source>
+        <translation>已处理</translation>
+    </message>
+    <message>
+        <location filename="../agent_model.py" line="102" />
+        <source>Agent name (id and team in tooltip)</source>
+        <translation>坐席姓名（提示中显示工号和班组）</translation>
+    </message>
+    <message>
+        <location filename="../agent_model.py" line="103" />
+        <source>Current state, with not-ready reason</source>
+        <translation>当前状态及示忙原因</translation>
+    </message>
+    <message>
+        <location filename="../agent_model.py" line="104" />
+        <source>Time since the last state change</source>
+        <translation>自上次状态变化以来的时间</translation>
+    </message>
+    <message>
+        <location filename="../agent_model.py" line="105" />
+        <source>Contacts in hand / concurrent capacity (1 for voice)</source>
+        <translation>当前联系 / 并发容量（语音为 1）</translation>
+    </message>
+    <message>
+        <location filename="../agent_model.py" line="108" />
+        <source>Queues the agent is skilled for</source>
+        <translation>坐席具备技能的队列</translation>
+    </message>
+    <message>
+        <location filename="../agent_model.py" line="109" />
+        <source>Contacts completed today</source>
+        <translation>今日完成的联系</translation>
+    </message>
+</context>
+<context>
+    <name>FloorWindow</name>
+    <message>
+        <location filename="../floor_window.py" line="23" />
+        <source>Floorwatch</source>
+        <translation>Floorwatch 现场监控</translation>
+    </message>
+</context>
+<context>
+    <name>HealthBar</name>
+    <message>
+        <location filename="../health_bar.py" line="51" />
+        <source>Floor clock: time of the latest event</source>
+        <translation>现场时钟：最新事件的时间</translation>
+    </message>
+    <message>
+        <location filename="../health_bar.py" line="75" />
+        <source>{rate} ev/s total</source>
+        <translation>共 {rate} 事件/秒</translation>
+    </message>
+    <message>
+        <location filename="../health_bar.py" line="88" />
+        <source>disconnected</source>
+        <translation>已断开</translation>
+    </message>
+    <message>
+        <location filename="../health_bar.py" line="90" />
+        <source>stale</source>
+        <translation>停滞</translation>
+    </message>
+    <message>
+        <location filename="../health_bar.py" line="92" />
+        <source>connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <location filename="../health_bar.py" line="95" />
+        <source>{rate} ev/s</source>
+        <translation>{rate} 事件/秒</translation>
+    </message>
+    <message>
+        <location filename="../health_bar.py" line="97" />
+        <source>rejected {n}</source>
+        <translation>拒收 {n}</translation>
+    </message>
+    <message>
+        <location filename="../health_bar.py" line="98" />
+        <source>resyncs {n}</source>
+        <translation>重同步 {n}</translation>
+    </message>
+    <message>
+        <location filename="../health_bar.py" line="101" />
+        <source>dropped {n}</source>
+        <translation>丢弃 {n}</translation>
+    </message>
+    <message>
+        <location filename="../health_bar.py" line="115" />
+        <source>events {events} · duplicates {duplicates} · reconnects {reconnects}</source>
+        <translation>事件 {events} · 重复 {duplicates} · 重连 {reconnects}</translation>
+    </message>
+    <message>
+        <location filename="../health_bar.py" line="120" />
+        <source>Rejected frames:</source>
+        <translation>拒收帧：</translation>
+    </message>
+    <message>
+        <location filename="../health_bar.py" line="125" />
+        <source>No rejected frames</source>
+        <translation>无拒收帧</translation>
+    </message>
+    <message>
+        <location filename="../health_bar.py" line="127" />
+        <source>Last error: {error}</source>
+        <translation>最近错误：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>QueueTile</name>
+    <message>
+        <location filename="../queue_wall.py" line="132" />
+        <source>Waiting</source>
+        <translation>排队</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="133" />
+        <source>Longest</source>
+        <translation>最长等待</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="134" />
+        <source>SL</source>
+        <translation>服务水平</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="135" />
+        <source>ASA</source>
+        <translation>平均应答</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="136" />
+        <source>Abandoned</source>
+        <translation>放弃率</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="137" />
+        <source>Avail / busy</source>
+        <translation>空闲 / 忙</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="138" />
+        <source>Callbacks</source>
+        <translation>回呼</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="140" />
+        <source>Average speed of answer</source>
+        <translation>平均应答速度</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="142" />
+        <source>Abandoned after the short-abandon threshold, of contacts with an outcome</source>
+        <translation>超过短放弃阈值后放弃的占有结果联系的比例</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="144" />
+        <source>Callbacks and appointments waiting</source>
+        <translation>待处理的回呼和预约</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="188" />
+        <source>Service level: answered within {target} s, last {window} min ({answered} answered, {offered} offered)</source>
+        <translation>服务水平：{target} 秒内应答，最近 {window} 分钟（应答 {answered}，进线 {offered}）</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="200" />
+        <source>SL {target}s</source>
+        <translation>服务水平 {target}秒</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="202" />
+        <source>Available {available} · busy {busy} · staffed {staffed}</source>
+        <translation>空闲 {available} · 忙 {busy} · 在岗 {staffed}</translation>
+    </message>
+</context>
+<context>
+    <name>QueueWall</name>
+    <message>
+        <location filename="../queue_wall.py" line="68" />
+        <source>OK</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="69" />
+        <source>Warning</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="70" />
+        <source>Critical</source>
+        <translation>严重</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="272" />
+        <source>Hotline</source>
+        <translation>热线</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="273" />
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="324" />
+        <source>{waiting} waiting · longest {longest} · SL {sl} · {busy}/{staffed} busy · callbacks {backlog}</source>
+        <translation>排队 {waiting} · 最长 {longest} · 服务水平 {sl} · 忙 {busy}/{staffed} · 回呼 {backlog}</translation>
+    </message>
+</context>
+<context>
+    <name>TrendPanel</name>
+    <message>
+        <location filename="../trend_panel.py" line="38" />
+        <source>Hotline</source>
+        <translation>热线</translation>
+    </message>
+    <message>
+        <location filename="../trend_panel.py" line="38" />
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../trend_panel.py" line="43" />
+        <source>Waiting</source>
+        <translation>排队</translation>
+    </message>
+    <message>
+        <location filename="../trend_panel.py" line="43" />
+        <source>contacts</source>
+        <translation>联系数</translation>
+    </message>
+    <message>
+        <location filename="../trend_panel.py" line="44" />
+        <source>Service level</source>
+        <translation>服务水平</translation>
+    </message>
+    <message>
+        <location filename="../trend_panel.py" line="59" />
+        <source>minutes (0 = now)</source>
+        <translation>分钟（0 = 现在）</translation>
+    </message>
+</context>
+</TS>
