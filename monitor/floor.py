@@ -270,6 +270,8 @@ class Floor:
             b.answered += 1
             b.wait_answered_s += wait
             b.answered_within_sl += wait <= q.sl_target_s
+            b.removed_within_sl += wait <= q.sl_target_s
+            b.max_wait_s = max(b.max_wait_s, wait)
         c.answered_t, c.agent = e.t, e.agent
         self._agent(e.agent, feed).contacts.add(e.contact)
 
@@ -278,22 +280,34 @@ class Floor:
         if c is None:
             return
         wait = e.t - c.offered_t
-        b = self._bucket(self.queues[e.queue], e.t)
+        q = self.queues[e.queue]
+        b = self._bucket(q, e.t)
         b.abandoned += 1
         b.wait_abandoned_s += wait
         b.short_abandoned += wait < self.short_abandon_s
+        b.abandoned_within_sl += wait <= q.sl_target_s
+        b.removed_within_sl += wait <= q.sl_target_s
+        b.max_wait_s = max(b.max_wait_s, wait)
         del self.contacts[e.contact]
 
     def _exited(self, e: ContactExited, feed: str) -> None:
-        if self._leave_queue(e.contact, e.queue, feed) is None:
+        c = self._leave_queue(e.contact, e.queue, feed)
+        if c is None:
             return
-        self._bucket(self.queues[e.queue], e.t).other_exits += 1
+        b = self._bucket(self.queues[e.queue], e.t)
+        b.other_exits += 1
+        b.max_wait_s = max(b.max_wait_s, e.t - c.offered_t)
         del self.contacts[e.contact]
 
     def _callback_requested(self, e: CallbackRequested, feed: str) -> None:
         q = self._queue(e.queue, feed)
-        if self._leave_queue(e.contact, e.queue, feed) is not None:
-            self._bucket(q, e.t).callbacks += 1
+        c = self._leave_queue(e.contact, e.queue, feed)
+        if c is not None:
+            wait = e.t - c.offered_t
+            b = self._bucket(q, e.t)
+            b.callbacks += 1
+            b.removed_within_sl += wait <= q.sl_target_s
+            b.max_wait_s = max(b.max_wait_s, wait)
             del self.contacts[e.contact]
         q.backlog[e.contact] = e.t
 

@@ -4,17 +4,36 @@ from __future__ import annotations
 
 from .rolling import Totals
 
-# Default variant (METRICS.md #1): answered within T over offered minus short
-# abandons, where "offered" in a rolling window means contacts whose queue
-# outcome (answer, abandon, other exit, callback) fell in the window.
-SL_DEFINITION = "answered within T / (contacts with an outcome − short abandons)"
+# Service level variants in real use (METRICS.md). "Within T" means waited <= T.
+# A contact "with an outcome" was answered, abandoned, exited or took a callback.
+SL_VARIANTS: dict[str, str] = {
+    "offered": "answered within T / (contacts with an outcome − short abandons)",
+    "answered": "answered within T / answered (Asterisk ServiceLevelPerf)",
+    "answered_abandoned": "(answered + abandoned within T) / (answered + abandoned)"
+                          " (Asterisk ServiceLevelPerf2)",
+    "removed": "(answered, abandoned or callback within T) / contacts with an outcome"
+               " (Amazon Connect)",
+}
+DEFAULT_SL_VARIANT = "offered"
 
 
-def service_level(t: Totals) -> float | None:
-    denominator = (
-        t.answered + t.abandoned - t.short_abandoned + t.other_exits + t.callbacks
-    )
-    return t.answered_within_sl / denominator if denominator > 0 else None
+def outcomes(t: Totals) -> int:
+    return t.answered + t.abandoned + t.other_exits + t.callbacks
+
+
+def service_level(t: Totals, variant: str = DEFAULT_SL_VARIANT) -> float | None:
+    if variant == "offered":
+        num, den = t.answered_within_sl, outcomes(t) - t.short_abandoned
+    elif variant == "answered":
+        num, den = t.answered_within_sl, t.answered
+    elif variant == "answered_abandoned":
+        num = t.answered_within_sl + t.abandoned_within_sl
+        den = t.answered + t.abandoned
+    elif variant == "removed":
+        num, den = t.removed_within_sl, outcomes(t)
+    else:
+        raise ValueError(f"unknown service level variant {variant!r}; one of {list(SL_VARIANTS)}")
+    return num / den if den > 0 else None
 
 
 def asa_s(t: Totals) -> float | None:
@@ -28,10 +47,14 @@ def aht_s(t: Totals) -> float | None:
 
 
 def abandon_rate(t: Totals) -> float | None:
-    """Abandoned (excluding short abandons) over contacts with an outcome."""
-    long_abandons = t.abandoned - t.short_abandoned
-    denominator = t.answered + long_abandons + t.other_exits + t.callbacks
-    return long_abandons / denominator if denominator > 0 else None
+    """Abandoned (excluding short abandons) over contacts with an outcome (less short ones)."""
+    denominator = outcomes(t) - t.short_abandoned
+    return (t.abandoned - t.short_abandoned) / denominator if denominator > 0 else None
+
+
+def abandoned_wait_s(t: Totals) -> float | None:
+    """Mean time in queue before abandoning."""
+    return t.wait_abandoned_s / t.abandoned if t.abandoned else None
 
 
 def first_response_s(t: Totals) -> float | None:

@@ -22,10 +22,13 @@ class Totals:
     answered_within_sl: int = 0
     wait_answered_s: float = 0.0
     abandoned: int = 0
+    abandoned_within_sl: int = 0
     short_abandoned: int = 0
     wait_abandoned_s: float = 0.0
     other_exits: int = 0
     callbacks: int = 0
+    removed_within_sl: int = 0  # answered, abandoned or callback within T (Amazon Connect)
+    max_wait_s: float = 0.0  # longest wait of any contact that left the queue
     handled: int = 0
     handle_s: float = 0.0
     first_responses: int = 0
@@ -37,11 +40,13 @@ class Totals:
     csat_sum: int = 0
 
     def add(self, other: Totals) -> None:
-        for f in _FIELDS:
+        for f in _SUM_FIELDS:
             setattr(self, f, getattr(self, f) + getattr(other, f))
+        self.max_wait_s = max(self.max_wait_s, other.max_wait_s)
 
 
 _FIELDS = tuple(f.name for f in fields(Totals))
+_SUM_FIELDS = tuple(f for f in _FIELDS if f != "max_wait_s")
 
 
 class RollingCounters:
