@@ -334,8 +334,8 @@ class Floor:
         elif e.contact in self._queue(e.queue, feed).waiting:
             self._exited(ContactExited(e.t, e.contact, e.queue, "transfer"), feed)
         elif c.agent:
+            # Handled like an end: the agent's wrap-up, if any, still joins its AHT.
             self._ended(ContactEnded(e.t, e.contact, e.queue, c.agent), feed)
-            self._finish_pending(self.agents[c.agent], 0.0)
         self.contacts.pop(e.contact, None)
         self._offered(ContactOffered(e.t, e.contact, e.to_queue), feed)
 

@@ -138,7 +138,7 @@ class AgentPanel(QWidget):
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(self.fontMetrics().height() + 6)
         horizontal = self.view.horizontalHeader()
-        horizontal.setStretchLastSection(True)
+        horizontal.setStretchLastSection(False)
         horizontal.setSectionsClickable(True)
         horizontal.setSortIndicatorShown(True)
         for column, width in (
@@ -152,6 +152,8 @@ class AgentPanel(QWidget):
         # No indicator until the user clicks: rows start in floor order.
         horizontal.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSortingEnabled(True)
+        # Skills is the only column whose text grows; let it take the spare width.
+        horizontal.setSectionResizeMode(Column.SKILLS, QHeaderView.ResizeMode.Stretch)
 
         filters = QHBoxLayout()
         filters.addWidget(self.filter_edit, 1)

@@ -39,15 +39,24 @@ def read_tokens(path: str | Path) -> dict[str, str]:
     return tokens
 
 
-def _start_epoch(hhmm: str) -> float:
-    hour, minute = (int(x) for x in hhmm.split(":"))
-    return datetime.now().replace(hour=hour, minute=minute, second=0, microsecond=0).timestamp()
+def _parse_hhmm(hhmm: str) -> tuple[int, int]:
+    try:
+        hour, minute = (int(x) for x in hhmm.split(":"))
+    except ValueError:
+        raise ValueError(f"--start must be HH:MM, not {hhmm!r}") from None
+    if not (0 <= hour < 24 and 0 <= minute < 60):
+        raise ValueError(f"--start must be HH:MM, not {hhmm!r}")
+    return hour, minute
 
 
 def _sim_config(args: argparse.Namespace):  # -> SimConfig (imported lazily)
+    """Today at --start, local time; the traffic shape follows that local hour."""
     from feeds.simulator import SimConfig
 
-    return SimConfig(agents=args.agents, seed=args.seed, start_t=_start_epoch(args.start))
+    hour, minute = _parse_hhmm(args.start)
+    start = datetime.now().replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return SimConfig(agents=args.agents, seed=args.seed, start_t=start.timestamp(),
+                     start_hour=hour + minute / 60)
 
 
 def _add_window_flags(p: argparse.ArgumentParser) -> None:

@@ -114,11 +114,13 @@ def test_transfer_leaves_one_queue_and_waits_in_the_other():
         ev.ContactOffered(T0, "c1", "hl"),
         ev.ContactAnswered(T0 + 5, "c1", "hl", "a1"),
         ev.ContactTransferred(T0 + 65, "c1", "hl", "hc", "a1"),
+        ev.AgentStateChanged(T0 + 65, "a1", "wrap_up"),
+        ev.AgentStateChanged(T0 + 75, "a1", "available"),
     )
     assert f.queue_view("hc").waiting == 1
     assert f.queue_view("hc").offered == 1
     assert f.agents["a1"].load == 0
-    assert f.queue_view("hl").aht_s == pytest.approx(60.0)
+    assert f.queue_view("hl").aht_s == pytest.approx(60.0 + 10.0)  # talk + wrap-up
 
 
 def test_duplicates_are_ignored():

@@ -1,0 +1,496 @@
+"""Discrete-event model of a blended contact centre that speaks canonical events.
+
+The wall, the metrics and the alerts need traffic that behaves like a real floor: queues
+build at the peaks, callers give up, chat customers take a callback after a minute,
+blended agents move between channels, people go on breaks. A seeded model gives that,
+and the same seed replays the same day for tests and demos. Time is simulated epoch
+seconds; nothing here reads the wall clock.
+
+Everything runs off one heap of (time, seq, handler, arg): `seq` breaks time ties in
+scheduling order, so the event list never depends on how `run_until` is chunked.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+import random
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from monitor.events import (
+    AgentLogin,
+    AgentSkills,
+    AgentStateChanged,
+    AgentStatus,
+    CallbackCompleted,
+    CallbackRequested,
+    ChatMessage,
+    ContactAbandoned,
+    ContactAnswered,
+    ContactEnded,
+    ContactOffered,
+    ContactTransferred,
+    Event,
+    QueueDefined,
+    Side,
+    SurveyResult,
+)
+
+from . import sim_profile as prof
+from .sim_roster import (
+    ABANDON,
+    ACTIVE,
+    GONE,
+    WAITING,
+    SimAgent,
+    SimContact,
+    SimQueue,
+    build_queues,
+    make_agents,
+    set_rates,
+)
+
+START_T = 1767600000.0  # Monday 2026-01-05 08:00 UTC
+COUNTER_KEYS = (
+    "offered", "answered", "abandoned", "callbacks", "ended", "transferred",
+    "callbacks_completed",
+)
+TRANSFER_FROM, TRANSFER_TO = "hl-general", "hl-complaint"
+NOISE_SLOT_S = 300.0
+NOISE_RHO = math.exp(-NOISE_SLOT_S / 1800.0)  # swings last about half an hour
+NOISE_STEP = math.sqrt(1.0 - NOISE_RHO * NOISE_RHO)  # keeps the walk's spread at sigma
+NOISE_CAP = 1.5
+
+AVAILABLE = AgentStatus.AVAILABLE.value
+ON_CONTACT = AgentStatus.ON_CONTACT.value
+WRAP_UP = AgentStatus.WRAP_UP.value
+NOT_READY = AgentStatus.NOT_READY.value
+CUSTOMER, AGENT = Side.CUSTOMER.value, Side.AGENT.value
+
+
+@dataclass
+class SimConfig:
+    """Knobs of the model. Traffic scales linearly with `agents`."""
+
+    agents: int = 60
+    seed: int = 1
+    start_t: float = START_T
+    start_hour: float = 8.0  # local hour of day `start_t` stands for; drives the profile
+    load: float = 0.85  # offered work over staffed capacity at relative rate 1.0
+    online_load_factor: float = 1.3  # chat slots pool well: more chats to see real waits
+    hotline_share: float = 0.5  # dedicated hotline agents
+    online_share: float = 0.3  # dedicated online agents; the rest are blended
+    voice_handle_s: float = 210.0  # lognormal means
+    chat_handle_s: float = 400.0
+    callback_handle_s: float = 150.0
+    # A backlog item this old outranks live contacts that arrived after it was due;
+    # younger ones are worked only when nothing live waits.
+    callback_due_s: float = 900.0
+    voice_wrap_s: tuple[float, float] = (10.0, 30.0)
+    chat_wrap_s: tuple[float, float] = (5.0, 15.0)
+    voice_patience_s: float = 150.0  # exponential means
+    chat_patience_s: float = 600.0  # chat visitors leave the window open and multitask
+    online_callback_after_s: float = 60.0
+    online_callback_accept: float = 0.4
+    appointment_share: float = 0.4  # of accepted online offers: offline appointment
+    hotline_callback_after_s: float = 90.0
+    hotline_callback_accept: float = 0.15
+    transfer_prob: float = 0.02  # general -> complaints, at the end of a call
+    survey_prob: float = 0.3
+    not_ready_share: float = 0.07
+    hot_message_prob: float = 0.04  # customer messages with complaint/abuse words
+    traffic_noise: float = 0.1  # spread of slow random traffic swings (log scale); 0: none
+
+
+class Simulation:
+    """A seeded blended contact centre; `run_until` advances it and returns the events.
+
+    `counters[queue][key]` is ground truth to check consumers against, counted from the
+    events emitted: "offered" counts every entry into the queue (ContactOffered, or a
+    ContactTransferred into it, as the Floor counts them); "answered", "abandoned",
+    "callbacks" (CallbackRequested), "ended", "transferred" (out of the queue) and
+    "callbacks_completed" count their events.
+    """
+
+    def __init__(self, config: SimConfig) -> None:
+        self.config = config
+        self.now = config.start_t
+        self.counters: dict[str, dict[str, int]] = {}
+        self._rng = random.Random(config.seed)
+        self._heap: list[tuple[float, int, Callable[[float, Any], None], Any]] = []
+        self._seq = itertools.count()
+        self._out: list[Event] = []
+        self._contact_no = 0
+        self._queues = build_queues()
+        for q in self._queues.values():
+            self.counters[q.id] = dict.fromkeys(COUNTER_KEYS, 0)
+        mean_break = sum(w * (lo + hi) * 30.0 for _, w, lo, hi in prof.BREAKS)
+        share = min(max(config.not_ready_share, 1e-6), 0.9)
+        self._break_gap_s = mean_break * (1.0 - share) / share
+        self._agents = make_agents(config, self._rng, self._queues)
+        self._initial: dict[str, tuple[str, str]] = {}
+        set_rates(config, self._agents, self._queues)
+        self._start()
+
+    # ------------------------------------------------------------------ public
+    def setup_events(self) -> list[Event]:
+        """Queues, then each agent's login, skills and state at `start_t`: the floor to build on."""
+        t = self.config.start_t
+        out: list[Event] = [
+            QueueDefined(
+                t, s.id, s.name, s.channel, sl_target_s=s.sl_target_s, tier=s.tier,
+                name_zh=s.name_zh,
+            )
+            for s in prof.QUEUES
+        ]
+        for a in self._agents:
+            state, reason = self._initial[a.id]
+            out.append(AgentLogin(t, a.id, a.name, a.team))
+            out.append(AgentSkills(t, a.id, dict(a.skills), a.capacity))
+            out.append(AgentStateChanged(t, a.id, state, reason))
+        return out
+
+    def run_until(self, t: float) -> list[Event]:
+        """Advance to `t`; every event with time <= t, in time order."""
+        heap = self._heap
+        while heap and heap[0][0] <= t:
+            when, _, handler, arg = heapq.heappop(heap)
+            self.now = when
+            handler(when, arg)
+        self.now = max(self.now, t)
+        out, self._out = self._out, []
+        return out
+
+    def agent_ids(self) -> list[str]:
+        return [a.id for a in self._agents]
+
+    # ------------------------------------------------------------------- setup
+    def _start(self) -> None:
+        t0, rng = self.config.start_t, self._rng
+        for a in self._agents:
+            a.since = t0
+            if rng.random() < self.config.not_ready_share:
+                # Start near the steady state: some agents are already on a break.
+                reason, dur = self._draw_break()
+                a.status = NOT_READY
+                self._initial[a.id] = (NOT_READY, reason)
+                self._at(t0 + rng.uniform(0.0, dur), self._break_end, a)
+            else:
+                self._initial[a.id] = (AVAILABLE, "")
+                self._at(t0 + rng.expovariate(1.0 / self._break_gap_s), self._break_start, a)
+                self._refresh(a)
+        for q in self._queues.values():
+            # Own stream per queue, so traffic swings do not depend on what else happened.
+            q.noise_rng = random.Random(f"{self.config.seed}:{q.id}")
+            q.noise_x = q.noise_rng.gauss(0.0, self.config.traffic_noise)
+            self._schedule_arrival(q, t0)
+
+    # ------------------------------------------------------------- plumbing
+    def _at(self, t: float, handler: Callable[[float, Any], None], arg: Any) -> None:
+        heapq.heappush(self._heap, (t, next(self._seq), handler, arg))
+
+    def _lognormal(self, mean: float, sigma: float, floor: float) -> float:
+        return max(floor, math.exp(self._rng.gauss(math.log(mean) - sigma * sigma / 2, sigma)))
+
+    def _choice(self, options: tuple[str, ...]) -> str:
+        # Cheaper than Random.choice, which matters at 10,000 agents.
+        return options[int(self._rng.random() * len(options))]
+
+    def _draw_break(self) -> tuple[str, float]:
+        weights = [w for _, w, _, _ in prof.BREAKS]
+        reason, _, lo, hi = self._rng.choices(prof.BREAKS, weights)[0]
+        return reason, 60.0 * self._rng.uniform(lo, hi)
+
+    def _set_status(self, t: float, a: SimAgent, status: str, reason: str = "") -> None:
+        if a.status == status:
+            return
+        a.status = status
+        if status == AVAILABLE:
+            a.since = t
+        self._out.append(AgentStateChanged(t, a.id, status, reason))
+
+    def _refresh(self, a: SimAgent) -> None:
+        """Re-file the agent in the free heaps of its queues after any change."""
+        a.token += 1
+        if a.want_break is not None:
+            return
+        token, seq = a.token, self._seq
+        if a.status == AVAILABLE:  # fully idle: a call or a first chat
+            for q, level in a.voice_queues:
+                self._push_free(q, (-level, a.since, next(seq), token, a))
+        if (
+            a.chat_queues and a.call is None
+            and a.status in (AVAILABLE, ON_CONTACT) and len(a.chats) < a.capacity
+        ):
+            # Chats go to the least loaded agent, not the most skilled: that is how
+            # chat routers spread concurrent work.
+            load = len(a.chats)
+            for q, level in a.chat_queues:
+                self._push_free(q, (a.chat_rank, load, -level, a.since, next(seq), token, a))
+
+    def _push_free(self, q: SimQueue, entry: tuple[Any, ...]) -> None:
+        heapq.heappush(q.free, entry)
+        if len(q.free) > 4 * q.members + 64:
+            q.free = [e for e in q.free if e[-2] == e[-1].token]
+            heapq.heapify(q.free)
+
+    def _free_agent(self, q: SimQueue) -> SimAgent | None:
+        while q.free:
+            entry = heapq.heappop(q.free)
+            if entry[-2] == entry[-1].token:
+                return entry[-1]
+        return None
+
+    # ---------------------------------------------------------------- contacts
+    def _schedule_arrival(self, q: SimQueue, t: float) -> None:
+        """Next arrival of a non-homogeneous Poisson process, by thinning."""
+        bound = q.peak_shape * NOISE_CAP
+        peak = q.rate * bound
+        if peak <= 0:
+            return
+        rng, profile = self._rng, q.profile
+        minute0 = self.config.start_hour * 60.0 - self.config.start_t / 60.0
+        while True:
+            t += rng.expovariate(peak)
+            shape = profile[int(minute0 + t / 60.0) % 1440] * self._noise(q, t)
+            if rng.random() * bound <= shape:
+                break
+        self._at(t, self._arrival, q)
+
+    def _noise(self, q: SimQueue, t: float) -> float:
+        """Slow random swings of a queue's traffic (a mean-reverting walk per 5 minutes).
+
+        Real arrivals vary more than Poisson; without this a large floor settles into a
+        steady state where nothing ever happens.
+        """
+        sigma = self.config.traffic_noise
+        if sigma <= 0:
+            return 1.0
+        slot = int((t - self.config.start_t) // NOISE_SLOT_S)
+        while q.noise_slot < slot:
+            q.noise_slot += 1
+            q.noise_x = NOISE_RHO * q.noise_x + NOISE_STEP * q.noise_rng.gauss(0.0, sigma)
+        return min(NOISE_CAP, math.exp(q.noise_x - sigma * sigma / 2))
+
+    def _arrival(self, t: float, q: SimQueue) -> None:
+        rng = self._rng
+        self._contact_no += 1
+        c = SimContact(f"c{self._contact_no:07d}", q)
+        if q.voice:
+            customer = f"+86 13{int(rng.random() * 10)}****{int(rng.random() * 1e4):04d}"
+        else:
+            customer = f"{q.id[3:]}-{int(rng.random() * 1e6):06d}"
+        self._out.append(ContactOffered(t, c.id, q.id, customer))
+        if not q.voice:
+            hot = rng.random() < self.config.hot_message_prob
+            text = self._choice(prof.CUSTOMER_HOT if hot else prof.CUSTOMER_OPENERS)
+            self._out.append(ChatMessage(t, c.id, CUSTOMER, text))
+        self._enter(t, c, q)
+        self._schedule_arrival(q, t)
+
+    def _enter(self, t: float, c: SimContact, q: SimQueue) -> None:
+        """The contact joins `q` (new or transferred): answered now, or it waits."""
+        cfg, rng = self.config, self._rng
+        c.queue, c.offered_t, c.attempt = q, t, c.attempt + 1
+        self.counters[q.id]["offered"] += 1
+        agent = self._free_agent(q)
+        if agent is not None:
+            self._answer(t, c, agent)
+            self._refresh(agent)
+            return
+        c.state = WAITING
+        q.waiting.append(c)
+        q.n_waiting += 1
+        if len(q.waiting) > 2 * q.n_waiting + 64:
+            q.waiting = deque(w for w in q.waiting if w.state == WAITING and w.queue is q)
+        if q.voice:
+            patience = rng.expovariate(1.0 / cfg.voice_patience_s)
+            after, accept = cfg.hotline_callback_after_s, cfg.hotline_callback_accept
+        else:
+            patience = rng.expovariate(1.0 / cfg.chat_patience_s)
+            after, accept = cfg.online_callback_after_s, cfg.online_callback_accept
+        leave_t, c.leave_kind = t + patience, ABANDON
+        if patience > after and rng.random() < accept:
+            # Offered a callback when the wait passed the threshold; says yes shortly after.
+            leave_t = t + after + rng.uniform(0.0, min(10.0, patience - after))
+            appointment = not q.voice and rng.random() < cfg.appointment_share
+            c.leave_kind = "appointment" if appointment else "callback"
+        self._at(leave_t, self._leave, (c, c.attempt))
+
+    def _leave(self, t: float, arg: tuple[SimContact, int]) -> None:
+        c, attempt = arg
+        if c.state != WAITING or c.attempt != attempt:
+            return  # answered (or moved on) before patience ran out
+        q = c.queue
+        c.state = GONE
+        q.n_waiting -= 1
+        if c.leave_kind == ABANDON:
+            self._out.append(ContactAbandoned(t, c.id, q.id))
+            self.counters[q.id]["abandoned"] += 1
+        else:
+            self._out.append(CallbackRequested(t, c.id, q.id, c.leave_kind, t - c.offered_t))
+            self.counters[q.id]["callbacks"] += 1
+            # No agent skilled for q can be idle while c waited, so nobody to wake.
+            c.callback = True
+            q.backlog.append((t, c))
+
+    def _answer(self, t: float, c: SimContact, a: SimAgent) -> None:
+        """Connect; the caller re-files the agent (`_refresh`) once it is done assigning."""
+        q, cfg = c.queue, self.config
+        c.state, c.agent = ACTIVE, a
+        if c.callback:
+            # Working a backlog item: a call back, or for chat a slot spent on the booking.
+            duration = self._lognormal(cfg.callback_handle_s, 0.5, 30.0)
+        else:
+            self._out.append(ContactAnswered(t, c.id, q.id, a.id))
+            self.counters[q.id]["answered"] += 1
+            if q.voice:
+                duration = self._lognormal(cfg.voice_handle_s, 0.6, 20.0)
+            else:
+                duration = self._lognormal(cfg.chat_handle_s, 0.5, 45.0)
+                self._script_chat(t, c, a, duration)
+        if q.voice:
+            a.call = c
+        else:
+            a.chats[c] = None
+            a.since = t
+        self._set_status(t, a, ON_CONTACT)
+        self._at(t + duration, self._end, c)
+
+    def _script_chat(self, t: float, c: SimContact, a: SimAgent, duration: float) -> None:
+        """Schedule the conversation: a greeting, then a few customer lines with replies."""
+        rng, end = self._rng, t + duration
+        self._at(t + rng.uniform(3.0, 20.0), self._message, (c, a, prof.AGENT_GREETINGS))
+        for _ in range(int(rng.random() * 3)):
+            said = t + duration * rng.uniform(0.25, 0.85)
+            hot = rng.random() < self.config.hot_message_prob
+            lines = prof.CUSTOMER_HOT if hot else prof.CUSTOMER_FOLLOWUPS
+            self._at(said, self._message, (c, None, lines))
+            reply = min(said + rng.uniform(5.0, 40.0), end - 1.0)
+            self._at(reply, self._message, (c, a, prof.AGENT_REPLIES))
+
+    def _message(self, t: float, arg: tuple[SimContact, SimAgent | None, tuple[str, ...]]) -> None:
+        c, a, texts = arg
+        text = self._choice(texts)
+        if a is None:
+            self._out.append(ChatMessage(t, c.id, CUSTOMER, text))
+        else:
+            self._out.append(ChatMessage(t, c.id, AGENT, text, a.id))
+
+    def _end(self, t: float, c: SimContact) -> None:
+        q, a, cfg = c.queue, c.agent, self.config
+        assert a is not None
+        if q.voice:
+            a.call = None
+            if (
+                q.id == TRANSFER_FROM and not c.callback
+                and self._rng.random() < cfg.transfer_prob
+            ):
+                self._out.append(ContactTransferred(t, c.id, q.id, TRANSFER_TO, a.id))
+                self.counters[q.id]["transferred"] += 1
+                self._wrap(t, a, cfg.voice_wrap_s)
+                self._enter(t, c, self._queues[TRANSFER_TO])
+                return
+        else:
+            del a.chats[c]
+        c.state = GONE
+        if c.callback:
+            self._out.append(CallbackCompleted(t, c.id, q.id, a.id))
+            self.counters[q.id]["callbacks_completed"] += 1
+        else:
+            self._out.append(ContactEnded(t, c.id, q.id, a.id))
+            self.counters[q.id]["ended"] += 1
+            if self._rng.random() < cfg.survey_prob:
+                self._at(t + self._rng.uniform(20.0, 180.0), self._survey, (c.id, q, a.id))
+        if q.voice:
+            self._wrap(t, a, cfg.voice_wrap_s)
+        elif a.chats:
+            self._dispatch(t, a)  # a chat slot opened: take a waiting chat
+        else:
+            self._wrap(t, a, cfg.chat_wrap_s)
+
+    def _survey(self, t: float, arg: tuple[str, SimQueue, str]) -> None:
+        cid, q, agent = arg
+        rng = self._rng
+        mood = rng.gauss(5.5 if q.spec.tier == "complaint" else 8.0, 2.2)
+        nps = min(10, max(0, round(mood)))
+        csat = min(5, max(1, round(1.0 + 0.4 * mood + rng.gauss(0.0, 0.6))))
+        if rng.random() < 0.15:
+            nps = -1  # answered the satisfaction question only
+        self._out.append(SurveyResult(t, cid, q.id, agent, nps, csat))
+
+    # ------------------------------------------------------------------ agents
+    def _wrap(self, t: float, a: SimAgent, span: tuple[float, float]) -> None:
+        self._set_status(t, a, WRAP_UP)
+        self._refresh(a)
+        self._at(t + self._rng.uniform(*span), self._dispatch, a)
+
+    def _dispatch(self, t: float, a: SimAgent) -> None:
+        """An agent has room for work: it takes what `_pick` gives it, else it is available
+        (or starts the break it has been waiting for)."""
+        if a.want_break is not None:
+            if a.call is None and not a.chats:
+                self._start_break(t, a)
+            else:
+                self._refresh(a)
+            return
+        while (c := self._pick(a)) is not None:
+            self._answer(t, c, a)
+        if a.call is None and not a.chats:
+            self._set_status(t, a, AVAILABLE)
+        self._refresh(a)
+
+    def _pick(self, a: SimAgent) -> SimContact | None:
+        """Take the longest waiting contact (after priority head starts) `a` may serve now,
+        or a callback from the backlog once it is due or nothing live waits.
+
+        Blended agents take a call only with no chats, and chats only when not on a call.
+        """
+        if a.call is not None:
+            return None
+        if a.chats:
+            if len(a.chats) >= a.capacity:
+                return None
+            queues = a.chat_queues
+        else:
+            queues = a.all_queues
+        due = self.config.callback_due_s
+        best: SimQueue | None = None
+        best_key, from_backlog = math.inf, False
+        for q, _ in queues:
+            waiting = q.waiting
+            while waiting and (waiting[0].state != WAITING or waiting[0].queue is not q):
+                waiting.popleft()
+            if waiting and waiting[0].offered_t - q.spec.priority_s < best_key:
+                best, best_key, from_backlog = q, waiting[0].offered_t - q.spec.priority_s, False
+            if q.backlog and q.backlog[0][0] + due < best_key:
+                best, best_key, from_backlog = q, q.backlog[0][0] + due, True
+        if best is None:
+            return None
+        if from_backlog:
+            return best.backlog.popleft()[1]
+        best.n_waiting -= 1
+        return best.waiting.popleft()
+
+    def _break_start(self, t: float, a: SimAgent) -> None:
+        a.want_break = self._draw_break()
+        if a.status == AVAILABLE:
+            self._start_break(t, a)
+        else:
+            self._refresh(a)  # stop offering new chats; the break starts when work ends
+
+    def _start_break(self, t: float, a: SimAgent) -> None:
+        assert a.want_break is not None
+        reason, duration = a.want_break
+        a.want_break = None
+        self._set_status(t, a, NOT_READY, reason)
+        self._refresh(a)
+        self._at(t + duration, self._break_end, a)
+
+    def _break_end(self, t: float, a: SimAgent) -> None:
+        self._dispatch(t, a)
+        self._at(t + self._rng.expovariate(1.0 / self._break_gap_s), self._break_start, a)
