@@ -1,0 +1,73 @@
+"""Cost of one UI tick at 10,000 agents: apply the tick's events, refresh every panel,
+and let Qt paint (offscreen). Prints mean and 95th-percentile milliseconds per tick.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from bench.machine import describe  # noqa: E402
+from feeds.simulator import SimConfig, Simulation  # noqa: E402
+from monitor.floor import Floor  # noqa: E402
+from ui.floor_window import FloorWindow  # noqa: E402
+from ui.tick import FloorTicker  # noqa: E402
+
+AGENTS = 10_000
+TICKS = 100
+
+
+class PreparedHub:
+    """Stands in for the network: hands over one tick's worth of simulator events."""
+
+    def __init__(self) -> None:
+        self.batch: list = []
+
+    def drain(self, max_events: int) -> list:
+        batch, self.batch = self.batch, []
+        return [("sim", e) for e in batch]
+
+    def health(self) -> list:
+        return []
+
+
+def main() -> None:
+    app = QApplication.instance() or QApplication([])
+    sim = Simulation(SimConfig(agents=AGENTS, seed=5))
+    floor = Floor()
+    for event in sim.setup_events() + sim.run_until(sim.now + 600):
+        floor.apply(event)
+    hub = PreparedHub()
+    window = FloorWindow(floor)
+    window.resize(1600, 1000)
+    window.show()
+    ticker = FloorTicker(floor, hub, [window])
+    ticker.tick()
+    app.processEvents()
+
+    for speed in (1, 10):
+        costs, events = [], 0
+        for _ in range(TICKS):
+            hub.batch = sim.run_until(sim.now + 0.1 * speed)
+            events += len(hub.batch)
+            start = time.perf_counter()
+            ticker.tick()
+            app.processEvents()  # the repaint the tick caused
+            costs.append((time.perf_counter() - start) * 1000)
+        costs.sort()
+        print(f"{AGENTS:,} agents, sim at {speed}x real time ({events / TICKS:,.0f} events/tick): "
+              f"tick mean {statistics.mean(costs):.1f} ms, p95 {costs[int(0.95 * TICKS)]:.1f} ms")
+    print(f"machine: {describe()}")
+    window.close()
+
+
+if __name__ == "__main__":
+    main()
