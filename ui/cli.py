@@ -12,6 +12,8 @@ from platformdirs import user_config_path
 
 from monitor.config import Config, ConfigError, load_config
 
+from . import cmd_erlang
+
 DEFAULT_CONFIG = user_config_path("floorwatch") / "floorwatch.toml"
 
 
@@ -156,6 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--token-file", metavar="FILE", help="file holding the access token")
     _add_window_flags(p)
     p.set_defaults(func=cmd_run)
+
+    cmd_erlang.add_parser(sub)
     return parser
 
 

@@ -69,3 +69,30 @@ def test_demo_command_exits_cleanly_with_a_screenshot(tmp_path):
     image = QImage(str(shot))
     assert not image.isNull()
     assert (image.width(), image.height()) == (1600, 1000)
+
+
+def test_run_command_connects_to_a_feed_from_a_config(tmp_path):
+    sim = SimulationThread(SimConfig(agents=20, seed=2), warmup_s=300)
+    port = sim.start()
+    try:
+        config = tmp_path / "fw.toml"
+        config.write_text(f'[client]\nlang = "zh_CN"\n[[feeds]]\nurl = "ws://127.0.0.1:{port}"\n')
+        shot = tmp_path / "run.png"
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+        out = subprocess.run(
+            [sys.executable, "-m", "ui", "run", "--config", str(config), "--exit-after", "2",
+             "--screenshot", str(shot)], capture_output=True, text=True, env=env, timeout=120)
+        assert out.returncode == 0, out.stderr[-3000:]
+        assert not QImage(str(shot)).isNull()
+    finally:
+        sim.stop()
+
+
+def test_run_command_reports_a_bad_config_and_starts_nothing(tmp_path):
+    config = tmp_path / "bad.toml"
+    config.write_text("[[feeds]]\nurl = 'http://not-a-websocket'\n")
+    out = subprocess.run([sys.executable, "-m", "ui", "run", "--config", str(config)],
+                         capture_output=True, text=True, timeout=60,
+                         env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+    assert out.returncode == 2
+    assert "feeds[0].url" in out.stderr

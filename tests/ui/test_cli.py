@@ -1,0 +1,36 @@
+"""The `floorwatch` entry point: subcommands wired, bad input is a clear exit 2."""
+
+import json
+
+import pytest
+
+from ui.cli import build_parser, main
+
+
+def test_every_documented_subcommand_is_registered():
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    assert {"sim", "demo", "run", "erlang"} <= set(sub.choices)
+
+
+def test_erlang_through_the_main_entry_point(capsys):
+    rc = main(["erlang", "--calls", "100", "--period", "30m", "--aht", "180", "--agents", "15",
+               "--target", "20", "--format", "json"])
+    assert rc == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["agents"] == 15
+    assert round(out["p_wait"], 3) == 0.102
+    assert round(out["service_level"], 3) == 0.941
+
+
+@pytest.mark.parametrize("start", ["9", "25:00", "ab:cd"])
+def test_bad_sim_start_time_is_reported(capsys, start):
+    assert main(["sim", "--start", start, "--port", "0"]) == 2
+    assert "--start must be HH:MM" in capsys.readouterr().err
+
+
+def test_run_without_feeds_or_config_explains_what_to_do(capsys, tmp_path, monkeypatch):
+    import ui.cli
+
+    monkeypatch.setattr(ui.cli, "DEFAULT_CONFIG", tmp_path / "missing.toml")
+    assert main(["run"]) == 2
+    assert "no --feed given" in capsys.readouterr().err
