@@ -6,6 +6,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import clock
+from .metrics import DEFAULT_SL_VARIANT, SL_VARIANTS
+
 
 class ConfigError(ValueError):
     """A config file that cannot be used, with the file and key in the message."""
@@ -18,6 +21,10 @@ class Config:
     lang: str = ""  # "" = system locale
     window_minutes: int = 15
     short_abandon_s: float = 5.0
+    tz: str = ""  # "" = the machine's zone; for "today" and the half-hour interval
+    day_reset: str = "00:00"  # local time "today" starts (a 24 h centre may use 06:00)
+    sl_variant: str = DEFAULT_SL_VARIANT
+    sl_variants: dict[str, str] = field(default_factory=dict)  # queue id -> variant
 
 
 def load_config(path: Path) -> Config:
@@ -41,6 +48,7 @@ def load_config(path: Path) -> Config:
         raise ConfigError(f"{path}: [client] must be a table")
     checks = {
         "token_file": str, "lang": str, "window_minutes": int, "short_abandon_s": (int, float),
+        "tz": str, "day_reset": str, "sl_variant": str,
     }
     for key, typ in checks.items():
         if key in client:
@@ -52,4 +60,20 @@ def load_config(path: Path) -> Config:
         raise ConfigError(f"{path}: client.lang must be 'en' or 'zh_CN'")
     if cfg.window_minutes not in (5, 15, 30, 60):
         raise ConfigError(f"{path}: client.window_minutes must be 5, 15, 30 or 60")
+    try:
+        clock.zone(cfg.tz)
+    except (ValueError, KeyError):
+        raise ConfigError(f"{path}: client.tz {cfg.tz!r} is not a known time zone") from None
+    try:
+        clock.parse_hhmm(cfg.day_reset)
+    except ValueError:
+        raise ConfigError(f"{path}: client.day_reset must be HH:MM") from None
+    variants = raw.get("sl_variants", {})
+    if not isinstance(variants, dict):
+        raise ConfigError(f"{path}: [sl_variants] must be a table of queue = variant")
+    cfg.sl_variants = dict(variants)
+    for where, variant in [("client.sl_variant", cfg.sl_variant),
+                           *((f"sl_variants.{k}", v) for k, v in variants.items())]:
+        if variant not in SL_VARIANTS:
+            raise ConfigError(f"{path}: {where} must be one of {', '.join(SL_VARIANTS)}")
     return cfg

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import metrics
+from . import clock, estimates, metrics
 from .events import (
     AgentLogin,
     AgentLogout,
@@ -43,6 +43,12 @@ BUSY_STATES = frozenset(
     {AgentStatus.RINGING, AgentStatus.ON_CONTACT, AgentStatus.WRAP_UP}
 )
 _STATES = frozenset(s.value for s in AgentStatus)
+SERVING_STATES = BUSY_STATES | {AgentStatus.AVAILABLE}
+
+# Windows a view can ask for: rolling minutes, or these calendar windows.
+WINDOW_INTERVAL = "interval"  # the current local half hour (Cisco "Half")
+WINDOW_TODAY = "today"  # since the configured daily reset
+Window = int | str
 
 
 @dataclass(slots=True)
@@ -58,6 +64,7 @@ class Queue:
     backlog: dict[str, float] = field(default_factory=dict)  # callbacks waiting
     stats: RollingCounters = field(default_factory=RollingCounters)
     members: Counter[str] = field(default_factory=Counter)  # AgentStatus -> count
+    in_progress: int = 0  # answered, not yet ended
 
 
 @dataclass(slots=True)
@@ -117,7 +124,18 @@ class QueueView:
     agents_available: int
     agents_busy: int
     agents_staffed: int
-    window_min: int
+    window: Window
+    sl_variant: str
+    short_abandoned: int
+    other_exits: int
+    callbacks: int
+    abandoned_wait_s: float | None
+    first_response_s: float | None
+    nps: float | None
+    csat: float | None
+    in_progress: int
+    ewt_s: float | None
+    ewt_model: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +147,9 @@ class ChannelView:
     agents_busy: int
     agents_staffed: int
     backlog: int
+    occupancy: float | None  # now: busy / (busy + available)
+    chat_utilisation: float | None  # now: chats in progress / chat capacity of serving agents
+    in_progress: int
 
 
 @dataclass(slots=True)
@@ -143,9 +164,28 @@ class Changes:
 class Floor:
     """In-memory state of queues, agents and live contacts, for one or more feeds."""
 
-    def __init__(self, short_abandon_s: float = 5.0, window_min: int = 15) -> None:
+    def __init__(
+        self,
+        short_abandon_s: float = 5.0,
+        window_min: int = 15,
+        tz: str | None = None,
+        day_reset: str = "00:00",
+        sl_variant: str = metrics.DEFAULT_SL_VARIANT,
+        sl_variants: dict[str, str] | None = None,
+    ) -> None:
         self.short_abandon_s = short_abandon_s
         self.window_min = window_min
+        self.tz = clock.zone(tz)
+        self.day_reset = clock.parse_hhmm(day_reset)
+        for variant in [sl_variant, *(sl_variants or {}).values()]:
+            if variant not in metrics.SL_VARIANTS:
+                raise ValueError(f"unknown service level variant {variant!r}")
+        self.sl_variant = sl_variant
+        self.sl_variants = dict(sl_variants or {})  # queue id -> variant
+        self.day_start: float | None = None
+        self.first_t: float | None = None  # earliest event time seen: how much history we hold
+        self._next_day_start: float | None = None
+        self._ewt_cache: dict[str, tuple[int, estimates.WaitEstimate]] = {}
         self.now = 0.0
         self.queues: dict[str, Queue] = {}
         self.agents: dict[str, Agent] = {}
@@ -155,6 +195,7 @@ class Floor:
         self.unknown_references = 0  # events naming a contact we never saw
         self.rejected_events = 0  # events with values the engine cannot use
         self._channel_members: dict[str, Counter[str]] = {}
+        self._channel_capacity: Counter[str] = Counter()  # chat slots of serving agents
         self._changes = Changes()
         self._handlers = {
             QueueDefined: self._queue_defined,
@@ -181,6 +222,8 @@ class Floor:
         if isinstance(event, Snapshot):
             self.load_snapshot(event.state, feed)
             return
+        if self.first_t is None:
+            self.first_t = event.t
         if event.t > self.now:
             self._advance(event.t)
         self._handlers[type(event)](event, feed)
@@ -196,6 +239,11 @@ class Floor:
             self.now = max(self.now, sample_t)
             self.trend.record(sample_t, self._trend_values())
         self.now = t
+        if self._next_day_start is None or t >= self._next_day_start:
+            self.day_start = clock.day_start(t, self.tz, self.day_reset)
+            self._next_day_start = clock.next_day_start(t, self.tz, self.day_reset)
+            for q in self.queues.values():
+                q.stats.reset_day(self.day_start)
 
     def _trend_values(self) -> dict[str, tuple[float, float]]:
         out = {}
@@ -212,6 +260,7 @@ class Floor:
         if q is None:
             # A contact for a queue never defined: keep it visible, not lost.
             q = Queue(id=queue_id, name=queue_id, channel=Channel.HOTLINE, feed=feed)
+            q.stats.reset_day(self.day_start or 0.0)
             self.queues[queue_id] = q
             self._changes.structure = True
         self._changes.queues.add(queue_id)
@@ -274,6 +323,7 @@ class Floor:
             b.max_wait_s = max(b.max_wait_s, wait)
         c.answered_t, c.agent = e.t, e.agent
         self._agent(e.agent, feed).contacts.add(e.contact)
+        self._queue(c.queue, feed).in_progress += 1
 
     def _abandoned(self, e: ContactAbandoned, feed: str) -> None:
         c = self._leave_queue(e.contact, e.queue, feed)
@@ -321,6 +371,9 @@ class Floor:
         if c is None or c.answered_t is None:
             self.unknown_references += c is None
             return
+        q = self.queues.get(c.queue)
+        if q is not None and q.in_progress > 0:
+            q.in_progress -= 1
         self._finish_pending(agent, 0.0)
         agent.pending_handle = (c.queue, e.t - c.answered_t)
         if agent.state != AgentStatus.WRAP_UP and agent.contacts:
@@ -403,10 +456,13 @@ class Floor:
         # A blended agent is one agent in each channel it serves, counted once there.
         for channel in channels:
             self._channel_members.setdefault(channel, Counter())[a.state] += sign
+        if Channel.ONLINE in channels and a.state in SERVING_STATES:
+            self._channel_capacity[Channel.ONLINE] += sign * a.chat_capacity
 
     def _recount_members(self) -> None:
         """Rebuild all agent counts; only when queue channels or whole feeds change."""
         self._channel_members = {}
+        self._channel_capacity = Counter()
         for q in self.queues.values():
             q.members = Counter()
         for a in self.agents.values():
@@ -443,41 +499,98 @@ class Floor:
     def longest_wait_s(self, q: Queue) -> float:
         return max(0.0, self.now - min(q.waiting.values())) if q.waiting else 0.0
 
-    def queue_view(self, queue_id: str, window_min: int | None = None) -> QueueView:
+    def totals(self, q: Queue, window: Window | None = None) -> Totals:
+        """A queue's sums over rolling minutes, the current half hour, or today."""
+        window = window or self.window_min
+        if window == WINDOW_TODAY:
+            return q.stats.today(self.now)
+        if window == WINDOW_INTERVAL:
+            start = clock.half_hour_start(self.now, self.tz)
+            return q.stats.since(int(start // 60), self.now)
+        return q.stats.window(self.now, int(window))
+
+    def sl_variant_of(self, queue_id: str) -> str:
+        return self.sl_variants.get(queue_id, self.sl_variant)
+
+    def queue_view(self, queue_id: str, window: Window | None = None) -> QueueView:
         q = self.queues[queue_id]
-        window = window_min or self.window_min
-        t = q.stats.window(self.now, window)
+        window = window or self.window_min
+        t = self.totals(q, window)
         busy = sum(q.members[s] for s in BUSY_STATES)
         available = q.members[AgentStatus.AVAILABLE]
         staffed = busy + available + q.members[AgentStatus.NOT_READY]
+        variant = self.sl_variant_of(queue_id)
+        ewt = self.wait_estimate(queue_id)
         return QueueView(
             id=q.id, name=q.name, name_zh=q.name_zh, channel=q.channel, tier=q.tier,
             sl_target_s=q.sl_target_s, waiting=len(q.waiting),
             longest_wait_s=self.longest_wait_s(q), backlog=len(q.backlog),
             offered=t.offered, answered=t.answered, abandoned=t.abandoned,
-            service_level=metrics.service_level(t), asa_s=metrics.asa_s(t),
+            service_level=metrics.service_level(t, variant), asa_s=metrics.asa_s(t),
             aht_s=metrics.aht_s(t), abandon_rate=metrics.abandon_rate(t),
             agents_available=available, agents_busy=busy, agents_staffed=staffed,
-            window_min=window,
+            window=window, sl_variant=variant, short_abandoned=t.short_abandoned,
+            other_exits=t.other_exits, callbacks=t.callbacks,
+            abandoned_wait_s=metrics.abandoned_wait_s(t),
+            first_response_s=metrics.first_response_s(t), nps=metrics.nps(t),
+            csat=metrics.csat(t), in_progress=q.in_progress,
+            ewt_s=ewt.ewt_s, ewt_model=ewt.model,
         )
 
-    def channel_view(self, channel: str, window_min: int | None = None) -> ChannelView:
-        window = window_min or self.window_min
+    def wait_estimate(self, queue_id: str) -> estimates.WaitEstimate:
+        """Estimated wait for a contact arriving now (cached per 10 s of event time)."""
+        slot = int(self.now // estimates.REFRESH_S)
+        cached = self._ewt_cache.get(queue_id)
+        if cached is not None and cached[0] == slot:
+            return cached[1]
+        q = self.queues[queue_id]
+        # Rates over the history we really hold, not a window we only partly saw.
+        held = self.now - (self.first_t if self.first_t is not None else self.now)
+        window_s = min(estimates.ESTIMATE_WINDOW_MIN * 60.0, max(60.0, held))
+        t = q.stats.window(self.now, estimates.ESTIMATE_WINDOW_MIN)
+        result = estimates.estimate(t, window_s, self._servers_for(q, window_s), len(q.waiting))
+        self._ewt_cache[queue_id] = (slot, result)
+        return result
+
+    def _servers_for(self, q: Queue, window_s: float) -> int:
+        """The channel's serving capacity, split by each queue's share of offered load."""
+        members = self._channel_members.get(q.channel, Counter())
+        if q.channel == Channel.ONLINE:
+            servers = self._channel_capacity[Channel.ONLINE]
+        else:
+            servers = sum(members[s] for s in SERVING_STATES)
+        loads = {}
+        for other in self.queues.values():
+            if other.channel == q.channel:
+                t = other.stats.window(self.now, estimates.ESTIMATE_WINDOW_MIN)
+                rate, aht = estimates.offered_load(t, window_s)
+                loads[other.id] = (rate or 0.0) * (aht or 0.0)
+        total = sum(loads.values())
+        share = loads.get(q.id, 0.0) / total if total > 0 else 1.0 / max(1, len(loads))
+        return int(servers * share)
+
+    def channel_view(self, channel: str, window: Window | None = None) -> ChannelView:
         queues = [q for q in self.queues.values() if q.channel == channel]
         totals = Totals()
         for q in queues:
-            totals.add(q.stats.window(self.now, window))
+            totals.add(self.totals(q, window))
         members = self._channel_members.get(channel, Counter())
         busy = sum(members[s] for s in BUSY_STATES)
-        staffed = busy + members[AgentStatus.AVAILABLE] + members[AgentStatus.NOT_READY]
+        available = members[AgentStatus.AVAILABLE]
+        staffed = busy + available + members[AgentStatus.NOT_READY]
+        in_progress = sum(q.in_progress for q in queues)
+        capacity = self._channel_capacity[channel] if channel == Channel.ONLINE else 0
         return ChannelView(
             channel=channel,
             waiting=sum(len(q.waiting) for q in queues),
             longest_wait_s=max((self.longest_wait_s(q) for q in queues), default=0.0),
-            service_level=metrics.service_level(totals),
+            service_level=metrics.service_level(totals, self.sl_variant),
             agents_busy=busy,
             agents_staffed=staffed,
             backlog=sum(len(q.backlog) for q in queues),
+            occupancy=busy / (busy + available) if busy + available else None,
+            chat_utilisation=in_progress / capacity if capacity else None,
+            in_progress=in_progress,
         )
 
     # -------------------------------------------------------------- snapshot
@@ -488,6 +601,7 @@ class Floor:
         queue_ids = {q.id for q in queues}
         return {
             "now": self.now,
+            "first_t": self.first_t,
             "queues": [
                 {
                     "id": q.id, "name": q.name, "name_zh": q.name_zh, "channel": q.channel,
@@ -526,13 +640,15 @@ class Floor:
         self.queues = {k: q for k, q in self.queues.items() if q.feed != feed}
         self.agents = {k: a for k, a in self.agents.items() if a.feed != feed}
         self.now = max(self.now, float(state.get("now", 0.0)))
+        if state.get("first_t") is not None:
+            self.first_t = min(self.first_t or state["first_t"], state["first_t"])
         for d in state.get("queues", []):
             q = Queue(
                 id=d["id"], name=d["name"], channel=d["channel"],
                 sl_target_s=d["sl_target_s"], tier=d["tier"], name_zh=d.get("name_zh", ""),
                 feed=feed, backlog={k: v for k, v in d.get("backlog", [])},
             )
-            q.stats.load(d.get("stats", []))
+            q.stats.load(d.get("stats", {}))
             self.queues[q.id] = q
         for d in state.get("contacts", []):
             c = Contact(
@@ -557,8 +673,11 @@ class Floor:
             self.agents[a.id] = a
         self._recount_members()
         for c in self.contacts.values():
-            if c.agent in self.agents and c.answered_t is not None:
-                self.agents[c.agent].contacts.add(c.id)
+            if c.answered_t is not None:
+                if c.agent in self.agents:
+                    self.agents[c.agent].contacts.add(c.id)
+                if c.queue in self.queues and self.queues[c.queue].feed == feed:
+                    self.queues[c.queue].in_progress += 1
         # Waiting dicts must stay in arrival order for "longest wait" readers.
         for q in self.queues.values():
             q.waiting = dict(sorted(q.waiting.items(), key=lambda kv: kv[1]))

@@ -50,13 +50,19 @@ _SUM_FIELDS = tuple(f for f in _FIELDS if f != "max_wait_s")
 
 
 class RollingCounters:
-    """A ring of minute buckets keyed by absolute minute number."""
+    """A ring of minute buckets keyed by absolute minute number, plus today's total.
 
-    __slots__ = ("_minutes", "_buckets")
+    Today's total is the buckets that have left the ring since the day started,
+    plus those still in it: each event is written once, to its minute bucket.
+    """
+
+    __slots__ = ("_minutes", "_buckets", "day", "day_start_minute")
 
     def __init__(self) -> None:
         self._minutes: list[int] = [-1] * KEEP_MINUTES
         self._buckets: list[Totals] = [Totals() for _ in range(KEEP_MINUTES)]
+        self.day = Totals()  # evicted buckets of today
+        self.day_start_minute = 0
 
     def bucket(self, t: float, now: float) -> Totals | None:
         """The bucket for time t, or None when t is already out of every window."""
@@ -67,31 +73,51 @@ class RollingCounters:
         if self._minutes[i] != minute:
             if self._minutes[i] > minute:
                 return None  # slot holds a newer minute: t is too old
+            if self._minutes[i] >= self.day_start_minute:
+                self.day.add(self._buckets[i])
             self._minutes[i] = minute
             self._buckets[i] = Totals()
         return self._buckets[i]
 
-    def window(self, now: float, minutes: int) -> Totals:
-        """Sum of the current minute and the previous `minutes - 1` minutes."""
+    def since(self, first_minute: int, now: float) -> Totals:
+        """Sum of the ring's buckets from `first_minute` to the current minute."""
         current = int(now // BUCKET_S)
-        first = current - minutes + 1
         out = Totals()
         for minute, bucket in zip(self._minutes, self._buckets, strict=True):
-            if first <= minute <= current:
+            if first_minute <= minute <= current:
                 out.add(bucket)
         return out
 
-    def dump(self) -> list[list[Any]]:
-        return [
-            [m, [getattr(b, f) for f in _FIELDS]]
-            for m, b in zip(self._minutes, self._buckets, strict=True)
-            if m >= 0
-        ]
+    def window(self, now: float, minutes: int) -> Totals:
+        """Sum of the current minute and the previous `minutes - 1` minutes."""
+        return self.since(int(now // BUCKET_S) - minutes + 1, now)
 
-    def load(self, rows: list[list[Any]]) -> None:
-        for minute, values in rows:
+    def today(self, now: float) -> Totals:
+        out = self.since(self.day_start_minute, now)
+        out.add(self.day)
+        return out
+
+    def reset_day(self, start_t: float) -> None:
+        self.day = Totals()
+        self.day_start_minute = int(start_t // BUCKET_S)
+
+    def dump(self) -> dict[str, Any]:
+        return {
+            "minutes": [
+                [m, [getattr(b, f) for f in _FIELDS]]
+                for m, b in zip(self._minutes, self._buckets, strict=True)
+                if m >= 0
+            ],
+            "day": [getattr(self.day, f) for f in _FIELDS],
+            "day_start_minute": self.day_start_minute,
+        }
+
+    def load(self, data: dict[str, Any]) -> None:
+        for minute, values in data.get("minutes", []):
             i = int(minute) % KEEP_MINUTES
             if int(minute) < self._minutes[i]:
                 continue
             self._minutes[i] = int(minute)
             self._buckets[i] = Totals(*values[: len(_FIELDS)])
+        self.day = Totals(*data.get("day", [])[: len(_FIELDS)])
+        self.day_start_minute = int(data.get("day_start_minute", 0))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from feeds.client import FeedHub
+from monitor.config import Config
 from monitor.floor import Floor
 
 from .floor_window import FloorWindow
@@ -22,8 +23,7 @@ class WindowOptions:
     lang: str = ""  # "" = system locale
     exit_after: float | None = None  # seconds; then screenshot (if asked) and quit
     screenshot: Path | None = None
-    window_minutes: int = 15
-    short_abandon_s: float = 5.0
+    config: Config = field(default_factory=Config)  # metric settings
 
 
 def run_floor(urls: list[str], token: str, options: WindowOptions) -> int:
@@ -32,7 +32,10 @@ def run_floor(urls: list[str], token: str, options: WindowOptions) -> int:
     app.setApplicationName("Floorwatch")
     lang = options.lang or system_language()
     translator = install_translator(app, lang)  # noqa: F841 - must outlive the window
-    floor = Floor(short_abandon_s=options.short_abandon_s, window_min=options.window_minutes)
+    cfg = options.config
+    floor = Floor(short_abandon_s=cfg.short_abandon_s, window_min=cfg.window_minutes,
+                  tz=cfg.tz or None, day_reset=cfg.day_reset, sl_variant=cfg.sl_variant,
+                  sl_variants=cfg.sl_variants)
     hub = FeedHub(urls, token=token)
     window = FloorWindow(floor, lang=lang)
     ticker = FloorTicker(floor, hub, [window])

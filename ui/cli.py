@@ -127,9 +127,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         print("no feeds: pass --feed URL or list [[feeds]] in the config", file=sys.stderr)
         return 2
     token = read_token(args.token_file or config.token_file)
-    options = WindowOptions(
-        lang=args.lang or config.lang, exit_after=args.exit_after, screenshot=args.screenshot,
-        window_minutes=config.window_minutes, short_abandon_s=config.short_abandon_s)
+    options = WindowOptions(lang=args.lang or config.lang, exit_after=args.exit_after,
+                            screenshot=args.screenshot, config=config)
     return run_floor(urls, token, options)
 
 

@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from monitor.erlang import MODEL_EMPIRICAL, MODEL_ERLANG_A, MODEL_ERLANG_C
 from monitor.events import Channel
-from monitor.floor import Changes, ChannelView, Floor, QueueView
+from monitor.floor import WINDOW_INTERVAL, WINDOW_TODAY, Changes, ChannelView, Floor, QueueView
+from monitor.metrics import SL_VARIANTS
 
 from . import fmt
 
@@ -106,6 +108,27 @@ class _Field(QWidget):
         layout.addWidget(self.value)
 
 
+CALLBACK_OFFER_S = 60  # field practice for online; the same rule reads well for voice
+
+
+def window_text(window: int | str) -> str:
+    if window == WINDOW_TODAY:
+        return QCoreApplication.translate("QueueWall", "today")
+    if window == WINDOW_INTERVAL:
+        return QCoreApplication.translate("QueueWall", "this half hour")
+    return QCoreApplication.translate("QueueWall", "the last {n} min").format(n=window)
+
+
+def model_text(model: str) -> str:
+    names = {
+        MODEL_ERLANG_A: QCoreApplication.translate("QueueWall", "Erlang A, with observed patience"),
+        MODEL_ERLANG_C: QCoreApplication.translate("QueueWall", "Erlang C"),
+        MODEL_EMPIRICAL: QCoreApplication.translate(
+            "QueueWall", "queue position × recent time between answers"),
+    }
+    return names.get(model, QCoreApplication.translate("QueueWall", "not enough data"))
+
+
 class QueueTile(QFrame):
     """One queue: waiting, longest wait, SL, ASA, abandons, agents, callbacks."""
 
@@ -132,12 +155,17 @@ class QueueTile(QFrame):
             "waiting": _Field(self.tr("Waiting"), True, self),
             "longest_wait": _Field(self.tr("Longest"), True, self),
             "service_level": _Field(self.tr("SL"), True, self),
+            "ewt": _Field(self.tr("EWT"), True, self),
             "asa": _Field(self.tr("ASA"), False, self),
+            "aht": _Field(self.tr("AHT"), False, self),
             "abandon_rate": _Field(self.tr("Abandoned"), False, self),
             "agents": _Field(self.tr("Avail / busy"), False, self),
             "backlog": _Field(self.tr("Callbacks"), False, self),
         }
-        self.fields["asa"].setToolTip(self.tr("Average speed of answer"))
+        self.fields["asa"].setToolTip(
+            self.tr("Average speed of answer: mean wait of answered contacts"))
+        self.fields["aht"].setToolTip(
+            self.tr("Average handle time: talk or chat + wrap-up of completed contacts"))
         self.fields["abandon_rate"].setToolTip(
             self.tr("Abandoned after the short-abandon threshold, of contacts with an outcome")
         )
@@ -147,10 +175,10 @@ class QueueTile(QFrame):
         top.addWidget(self.title, 1)
         top.addWidget(self.badge)
         big = QHBoxLayout()
-        for name in ("waiting", "longest_wait", "service_level"):
+        for name in ("waiting", "longest_wait", "service_level", "ewt"):
             big.addWidget(self.fields[name], 1)
         small = QHBoxLayout()
-        for name in ("asa", "abandon_rate", "agents", "backlog"):
+        for name in ("asa", "aht", "abandon_rate", "agents", "backlog"):
             small.addWidget(self.fields[name], 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 8)
@@ -177,7 +205,9 @@ class QueueTile(QFrame):
             "waiting": str(view.waiting),
             "longest_wait": fmt.mmss(view.longest_wait_s),
             "service_level": fmt.percent(view.service_level),
+            "ewt": fmt.mmss(view.ewt_s),
             "asa": fmt.mmss(view.asa_s),
+            "aht": fmt.mmss(view.aht_s),
             "abandon_rate": fmt.percent(view.abandon_rate),
             "agents": f"{view.agents_available} / {view.agents_busy}",
             "backlog": str(view.backlog),
@@ -185,11 +215,12 @@ class QueueTile(QFrame):
         for field_name, text in values.items():
             _set_text(self.fields[field_name].value, text)
         sl_tip = self.tr(
-            "Service level: answered within {target} s, last {window} min "
+            "Service level over {window}: {definition}, T = {target} s "
             "({answered} answered, {offered} offered)"
         ).format(
             target=f"{view.sl_target_s:g}",
-            window=view.window_min,
+            window=window_text(view.window),
+            definition=SL_VARIANTS[view.sl_variant],
             answered=view.answered,
             offered=view.offered,
         )
@@ -199,6 +230,15 @@ class QueueTile(QFrame):
                 self.fields["service_level"].caption,
                 self.tr("SL {target}s").format(target=f"{view.sl_target_s:g}"),
             )
+        ewt_tip = self.tr(
+            "Estimated wait for a contact arriving now ({model}); "
+            "offer a callback or appointment above {threshold} s"
+        ).format(model=model_text(view.ewt_model), threshold=CALLBACK_OFFER_S)
+        if self.fields["ewt"].toolTip() != ewt_tip:
+            self.fields["ewt"].setToolTip(ewt_tip)
+        offer = view.ewt_s is not None and view.ewt_s > CALLBACK_OFFER_S
+        _set_text(self.fields["ewt"].caption,
+                  self.tr("EWT · offer callback") if offer else self.tr("EWT"))
         agents_tip = self.tr("Available {available} · busy {busy} · staffed {staffed}").format(
             available=view.agents_available, busy=view.agents_busy, staffed=view.agents_staffed
         )
@@ -320,7 +360,7 @@ class QueueWall(QWidget):
                 group.grid.setColumnStretch(column, 1)
 
     def _header_text(self, view: ChannelView) -> str:
-        return self.tr(
+        text = self.tr(
             "{waiting} waiting · longest {longest} · SL {sl} · {busy}/{staffed} busy · "
             "callbacks {backlog}"
         ).format(
@@ -331,3 +371,9 @@ class QueueWall(QWidget):
             staffed=view.agents_staffed,
             backlog=view.backlog,
         )
+        if view.chat_utilisation is not None:
+            text += self.tr(" · chat slots {util} used").format(
+                util=fmt.percent(view.chat_utilisation))
+        elif view.occupancy is not None:
+            text += self.tr(" · occupancy {occ}").format(occ=fmt.percent(view.occupancy))
+        return text

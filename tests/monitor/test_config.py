@@ -24,6 +24,11 @@ token_file = "/etc/fw/token"
 lang = "zh_CN"
 window_minutes = 30
 short_abandon_s = 3
+tz = "Asia/Shanghai"
+day_reset = "06:00"
+sl_variant = "answered"
+[sl_variants]
+hl-vip = "removed"
 [[feeds]]
 url = "ws://a:1"
 [[feeds]]
@@ -32,6 +37,8 @@ url = "wss://b:2"
     assert cfg.feeds == ["ws://a:1", "wss://b:2"]
     assert (cfg.token_file, cfg.lang, cfg.window_minutes, cfg.short_abandon_s) == (
         "/etc/fw/token", "zh_CN", 30, 3)
+    assert (cfg.tz, cfg.day_reset, cfg.sl_variant) == ("Asia/Shanghai", "06:00", "answered")
+    assert cfg.sl_variants == {"hl-vip": "removed"}
 
 
 @pytest.mark.parametrize(
@@ -43,6 +50,10 @@ url = "wss://b:2"
         ("[client]\nwindow_minutes = 7\n", "5, 15, 30 or 60"),
         ("[client]\nlang = 'fr'\n", "client.lang"),
         ("feeds = 3\n", "'feeds' must be"),
+        ("[client]\ntz = 'Mars/Olympus'\n", "client.tz"),
+        ("[client]\nday_reset = '6am'\n", "client.day_reset"),
+        ("[client]\nsl_variant = 'best'\n", "client.sl_variant"),
+        ("[sl_variants]\nhl = 'best'\n", "sl_variants.hl"),
     ],
 )
 def test_bad_config_names_file_and_key(tmp_path, text, message):

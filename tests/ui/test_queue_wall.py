@@ -26,6 +26,9 @@ def test_a_tile_per_queue_with_the_numbers(qtbot, floor):
         "abandon_rate": "33%",
         "agents": "0 / 2",
         "backlog": "0",
+        "aht": "–",  # nobody finished a contact yet
+        # No AHT, so no Erlang model: position 2 x (130 s held / 2 answered) = 130 s.
+        "ewt": "2:10",
     }
     assert wall.tiles["vip"].values()["backlog"] == "1"
     app = wall.tiles["app"].values()
@@ -49,7 +52,7 @@ def test_tiles_are_grouped_by_channel_and_headers_summarise(qtbot, floor):
     assert wall.groups["online"].isAncestorOf(wall.tiles["wechat"])
     # hotline SL = 1 within / (2 answered + 1 abandon + 1 callback)
     assert wall.header_text("hotline") == (
-        "1 waiting · longest 0:30 · SL 25% · 2/3 busy · callbacks 1"
+        "1 waiting · longest 0:30 · SL 25% · 2/3 busy · callbacks 1 · occupancy 100%"
     )
     assert wall.header_text("online").startswith("0 waiting · longest 0:00 · SL 100%")
 

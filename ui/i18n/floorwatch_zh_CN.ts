@@ -28,12 +28,12 @@
         <translation>全部技能</translation>
     </message>
     <message>
-        <location filename="../agent_panel.py" line="223" />
+        <location filename="../agent_panel.py" line="225" />
         <source>{total} agents</source>
         <translation>{total} 名坐席</translation>
     </message>
     <message>
-        <location filename="../agent_panel.py" line="225" />
+        <location filename="../agent_panel.py" line="227" />
         <source>{shown} of {total} agents</source>
         <translation>{shown} / {total} 名坐席</translation>
     </message>
@@ -213,67 +213,93 @@
 <context>
     <name>QueueTile</name>
     <message>
-        <location filename="../queue_wall.py" line="132" />
+        <location filename="../queue_wall.py" line="155" />
         <source>Waiting</source>
         <translation>排队</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="133" />
+        <location filename="../queue_wall.py" line="156" />
         <source>Longest</source>
         <translation>最长等待</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="134" />
+        <location filename="../queue_wall.py" line="157" />
         <source>SL</source>
         <translation>服务水平</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="135" />
+        <location filename="../queue_wall.py" line="158" />
+        <location filename="../queue_wall.py" line="241" />
+        <source>EWT</source>
+        <translation>预计等待</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="159" />
         <source>ASA</source>
         <translation>平均应答</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="136" />
+        <location filename="../queue_wall.py" line="160" />
+        <source>AHT</source>
+        <translation>平均处理时长</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="161" />
         <source>Abandoned</source>
         <translation>放弃率</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="137" />
+        <location filename="../queue_wall.py" line="162" />
         <source>Avail / busy</source>
         <translation>空闲 / 忙</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="138" />
+        <location filename="../queue_wall.py" line="163" />
         <source>Callbacks</source>
         <translation>回呼</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="140" />
-        <source>Average speed of answer</source>
-        <translation>平均应答速度</translation>
+        <location filename="../queue_wall.py" line="166" />
+        <source>Average speed of answer: mean wait of answered contacts</source>
+        <translation>平均应答速度：已应答联系的平均等待时间</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="142" />
+        <location filename="../queue_wall.py" line="168" />
+        <source>Average handle time: talk or chat + wrap-up of completed contacts</source>
+        <translation>平均处理时长：已完成联系的通话或会话时长 + 话后处理</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="218" />
+        <source>Service level over {window}: {definition}, T = {target} s ({answered} answered, {offered} offered)</source>
+        <translation>服务水平（{window}）：{definition}，T = {target} 秒（应答 {answered}，进线 {offered}）</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="170" />
         <source>Abandoned after the short-abandon threshold, of contacts with an outcome</source>
         <translation>超过短放弃阈值后放弃的占有结果联系的比例</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="144" />
+        <location filename="../queue_wall.py" line="172" />
         <source>Callbacks and appointments waiting</source>
         <translation>待处理的回呼和预约</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="188" />
-        <source>Service level: answered within {target} s, last {window} min ({answered} answered, {offered} offered)</source>
-        <translation>服务水平：{target} 秒内应答，最近 {window} 分钟（应答 {answered}，进线 {offered}）</translation>
-    </message>
-    <message>
-        <location filename="../queue_wall.py" line="200" />
+        <location filename="../queue_wall.py" line="231" />
         <source>SL {target}s</source>
         <translation>服务水平 {target}秒</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="202" />
+        <location filename="../queue_wall.py" line="234" />
+        <source>Estimated wait for a contact arriving now ({model}); offer a callback or appointment above {threshold} s</source>
+        <translation>现在进入的客户预计等待时间（{model}）；超过 {threshold} 秒时提供回呼或预约</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="241" />
+        <source>EWT · offer callback</source>
+        <translation>预计等待 · 建议回呼</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="242" />
         <source>Available {available} · busy {busy} · staffed {staffed}</source>
         <translation>空闲 {available} · 忙 {busy} · 在岗 {staffed}</translation>
     </message>
@@ -281,34 +307,79 @@
 <context>
     <name>QueueWall</name>
     <message>
-        <location filename="../queue_wall.py" line="68" />
+        <location filename="../queue_wall.py" line="70" />
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="69" />
+        <location filename="../queue_wall.py" line="71" />
         <source>Warning</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="70" />
+        <location filename="../queue_wall.py" line="72" />
         <source>Critical</source>
         <translation>严重</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="272" />
+        <location filename="../queue_wall.py" line="116" />
+        <source>today</source>
+        <translation>今日</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="118" />
+        <source>this half hour</source>
+        <translation>本半小时</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="119" />
+        <source>the last {n} min</source>
+        <translation>最近 {n} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="124" />
+        <source>Erlang A, with observed patience</source>
+        <translation>Erlang A，按观测到的耐心时间</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="125" />
+        <source>Erlang C</source>
+        <translation>Erlang C</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="126" />
+        <source>queue position × recent time between answers</source>
+        <translation>排队位置 × 最近的应答间隔</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="129" />
+        <source>not enough data</source>
+        <translation>数据不足</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="312" />
         <source>Hotline</source>
         <translation>热线</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="273" />
+        <location filename="../queue_wall.py" line="313" />
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="324" />
+        <location filename="../queue_wall.py" line="364" />
         <source>{waiting} waiting · longest {longest} · SL {sl} · {busy}/{staffed} busy · callbacks {backlog}</source>
         <translation>排队 {waiting} · 最长 {longest} · 服务水平 {sl} · 忙 {busy}/{staffed} · 回呼 {backlog}</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="375" />
+        <source> · chat slots {util} used</source>
+        <translation> · 会话容量已用 {util}</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="378" />
+        <source> · occupancy {occ}</source>
+        <translation> · 占用率 {occ}</translation>
     </message>
 </context>
 <context>
