@@ -37,6 +37,7 @@ class Column(IntEnum):
     LOAD = 3
     SKILLS = 4
     HANDLED = 5
+    AHT = 6
 
 
 # Order for sorting by state: ready first, gone last.
@@ -97,6 +98,7 @@ class AgentTableModel(QAbstractTableModel):
             QCoreApplication.translate("AgentTableModel", "Load"),
             QCoreApplication.translate("AgentTableModel", "Skills"),
             QCoreApplication.translate("AgentTableModel", "Handled"),
+            QCoreApplication.translate("AgentTableModel", "AHT"),
         ]
         self._header_tips = [
             QCoreApplication.translate("AgentTableModel", "Agent name (id and team in tooltip)"),
@@ -106,7 +108,12 @@ class AgentTableModel(QAbstractTableModel):
                 "AgentTableModel", "Contacts in hand / concurrent capacity (1 for voice)"
             ),
             QCoreApplication.translate("AgentTableModel", "Queues the agent is skilled for"),
-            QCoreApplication.translate("AgentTableModel", "Contacts completed today"),
+            QCoreApplication.translate(
+                "AgentTableModel", "Contacts completed (with wrap-up) since this client connected"
+            ),
+            QCoreApplication.translate(
+                "AgentTableModel", "Agent's average handle time: talk or chat + wrap-up"
+            ),
         ]
 
     # ----------------------------------------------------------------- update
@@ -204,7 +211,9 @@ class AgentTableModel(QAbstractTableModel):
             return _DIM if agent.state == AgentStatus.LOGGED_OUT else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return (
-                _RIGHT if column in (Column.TIME_IN_STATE, Column.LOAD, Column.HANDLED) else _LEFT
+                _RIGHT
+                if column in (Column.TIME_IN_STATE, Column.LOAD, Column.HANDLED, Column.AHT)
+                else _LEFT
             )
         if role == Qt.ItemDataRole.ToolTipRole and column == Column.NAME:
             return f"{agent.id} · {agent.team}" if agent.team else agent.id
@@ -225,6 +234,8 @@ class AgentTableModel(QAbstractTableModel):
             return skills_text(agent)
         if column == Column.HANDLED:
             return str(agent.handled)
+        if column == Column.AHT:
+            return fmt.mmss(agent.handle_s / agent.handled if agent.handled else None)
         return None
 
     def _sort_value(self, agent: Agent, column: int) -> Any:
@@ -240,6 +251,8 @@ class AgentTableModel(QAbstractTableModel):
             return skills_text(agent)
         if column == Column.HANDLED:
             return agent.handled
+        if column == Column.AHT:
+            return agent.handle_s / agent.handled if agent.handled else -1.0
         return None
 
     def _time_in_state(self, agent: Agent) -> float:

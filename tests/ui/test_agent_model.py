@@ -43,7 +43,7 @@ def test_a_row_per_agent_in_floor_order(model):
     assert [_text(model, r, Column.NAME) for r in range(5)] == ["Ann", "Bo", "Cy", "Di", "Eve"]
     assert [model.index(r, 0).data(AgentIdRole) for r in range(5)] == ["a1", "a2", "a3", "a4", "a5"]
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(Column))]
-    assert headers == ["Name", "State", "Time in state", "Load", "Skills", "Handled"]
+    assert headers == ["Name", "State", "Time in state", "Load", "Skills", "Handled", "AHT"]
 
 
 def test_cells_show_state_time_load_and_skills(model):
@@ -142,3 +142,28 @@ def test_ten_thousand_agents_update_narrowly(qtbot):
     assert len(recorder.data_changed) == 11  # ten rows + one time column
     assert elapsed < 0.05  # generous: it is a handful of signals
     assert _text(model, 9_000, Column.STATE) == "On contact"
+
+
+def test_per_agent_handled_count_and_handle_time(qtbot):
+    t0 = 1_767_258_000.0
+    floor = Floor()
+    for e in [
+        ev.QueueDefined(t0, "q", "Q", "hotline", 20.0),
+        ev.AgentLogin(t0, "a1", "Ann"),
+        ev.AgentSkills(t0, "a1", {"q": 1}, 0),
+        ev.ContactOffered(t0, "c1", "q"),
+        ev.ContactAnswered(t0 + 1, "c1", "q", "a1"),
+        ev.ContactEnded(t0 + 101, "c1", "q", "a1"),  # talk 100
+        ev.AgentStateChanged(t0 + 101, "a1", "wrap_up"),
+        ev.AgentStateChanged(t0 + 121, "a1", "available"),  # wrap 20
+        ev.ContactOffered(t0 + 200, "c2", "q"),
+        ev.ContactAnswered(t0 + 200, "c2", "q", "a1"),
+        ev.ContactEnded(t0 + 260, "c2", "q", "a1"),  # talk 60, no wrap-up
+        ev.AgentStateChanged(t0 + 260, "a1", "available"),
+    ]:
+        floor.apply(e)
+    model = AgentTableModel()
+    model.update_floor(floor, floor.take_changes())
+    assert _text(model, 0, Column.HANDLED) == "2"
+    assert _text(model, 0, Column.AHT) == "1:30"  # (120 + 60) / 2
+    assert model.index(0, Column.AHT).data(SortRole) == 90.0

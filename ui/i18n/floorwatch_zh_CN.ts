@@ -41,32 +41,32 @@
 <context>
     <name>AgentState</name>
     <message>
-        <location filename="../agent_model.py" line="70" />
+        <location filename="../agent_model.py" line="71" />
         <source>Available</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="71" />
+        <location filename="../agent_model.py" line="72" />
         <source>Ringing</source>
         <translation>振铃</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="72" />
+        <location filename="../agent_model.py" line="73" />
         <source>On contact</source>
         <translation>通话/会话中</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="73" />
+        <location filename="../agent_model.py" line="74" />
         <source>Wrap-up</source>
         <translation>话后处理</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="74" />
+        <location filename="../agent_model.py" line="75" />
         <source>Not ready</source>
         <translation>示忙</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="75" />
+        <location filename="../agent_model.py" line="76" />
         <source>Logged out</source>
         <translation>已签出</translation>
     </message>
@@ -74,64 +74,74 @@
 <context>
     <name>AgentTableModel</name>
     <message>
-        <location filename="../agent_model.py" line="94" />
+        <location filename="../agent_model.py" line="95" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="95" />
+        <location filename="../agent_model.py" line="96" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="96" />
+        <location filename="../agent_model.py" line="97" />
         <source>Time in state</source>
         <translation>状态时长</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="97" />
+        <location filename="../agent_model.py" line="98" />
         <source>Load</source>
         <translation>负载</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="98" />
+        <location filename="../agent_model.py" line="99" />
         <source>Skills</source>
         <translation>技能</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="99" />
+        <location filename="../agent_model.py" line="100" />
         <source>Handled</source>
         <translation>已处理</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="102" />
+        <location filename="../agent_model.py" line="101" />
+        <source>AHT</source>
+        <translation>平均处理时长</translation>
+    </message>
+    <message>
+        <location filename="../agent_model.py" line="104" />
         <source>Agent name (id and team in tooltip)</source>
         <translation>坐席姓名（提示中显示工号和班组）</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="103" />
+        <location filename="../agent_model.py" line="105" />
         <source>Current state, with not-ready reason</source>
         <translation>当前状态及示忙原因</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="104" />
+        <location filename="../agent_model.py" line="106" />
         <source>Time since the last state change</source>
         <translation>自上次状态变化以来的时间</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="105" />
+        <location filename="../agent_model.py" line="107" />
         <source>Contacts in hand / concurrent capacity (1 for voice)</source>
         <translation>当前联系 / 并发容量（语音为 1）</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="108" />
+        <location filename="../agent_model.py" line="110" />
         <source>Queues the agent is skilled for</source>
         <translation>坐席具备技能的队列</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="109" />
-        <source>Contacts completed today</source>
-        <translation>今日完成的联系</translation>
+        <location filename="../agent_model.py" line="111" />
+        <source>Contacts completed (with wrap-up) since this client connected</source>
+        <translation>本客户端连接以来完成的联系（含话后处理）</translation>
+    </message>
+    <message>
+        <location filename="../agent_model.py" line="114" />
+        <source>Agent's average handle time: talk or chat + wrap-up</source>
+        <translation>坐席平均处理时长：通话或会话 + 话后处理</translation>
     </message>
 </context>
 <context>
