@@ -6,6 +6,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-for script in ("bench_engine.py", "bench_ui_tick.py"):
+for script in ("bench_engine.py", "bench_ui_tick.py", "bench_queue_log.py"):
     print(f"== {script}", flush=True)
     subprocess.run([sys.executable, str(HERE / script)], check=True)

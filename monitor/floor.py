@@ -370,6 +370,9 @@ class Floor:
         agent.contacts.discard(e.contact)
         if c is None or c.answered_t is None:
             self.unknown_references += c is None
+            if c is not None and c.queue in self.queues:
+                # Ended while still waiting: it leaves the queue with no outcome to count.
+                self.queues[c.queue].waiting.pop(e.contact, None)
             return
         q = self.queues.get(c.queue)
         if q is not None and q.in_progress > 0:
@@ -538,36 +541,34 @@ class Floor:
         )
 
     def wait_estimate(self, queue_id: str) -> estimates.WaitEstimate:
-        """Estimated wait for a contact arriving now (cached per 10 s of event time)."""
+        """Estimated wait for a contact arriving now (cached per 10 s of event time).
+
+        The channel's agents serve all its queues, so the model runs on the channel's
+        pool (its arrival rate, AHT and serving capacity); a queue's own position only
+        enters the empirical fallback.
+        """
+        q = self.queues[queue_id]
         slot = int(self.now // estimates.REFRESH_S)
         cached = self._ewt_cache.get(queue_id)
         if cached is not None and cached[0] == slot:
             return cached[1]
-        q = self.queues[queue_id]
         # Rates over the history we really hold, not a window we only partly saw.
         held = self.now - (self.first_t if self.first_t is not None else self.now)
         window_s = min(estimates.ESTIMATE_WINDOW_MIN * 60.0, max(60.0, held))
-        t = q.stats.window(self.now, estimates.ESTIMATE_WINDOW_MIN)
-        result = estimates.estimate(t, window_s, self._servers_for(q, window_s), len(q.waiting))
+        pool = Totals()
+        for other in self.queues.values():
+            if other.channel == q.channel:
+                pool.add(other.stats.window(self.now, estimates.ESTIMATE_WINDOW_MIN))
+        result = estimates.estimate(pool, window_s, self._serving(q.channel), len(q.waiting))
         self._ewt_cache[queue_id] = (slot, result)
         return result
 
-    def _servers_for(self, q: Queue, window_s: float) -> int:
-        """The channel's serving capacity, split by each queue's share of offered load."""
-        members = self._channel_members.get(q.channel, Counter())
-        if q.channel == Channel.ONLINE:
-            servers = self._channel_capacity[Channel.ONLINE]
-        else:
-            servers = sum(members[s] for s in SERVING_STATES)
-        loads = {}
-        for other in self.queues.values():
-            if other.channel == q.channel:
-                t = other.stats.window(self.now, estimates.ESTIMATE_WINDOW_MIN)
-                rate, aht = estimates.offered_load(t, window_s)
-                loads[other.id] = (rate or 0.0) * (aht or 0.0)
-        total = sum(loads.values())
-        share = loads.get(q.id, 0.0) / total if total > 0 else 1.0 / max(1, len(loads))
-        return int(servers * share)
+    def _serving(self, channel: str) -> int:
+        """Servers of a channel: agents available or busy; for chat, their chat slots."""
+        if channel == Channel.ONLINE:
+            return self._channel_capacity[Channel.ONLINE]
+        members = self._channel_members.get(channel, Counter())
+        return sum(members[s] for s in SERVING_STATES)
 
     def channel_view(self, channel: str, window: Window | None = None) -> ChannelView:
         queues = [q for q in self.queues.values() if q.channel == channel]

@@ -12,7 +12,7 @@ from platformdirs import user_config_path
 
 from monitor.config import Config, ConfigError, load_config
 
-from . import cmd_erlang
+from . import cmd_erlang, cmd_report
 
 DEFAULT_CONFIG = user_config_path("floorwatch") / "floorwatch.toml"
 
@@ -159,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_run)
 
     cmd_erlang.add_parser(sub)
+    cmd_report.add_parser(sub)
     return parser
 
 

@@ -191,3 +191,10 @@ def test_queue_defined_after_skills_moves_counts_to_its_channel():
     f.apply(ev.QueueDefined(T0 + 1, "wx", "WeChat", "online", 60.0))
     assert f.channel_view("online").agents_staffed == 3
     assert f.channel_view("hotline").agents_staffed == 2
+
+
+def test_an_end_for_a_contact_still_waiting_takes_it_out_of_the_queue():
+    f = build(ev.ContactOffered(T0 + 10, "c", "hl"), ev.ContactEnded(T0 + 20, "c", "hl", "a1"),
+              ev.Heartbeat(T0 + 500))
+    v = f.queue_view("hl")
+    assert (v.waiting, v.longest_wait_s) == (0, 0.0)

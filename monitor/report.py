@@ -1,0 +1,383 @@
+"""Interval reports (per queue, per half hour, day …) from canonical events.
+
+Attribution differs from the live wall on purpose: a contact belongs to the interval in
+which it ENTERED the queue, and its later outcome (answer, abandon, exit, callback,
+transfer, end of talk) is credited to that entry interval, as historical contact-centre
+reports do (the live wall counts outcomes when they happen; see docs/metrics.md).
+Formulas come from monitor.metrics; nothing is re-derived here.
+
+- Intervals are [start, end) on the local clock of the given zone: minute intervals
+  aligned to the local hour, "1d" from local midnight to midnight (23 or 25 h on DST
+  days), "total" one interval starting at the earliest entry.
+- "Within T" means waited <= T; a short abandon waited strictly less than the
+  threshold, so a threshold of 0 disables them.
+- max_wait_s is the longest wait of any contact that entered in the interval,
+  answered or not; a contact still waiting when the events end waited until the last
+  event time.
+- other_exits in a row = ContactExited (timeout, key, empty, withdraw, transfer out of
+  the queue while waiting) + CallbackRequested; callbacks are also in Totals.callbacks,
+  so SL variant "removed" counts a callback within T as served.
+- aht_s is the mean time from answer to ContactEnded of answered contacts that entered
+  in the interval. Sources without wrap-up in their events (Asterisk queue_log) give
+  talk time only; contacts still talking at the end are not in it.
+- Rounding: rates (service_level, abandon_rate) to 4 decimals, seconds (asa_s, aht_s,
+  max_wait_s) to 1 decimal; None where the denominator is zero.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime, timedelta, tzinfo
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from . import metrics
+from .events import (
+    CallbackRequested,
+    Channel,
+    ContactAbandoned,
+    ContactAnswered,
+    ContactEnded,
+    ContactExited,
+    ContactOffered,
+    ContactTransferred,
+    Event,
+    ExitReason,
+    QueueDefined,
+)
+from .rolling import Totals
+
+INTERVALS = ("6m", "15m", "30m", "1h", "1d", "total")
+_STEP_MIN = {"6m": 6, "15m": 15, "30m": 30, "1h": 60}
+DEFAULT_SL_TARGET_S = 20.0  # for queues never defined, as in monitor.floor.Queue
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    """One (interval, queue) line of a report: exactly the CSV columns, in order."""
+
+    interval_start: str  # ISO 8601 with offset
+    queue: str
+    channel: str
+    offered: int
+    answered: int
+    abandoned: int
+    short_abandoned: int
+    other_exits: int
+    answered_within_sl: int
+    service_level: float | None
+    asa_s: float | None
+    aht_s: float | None
+    max_wait_s: float
+    abandon_rate: float | None
+
+
+CSV_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(ReportRow))
+
+
+def resolve_tz(tz: str | None) -> tzinfo | None:
+    """A zoneinfo zone for an IANA name; None means this machine's local zone."""
+    if tz is None:
+        return None
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {tz!r} (use an IANA name like Asia/Shanghai)") \
+            from None
+
+
+class Intervals:
+    """Maps event times to interval starts (epoch) on a zone's local clock."""
+
+    def __init__(self, interval: str, tz: tzinfo | None) -> None:
+        if interval not in INTERVALS:
+            raise ValueError(f"unknown interval {interval!r}; one of {', '.join(INTERVALS)}")
+        self.interval = interval
+        self.tz = tz
+        self._step_min = _STEP_MIN.get(interval)
+        self._lo = self._hi = 0.0  # the last interval found, [lo, hi)
+
+    def _local(self, t: float) -> datetime:
+        # tz None: naive local time, whose .timestamp() goes back through the OS zone.
+        return datetime.fromtimestamp(t, self.tz)
+
+    def start(self, t: float) -> float:
+        """Start (epoch) of the interval holding t; 0.0 for "total"."""
+        if self.interval == "total":
+            return 0.0
+        if self._lo <= t < self._hi:
+            return self._lo
+        dt = self._local(t)
+        step = self._step_min
+        if step is None:  # 1d
+            day = dt.replace(hour=0, minute=0, second=0, microsecond=0, fold=0)
+            lo = day.timestamp()
+            hi = (day.replace(tzinfo=None) + timedelta(days=1)).replace(tzinfo=day.tzinfo)
+            self._lo, self._hi = lo, hi.timestamp()
+            return lo
+        minutes = dt.hour * 60 + dt.minute
+        minutes -= minutes % step
+        lo = dt.replace(hour=minutes // 60, minute=minutes % 60, second=0, microsecond=0)
+        lo_t = lo.timestamp()
+        hi_t = lo_t + step * 60
+        # Cache [lo, hi) only when the UTC offset does not change inside it.
+        self._lo = lo_t
+        self._hi = hi_t if self._offset(lo_t) == self._offset(hi_t - 0.001) else lo_t
+        return lo_t
+
+    def _offset(self, t: float) -> timedelta | None:
+        return datetime.fromtimestamp(t, self.tz).astimezone(self.tz).utcoffset()
+
+    def label(self, t: float) -> str:
+        """ISO 8601 local time with offset, to the second."""
+        return datetime.fromtimestamp(t, self.tz).astimezone(self.tz).isoformat(
+            timespec="seconds")
+
+
+class _Entry:
+    """A contact between its entry and its last counted outcome."""
+
+    __slots__ = ("queue", "offered_t", "totals", "answered_t")
+
+    def __init__(self, queue: str, offered_t: float, totals: Totals) -> None:
+        self.queue = queue
+        self.offered_t = offered_t
+        self.totals = totals
+        self.answered_t: float | None = None
+
+
+class ReportBuilder:
+    """Accumulates Totals per (interval start, queue) from events in order."""
+
+    def __init__(self, interval: str = "30m", tz: str | None = None,
+                 sl_target_s: float | None = None, short_abandon_s: float = 5.0,
+                 sl_variant: str = metrics.DEFAULT_SL_VARIANT) -> None:
+        if sl_variant not in metrics.SL_VARIANTS:
+            raise ValueError(f"unknown service level variant {sl_variant!r}; "
+                             f"one of {', '.join(metrics.SL_VARIANTS)}")
+        self.intervals = Intervals(interval, resolve_tz(tz))
+        self.sl_target_s = sl_target_s
+        self.short_abandon_s = short_abandon_s
+        self.sl_variant = sl_variant
+        self.totals: dict[tuple[float, str], Totals] = {}
+        self.targets: dict[str, float] = {}
+        self.channels: dict[str, str] = {}
+        self.first_entry_t: float | None = None
+        self.last_t: float | None = None
+        self._open: dict[str, _Entry] = {}
+        self._handlers = {
+            QueueDefined: self._defined,
+            ContactOffered: self._offered,
+            ContactAnswered: self._answered,
+            ContactAbandoned: self._abandoned,
+            ContactExited: self._exited,
+            CallbackRequested: self._callback,
+            ContactEnded: self._ended,
+            ContactTransferred: self._transferred,
+        }
+
+    def add(self, events: Iterable[Event]) -> None:
+        handlers = self._handlers
+        last = self.last_t
+        for e in events:
+            if last is None or e.t > last:
+                last = e.t
+            handler = handlers.get(type(e))
+            if handler is not None:
+                handler(e)
+        self.last_t = last
+
+    def _target(self, queue: str) -> float:
+        if self.sl_target_s is not None:
+            return self.sl_target_s
+        return self.targets.get(queue, DEFAULT_SL_TARGET_S)
+
+    def _defined(self, e: QueueDefined) -> None:
+        self.targets[e.queue] = e.sl_target_s
+        self.channels[e.queue] = e.channel
+
+    def _offered(self, e: ContactOffered) -> None:
+        if e.contact in self._open:
+            return  # duplicate delivery (monitor.floor ignores it too)
+        key = (self.intervals.start(e.t), e.queue)
+        totals = self.totals.get(key)
+        if totals is None:
+            totals = self.totals[key] = Totals()
+        totals.offered += 1
+        self._open[e.contact] = _Entry(e.queue, e.t, totals)
+        if self.first_entry_t is None or e.t < self.first_entry_t:
+            self.first_entry_t = e.t
+
+    def _waiting(self, contact: str) -> _Entry | None:
+        c = self._open.get(contact)
+        return c if c is not None and c.answered_t is None else None
+
+    def _answered(self, e: ContactAnswered) -> None:
+        c = self._waiting(e.contact)
+        if c is None:
+            return  # never saw it enter, or answered twice
+        wait = e.t - c.offered_t
+        within = wait <= self._target(c.queue)
+        b = c.totals
+        b.answered += 1
+        b.wait_answered_s += wait
+        b.answered_within_sl += within
+        b.removed_within_sl += within
+        b.max_wait_s = max(b.max_wait_s, wait)
+        c.answered_t = e.t
+
+    def _abandoned(self, e: ContactAbandoned) -> None:
+        c = self._waiting(e.contact)
+        if c is None:
+            return
+        del self._open[e.contact]
+        wait = e.t - c.offered_t
+        within = wait <= self._target(c.queue)
+        b = c.totals
+        b.abandoned += 1
+        b.wait_abandoned_s += wait
+        b.short_abandoned += wait < self.short_abandon_s
+        b.abandoned_within_sl += within
+        b.removed_within_sl += within
+        b.max_wait_s = max(b.max_wait_s, wait)
+
+    def _exited(self, e: ContactExited) -> None:
+        c = self._waiting(e.contact)
+        if c is None:
+            return
+        del self._open[e.contact]
+        c.totals.other_exits += 1
+        c.totals.max_wait_s = max(c.totals.max_wait_s, e.t - c.offered_t)
+
+    def _callback(self, e: CallbackRequested) -> None:
+        c = self._waiting(e.contact)
+        if c is None:
+            return
+        del self._open[e.contact]
+        wait = e.t - c.offered_t
+        b = c.totals
+        b.callbacks += 1
+        b.removed_within_sl += wait <= self._target(c.queue)
+        b.max_wait_s = max(b.max_wait_s, wait)
+
+    def _ended(self, e: ContactEnded) -> None:
+        c = self._open.pop(e.contact, None)
+        if c is None:
+            return
+        if c.answered_t is None:
+            # Ended while still waiting: it left, but with no outcome we could count.
+            c.totals.max_wait_s = max(c.totals.max_wait_s, e.t - c.offered_t)
+            return
+        c.totals.handled += 1
+        c.totals.handle_s += e.t - c.answered_t
+
+    def _transferred(self, e: ContactTransferred) -> None:
+        # As monitor.floor: out of the old queue (an exit if waiting, the end of the talk
+        # if answered), then a new entry in the new queue at the transfer time.
+        c = self._open.get(e.contact)
+        if c is None:
+            return
+        if c.answered_t is None:
+            self._exited(ContactExited(e.t, e.contact, c.queue, ExitReason.TRANSFER.value))
+        else:
+            self._ended(ContactEnded(e.t, e.contact, c.queue, e.agent))
+        self._offered(ContactOffered(e.t, e.contact, e.to_queue))
+
+    def rows(self) -> list[ReportRow]:
+        """The report so far; contacts still waiting count their wait up to the last event."""
+        max_waits: dict[int, float] = {}
+        if self.last_t is not None:
+            for c in self._open.values():
+                if c.answered_t is None:
+                    key = id(c.totals)
+                    max_waits[key] = max(max_waits.get(key, 0.0), self.last_t - c.offered_t)
+        out = []
+        for (start, queue), totals in sorted(self.totals.items()):
+            t = totals
+            pending = max_waits.get(id(totals))
+            if pending is not None and pending > totals.max_wait_s:
+                t = Totals(**asdict(totals))
+                t.max_wait_s = pending
+            label_t = self.first_entry_t if self.intervals.interval == "total" else start
+            out.append(self._row(self.intervals.label(label_t or 0.0), queue, t))
+        return out
+
+    def _row(self, interval_start: str, queue: str, t: Totals) -> ReportRow:
+        return ReportRow(
+            interval_start=interval_start,
+            queue=queue,
+            channel=self.channels.get(queue, Channel.HOTLINE.value),
+            offered=t.offered,
+            answered=t.answered,
+            abandoned=t.abandoned,
+            short_abandoned=t.short_abandoned,
+            other_exits=t.other_exits + t.callbacks,
+            answered_within_sl=t.answered_within_sl,
+            service_level=_round(metrics.service_level(t, self.sl_variant), 4),
+            asa_s=_round(metrics.asa_s(t), 1),
+            aht_s=_round(metrics.aht_s(t), 1),
+            max_wait_s=round(t.max_wait_s, 1),
+            abandon_rate=_round(metrics.abandon_rate(t), 4),
+        )
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def build_report(events: Iterable[Event], interval: str = "30m", tz: str | None = None,
+                 sl_target_s: float | None = None, short_abandon_s: float = 5.0,
+                 sl_variant: str = metrics.DEFAULT_SL_VARIANT) -> list[ReportRow]:
+    """Rows per (interval, queue), sorted by interval then queue.
+
+    `sl_target_s` None uses each queue's own QueueDefined target; `tz` None the local zone.
+    """
+    builder = ReportBuilder(interval, tz, sl_target_s, short_abandon_s, sl_variant)
+    builder.add(events)
+    return builder.rows()
+
+
+def write_csv(rows: Iterable[ReportRow], file: TextIO) -> None:
+    """CSV with the exact CSV_COLUMNS header; None as an empty cell; '\\n' line ends."""
+    writer = csv.writer(file, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        writer.writerow([getattr(row, c) for c in CSV_COLUMNS])
+
+
+def rows_to_json(rows: Iterable[ReportRow]) -> list[dict[str, Any]]:
+    """Plain dicts (column -> value, None for no value), ready for json.dumps."""
+    return [asdict(row) for row in rows]
+
+
+_TABLE_HEADERS = ("interval start", "queue", "channel", "offered", "answered", "abandoned",
+                  "short abn", "other exits", "in SL", "SL", "ASA s", "AHT s", "max wait s",
+                  "abandon rate")
+
+
+def _cell(column: str, value: Any) -> str:
+    if value is None:
+        return "-"
+    if column in ("service_level", "abandon_rate"):
+        return f"{100 * value:.1f}%"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)
+
+
+def format_table(rows: Iterable[ReportRow]) -> str:
+    """A plain-text table for a terminal: rates as percentages, '-' for no value."""
+    body = [[_cell(c, getattr(row, c)) for c in CSV_COLUMNS] for row in rows]
+    if not body:
+        return "(no contacts entered a queue)"
+    table = [list(_TABLE_HEADERS), *body]
+    widths = [max(len(r[i]) for r in table) for i in range(len(CSV_COLUMNS))]
+    left = 3  # interval start, queue, channel are text
+    lines = [
+        "  ".join(cell.ljust(w) if i < left else cell.rjust(w)
+                  for i, (cell, w) in enumerate(zip(r, widths, strict=True))).rstrip()
+        for r in table
+    ]
+    return "\n".join(lines)
