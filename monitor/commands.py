@@ -1,0 +1,196 @@
+"""Supervisor commands: the reassignment command, skill profiles, and pending bookkeeping.
+
+A `reassign` moves agents between hotline and online work. It is sent as a
+protocol `command` (docs/protocol.md); the feed answers `command.result` and,
+when the move takes effect, emits the agent's new `agent.skills`. An agent on a
+contact keeps it and changes skills when it ends, so a move can be pending.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from .events import AgentSkills, Channel
+
+REASSIGN = "reassign"
+PROFILES = ("hotline", "online", "blend")
+DEFAULT_LEVEL = 5
+DEFAULT_CHAT_CAPACITY = 3
+
+# Result statuses
+ACCEPTED = "accepted"  # valid; some agents pending (on a contact)
+APPLIED = "applied"  # every agent has the new skills now
+REJECTED = "rejected"  # nothing changed; `reason` says why
+
+
+class CommandError(ValueError):
+    """A command that cannot be carried out; the message is the reason shown to people."""
+
+
+@dataclass(frozen=True, slots=True)
+class Skills:
+    skills: dict[str, int]
+    chat_capacity: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"skills": dict(self.skills), "chat_capacity": self.chat_capacity}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Skills:
+        return cls(dict(d.get("skills", {})), int(d.get("chat_capacity", 0)))
+
+
+@dataclass(frozen=True, slots=True)
+class Reassign:
+    """Move `agents` to a profile or to explicit skills, optionally for `duration_s`."""
+
+    agents: tuple[str, ...]
+    profile: str = ""  # hotline | online | blend, or "" with explicit `skills`
+    skills: dict[str, int] | None = None
+    chat_capacity: int | None = None
+    duration_s: float | None = None  # a timed lend: revert after this much event time
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    reason: str = ""
+
+    def to_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "action": REASSIGN, "request_id": self.request_id, "agents": list(self.agents),
+        }
+        if self.profile:
+            data["profile"] = self.profile
+        if self.skills is not None:
+            data["skills"] = dict(self.skills)
+        if self.chat_capacity is not None:
+            data["chat_capacity"] = self.chat_capacity
+        if self.duration_s is not None:
+            data["duration_s"] = self.duration_s
+        if self.reason:
+            data["reason"] = self.reason
+        return data
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Reassign:
+        """Parse and check a command's data; raises CommandError with the reason."""
+        if data.get("action") != REASSIGN:
+            raise CommandError(f"unknown action {data.get('action')!r}")
+        request_id = data.get("request_id")
+        if not isinstance(request_id, str) or not request_id:
+            raise CommandError("request_id must be a non-empty string")
+        agents = data.get("agents")
+        if (not isinstance(agents, list) or not agents
+                or not all(isinstance(a, str) and a for a in agents)):
+            raise CommandError("agents must be a non-empty list of agent ids")
+        profile = data.get("profile", "")
+        skills = data.get("skills")
+        if profile and profile not in PROFILES:
+            raise CommandError(f"profile must be one of {', '.join(PROFILES)}")
+        if skills is not None and (
+            not isinstance(skills, dict)
+            or not all(isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
+                       and 1 <= v <= 10 for k, v in skills.items())
+        ):
+            raise CommandError("skills must map queue ids to levels 1..10")
+        if not profile and skills is None:
+            raise CommandError("give a profile (hotline, online, blend) or explicit skills")
+        capacity = data.get("chat_capacity")
+        if capacity is not None and (not isinstance(capacity, int) or isinstance(capacity, bool)
+                                     or not 0 <= capacity <= 10):
+            raise CommandError("chat_capacity must be an integer 0..10")
+        duration = data.get("duration_s")
+        if duration is not None and (not isinstance(duration, int | float)
+                                     or isinstance(duration, bool) or duration <= 0):
+            raise CommandError("duration_s must be a positive number of seconds")
+        return cls(tuple(agents), profile, skills, capacity,
+                   None if duration is None else float(duration), request_id,
+                   str(data.get("reason", "")))
+
+
+def target_skills(
+    command: Reassign,
+    current: Skills,
+    queue_channels: dict[str, str],
+) -> Skills:
+    """The skills an agent should have after `command`.
+
+    Profiles keep the agent's levels for queues it already had and add the
+    other channel's queues at DEFAULT_LEVEL; explicit skills are taken as given.
+    """
+    if command.skills is not None:
+        capacity = command.chat_capacity
+        if capacity is None:
+            serves_online = any(queue_channels.get(q) == Channel.ONLINE for q in command.skills)
+            capacity = (current.chat_capacity or DEFAULT_CHAT_CAPACITY) if serves_online else 0
+        return Skills(dict(command.skills), capacity)
+    wanted = {
+        "hotline": {Channel.HOTLINE.value},
+        "online": {Channel.ONLINE.value},
+        "blend": {Channel.HOTLINE.value, Channel.ONLINE.value},
+    }[command.profile]
+    skills = {
+        queue: current.skills.get(queue, DEFAULT_LEVEL)
+        for queue, channel in queue_channels.items()
+        if channel in wanted
+    }
+    if Channel.ONLINE.value in wanted:
+        capacity = command.chat_capacity or current.chat_capacity or DEFAULT_CHAT_CAPACITY
+    else:
+        capacity = 0
+    return Skills(skills, capacity)
+
+
+@dataclass(slots=True)
+class PendingMove:
+    request_id: str
+    agent: str
+    before: Skills
+    after: Skills
+    status: str  # sent | accepted | applied | rejected
+    reason: str = ""
+
+
+class PendingMoves:
+    """What the client sent and has not yet seen take effect, per agent.
+
+    The UI shows a badge while an agent has a move here; the move is done when
+    the feed's `agent.skills` for that agent equals the target.
+    """
+
+    def __init__(self) -> None:
+        self.by_agent: dict[str, PendingMove] = {}
+
+    def sent(self, command: Reassign, before: dict[str, Skills], after: dict[str, Skills]) -> None:
+        for agent in command.agents:
+            self.by_agent[agent] = PendingMove(
+                command.request_id, agent, before[agent], after[agent], "sent")
+
+    def result(self, data: dict[str, Any]) -> list[str]:
+        """Apply a command result; returns the agents whose entry changed."""
+        request_id, status = data.get("request_id"), data.get("status")
+        touched = []
+        for agent, move in list(self.by_agent.items()):
+            if move.request_id != request_id:
+                continue
+            touched.append(agent)
+            if status == REJECTED:
+                del self.by_agent[agent]
+            else:
+                move.status = status or move.status
+        return touched
+
+    def observe(self, event: AgentSkills) -> bool:
+        """Clear an agent's move once the feed reports the new skills; True if cleared."""
+        move = self.by_agent.get(event.agent)
+        if move is None:
+            return False
+        if dict(event.skills) == move.after.skills and (
+            event.chat_capacity == move.after.chat_capacity
+        ):
+            del self.by_agent[event.agent]
+            return True
+        return False
+
+    def badge(self, agent: str) -> str:
+        move = self.by_agent.get(agent)
+        return "" if move is None else move.status
