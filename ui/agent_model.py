@@ -6,12 +6,15 @@ the model. Everything `data()` reads is O(1), so 10,000 agents stay smooth.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QByteArray,
     QCoreApplication,
+    QMimeData,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -26,6 +29,7 @@ from . import fmt
 
 SortRole = Qt.ItemDataRole.UserRole + 1  # raw value to sort by: float seconds, int load …
 AgentIdRole = Qt.ItemDataRole.UserRole + 2  # the agent id of the row, whatever the column
+AGENT_IDS_MIME = "application/x-floorwatch-agent-ids"  # newline-separated ids, dragged to a wall
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -91,6 +95,8 @@ class AgentTableModel(QAbstractTableModel):
         self._ids: list[str] = []  # row -> agent id
         self._rows: dict[str, int] = {}  # agent id -> row
         self._state_labels = state_labels()
+        # agent id -> badge text for a move in flight ("" = none); set by the reassign controller
+        self.badge_of: Callable[[str], str] = lambda _agent_id: ""
         self._headers = [
             QCoreApplication.translate("AgentTableModel", "Name"),
             QCoreApplication.translate("AgentTableModel", "State"),
@@ -162,9 +168,32 @@ class AgentTableModel(QAbstractTableModel):
         return self._floor.agents[self._ids[row]]
 
     def state_label(self, agent: Agent) -> str:
-        """State as the table shows it, e.g. "Not ready (break)"."""
+        """State as the table shows it, e.g. "Not ready (break)", plus a pending-move badge."""
         label = self._state_labels.get(agent.state, str(agent.state))
-        return f"{label} ({agent.reason})" if agent.reason else label
+        label = f"{label} ({agent.reason})" if agent.reason else label
+        badge = self.badge_of(agent.id)
+        return f"{label} · {badge}" if badge else label
+
+    def refresh_agents(self, agent_ids: Iterable[str]) -> None:
+        """Repaint these agents' rows (e.g. a badge came or went between ticks)."""
+        last_column = len(Column) - 1
+        rows = sorted(r for r in (self._rows.get(a) for a in agent_ids) if r is not None)
+        for first, last in _runs(rows):
+            self.dataChanged.emit(self.index(first, 0), self.index(last, last_column), [])
+
+    # ------------------------------------------------------------ drag out
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        return flags | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else flags
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802 - Qt override
+        return [AGENT_IDS_MIME]
+
+    def mimeData(self, indexes: list[_Index]) -> QMimeData:  # noqa: N802 - Qt override
+        ids = list(dict.fromkeys(self._ids[i.row()] for i in indexes if i.isValid()))
+        data = QMimeData()
+        data.setData(AGENT_IDS_MIME, QByteArray("\n".join(ids).encode()))
+        return data
 
     # --------------------------------------------------------- Qt interface
     def rowCount(self, parent: _Index | None = None) -> int:

@@ -160,9 +160,15 @@ class AgentPanel(QWidget):
         filters.addWidget(self.state_combo)
         filters.addWidget(self.skill_combo)
         filters.addWidget(self.count_label)
+        # Supervisor controls (reassignment) go here; a viewer's panel leaves it empty.
+        self.actions_bar = QHBoxLayout()
+        self.view.setDragEnabled(True)
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filters)
+        layout.addLayout(self.actions_bar)
         layout.addWidget(self.view, 1)
         self._update_count()
 

@@ -15,6 +15,7 @@ from monitor.floor import Floor
 
 from .floor_window import FloorWindow
 from .i18n import install_translator, system_language
+from .reassign import ReassignController
 from .tick import FloorTicker
 
 
@@ -38,7 +39,9 @@ def run_floor(urls: list[str], token: str, options: WindowOptions) -> int:
                   sl_variants=cfg.sl_variants)
     hub = FeedHub(urls, token=token)
     window = FloorWindow(floor, lang=lang)
-    ticker = FloorTicker(floor, hub, [window])
+    # Controls appear once the feed grants the supervisor role; a viewer never sees them.
+    controller = ReassignController(floor, hub, window.agent_panel, window.queue_wall)
+    ticker = FloorTicker(floor, hub, [window, controller])
     exit_code = 0
 
     def finish() -> None:
@@ -59,5 +62,6 @@ def run_floor(urls: list[str], token: str, options: WindowOptions) -> int:
         rc = app.exec()
     finally:
         ticker.stop()
+        controller.close()
         hub.stop()
     return exit_code or rc

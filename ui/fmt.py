@@ -9,7 +9,7 @@ DASH = "–"  # shown where a value is not defined yet (no traffic, no sample)
 
 
 def _missing(value: float | None) -> bool:
-    return value is None or math.isnan(value)
+    return value is None or not math.isfinite(value)  # inf: an unstable queue, no number
 
 
 def mmss(seconds: float | None) -> str:

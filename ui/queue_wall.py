@@ -8,8 +8,17 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from PySide6.QtCore import QCoreApplication, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtCore import QCoreApplication, QMimeData, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDropEvent,
+    QFont,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -28,6 +37,7 @@ from monitor.floor import WINDOW_INTERVAL, WINDOW_TODAY, Changes, ChannelView, F
 from monitor.metrics import SL_VARIANTS
 
 from . import fmt
+from .agent_model import AGENT_IDS_MIME
 
 # Until alert rules drive tile state, a plain reading of the numbers: below this
 # service level, or waiting longer than the queue's SL threshold, needs a look.
@@ -276,10 +286,13 @@ class QueueTile(QFrame):
 
 
 class _ChannelGroup(QGroupBox):
-    """The header and the tiles of one channel."""
+    """The header and the tiles of one channel; agents dropped on it move to the channel."""
+
+    sig_agents_dropped = Signal(list)  # agent ids
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
+        self.setAcceptDrops(True)
         self.header = QLabel(self)
         header_font = QFont(self.header.font())
         header_font.setBold(True)
@@ -299,9 +312,26 @@ class _ChannelGroup(QGroupBox):
         layout.addWidget(self.header)
         layout.addWidget(scroll, 1)
 
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        if event.mimeData().hasFormat(AGENT_IDS_MIME):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        ids = agent_ids_from(event.mimeData())
+        if ids:
+            event.acceptProposedAction()
+            self.sig_agents_dropped.emit(ids)
+
+
+def agent_ids_from(mime: QMimeData) -> list[str]:
+    raw = bytes(mime.data(AGENT_IDS_MIME).data()).decode(errors="replace")
+    return [line for line in raw.splitlines() if line]
+
 
 class QueueWall(QWidget):
     """Hotline and Online side by side: channel headers over tiles, one per queue."""
+
+    sig_agents_dropped = Signal(str, list)  # channel, agent ids dropped on its group
 
     def __init__(self, lang: str = "en", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -314,8 +344,10 @@ class QueueWall(QWidget):
         }
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for group in self.groups.values():
+        for channel, group in self.groups.items():
             layout.addWidget(group, 1)
+            group.sig_agents_dropped.connect(
+                lambda ids, channel=channel: self.sig_agents_dropped.emit(channel, ids))
 
     def update_floor(self, floor: Floor, changes: Changes) -> None:
         """Reflect one tick: rebuild tiles on structure change, else refresh their labels.

@@ -1,0 +1,250 @@
+"""One-click reassignment between hotline and online: actions, preview, pending, undo, lend.
+
+Slots only gather the selection and hand over; what a move means lives in
+`monitor.commands` and `monitor.impact`. Commands go out on a worker thread
+(the GUI never waits on the network) and their results come back as a signal.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import getpass
+import socket
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QSpinBox, QToolButton, QWidget
+
+from feeds.client import FeedHub
+from feeds.health import FeedHealth
+from monitor.commands import REJECTED, PendingMoves, Reassign, Skills
+from monitor.floor import Changes, Floor
+from monitor.impact import ImpactPreview, preview
+
+from .agent_panel import AgentPanel
+from .impact_dialog import ImpactDialog
+from .queue_wall import QueueWall
+
+SEND_TIMEOUT_S = 10.0
+
+
+class ReassignController(QObject):
+    """Supervisor controls on the agent panel and the wall; hidden for viewers."""
+
+    sig_result = Signal(dict)  # a command result, on the GUI thread
+    _sig_done = Signal(object, object)  # (Reassign, result dict or exception), thread hop
+
+    def __init__(
+        self,
+        floor: Floor,
+        hub: FeedHub,
+        panel: AgentPanel,
+        wall: QueueWall,
+        audit: Any = None,  # feeds.audit.AuditWriter; submit(record) never blocks
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.floor, self.hub, self.panel, self.audit = floor, hub, panel, audit
+        self.pending = PendingMoves()
+        self.undo_stack: list[dict[str, Skills]] = []  # per command: agent -> skills before
+        self.last_result: dict[str, Any] | None = None
+        self.who = f"{getpass.getuser()}@{socket.gethostname()}"
+        self.confirm: Callable[[ImpactPreview, str], bool] = self._confirm_with_dialog
+        self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="fw-commands")
+        self._role = ""
+        self._sig_done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
+        panel.model.badge_of = self._badge
+
+        def action(text: str, shortcut: str, slot: Callable[[], object]) -> QAction:
+            act = QAction(text, panel)
+            act.setShortcut(QKeySequence(shortcut))
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            act.triggered.connect(slot)
+            panel.view.addAction(act)
+            return act
+
+        self.to_online = action(self.tr("To online"), "Ctrl+Shift+O",
+                                lambda: self.request("online"))
+        self.to_hotline = action(self.tr("To hotline"), "Ctrl+Shift+H",
+                                 lambda: self.request("hotline"))
+        self.blend = action(self.tr("Blend"), "Ctrl+Shift+B", lambda: self.request("blend"))
+        self.lend = action(self.tr("Lend to online"), "Ctrl+Shift+L",
+                           lambda: self.request("online", lend=True))
+        self.undo = action(self.tr("Undo move"), "Ctrl+Z", self.undo_last)
+        self.lend_minutes = QSpinBox(panel)
+        self.lend_minutes.setRange(5, 240)
+        self.lend_minutes.setSingleStep(5)
+        self.lend_minutes.setValue(30)
+        self.lend_minutes.setSuffix(self.tr(" min"))
+        self.lend_minutes.setToolTip(self.tr("How long a lend lasts before the agents come back"))
+        self.status = QLabel(panel)
+        self.controls: list[QWidget] = []
+        for act in (self.to_online, self.to_hotline, self.blend, self.lend):
+            button = QToolButton(panel)
+            button.setDefaultAction(act)
+            button.setObjectName(f"button-{act.text()}")
+            panel.actions_bar.addWidget(button)
+            self.controls.append(button)
+        panel.actions_bar.addWidget(self.lend_minutes)
+        undo_button = QToolButton(panel)
+        undo_button.setDefaultAction(self.undo)
+        panel.actions_bar.addWidget(undo_button)
+        panel.actions_bar.addWidget(self.status, 1)
+        self.controls += [self.lend_minutes, undo_button]
+        wall.sig_agents_dropped.connect(self._on_drop)
+        self._set_role("")
+
+    # ----------------------------------------------------------------- roles
+    def _set_role(self, role: str) -> None:
+        self._role = role
+        allowed = role == "supervisor"
+        for widget in self.controls:
+            widget.setVisible(allowed)
+        for act in (self.to_online, self.to_hotline, self.blend, self.lend, self.undo):
+            act.setVisible(allowed)
+            act.setEnabled(allowed)
+
+    @property
+    def can_command(self) -> bool:
+        return self._role == "supervisor"
+
+    # -------------------------------------------------------------- requests
+    def request(self, profile: str, agents: list[str] | None = None,
+                lend: bool = False) -> Reassign | None:
+        """Preview, confirm and send a move of the selected (or given) agents."""
+        if not self.can_command:
+            self._say(self.tr("Only supervisors can move agents."))
+            return None
+        agents = agents if agents is not None else self.panel.selected_agent_ids()
+        if not agents:
+            self._say(self.tr("Select one or more agents first."))
+            return None
+        duration = self.lend_minutes.value() * 60.0 if lend else None
+        command = Reassign(tuple(agents), profile=profile, duration_s=duration)
+        impact = preview(self.floor, command)
+        if not self.confirm(impact, self._title(command)):
+            return None
+        self._send(command, {a: before for a, (before, _after) in impact.moves.items()},
+                   {a: after for a, (_before, after) in impact.moves.items()})
+        return command
+
+    def undo_last(self) -> list[Reassign]:
+        """Give the agents of the last move their previous skills back."""
+        if not self.can_command or not self.undo_stack:
+            self._say(self.tr("Nothing to undo."))
+            return []
+        commands = []
+        for agent, before in self.undo_stack.pop().items():
+            command = Reassign((agent,), skills=dict(before.skills),
+                               chat_capacity=before.chat_capacity, reason="undo")
+            current = self.floor.agents.get(agent)
+            now = Skills(dict(current.skills), current.chat_capacity) if current else before
+            self._send(command, {agent: now}, {agent: before}, undoable=False)
+            commands.append(command)
+        return commands
+
+    def _on_drop(self, channel: str, agents: list[str]) -> None:
+        self.request(channel, agents)
+
+    def _send(self, command: Reassign, before: dict[str, Skills], after: dict[str, Skills],
+              undoable: bool = True) -> None:
+        known = [a for a in command.agents if a in before]
+        self.pending.sent(Reassign(tuple(known), command.profile, command.skills,
+                                   command.chat_capacity, command.duration_s,
+                                   command.request_id), before, after)
+        if undoable and known:
+            self.undo_stack.append({a: before[a] for a in known})
+        self._audit(command, before, after, "sent", "")
+        self.panel.model.refresh_agents(command.agents)
+        self._say(self.tr("Sending…"))
+        self._pool.submit(self._send_blocking, command)
+
+    def _send_blocking(self, command: Reassign) -> None:
+        """Worker thread: send and wait for the result, then hop back to the GUI thread."""
+        try:
+            future = self.hub.send_command(command.to_data(), timeout=SEND_TIMEOUT_S)
+            outcome: object = future.result(SEND_TIMEOUT_S + 1)
+        except Exception as exc:  # shown to the supervisor, never raised into Qt
+            outcome = exc
+        self._sig_done.emit(command, outcome)
+
+    def _on_done(self, command: Reassign, outcome: object) -> None:
+        if isinstance(outcome, dict):
+            result = outcome
+        else:
+            result = {"request_id": command.request_id, "status": REJECTED,
+                      "reason": f"not sent: {outcome}"}
+        self.last_result = result
+        touched = self.pending.result(result)
+        if result.get("status") == REJECTED:
+            # Nothing changed on the floor, so there is nothing to undo either.
+            self.undo_stack = [u for u in self.undo_stack if set(u) != set(touched)]
+            self._say(self.tr("Rejected: {reason}").format(reason=result.get("reason", "")))
+        else:
+            self._say(self.tr("{status}: {agents}").format(
+                status=result.get("status", ""), agents=", ".join(command.agents)))
+        self._audit(command, {}, {}, str(result.get("status", "")),
+                    str(result.get("reason", "")), result)
+        self.panel.model.refresh_agents(touched)
+        self.sig_result.emit(result)
+
+    # ------------------------------------------------------------------ tick
+    def refresh(self, floor: Floor, changes: Changes, health: list[FeedHealth]) -> None:
+        """Per tick: follow the role the feed granted; clear moves the feed has applied."""
+        self.floor = floor
+        role = self.hub.role()
+        if role != self._role:
+            self._set_role(role)
+        done = []
+        for agent_id, move in list(self.pending.by_agent.items()):
+            agent = floor.agents.get(agent_id)
+            if agent is None or move.status == "sent":
+                continue
+            if agent.skills == move.after.skills and agent.chat_capacity == move.after.chat_capacity:
+                del self.pending.by_agent[agent_id]
+                done.append(agent_id)
+        if done:
+            self.panel.model.refresh_agents(done)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    # --------------------------------------------------------------- helpers
+    def _badge(self, agent_id: str) -> str:
+        move = self.pending.by_agent.get(agent_id)
+        if move is None:
+            return ""
+        if move.status == "accepted":
+            return self.tr("move pending (after contact)")
+        return self.tr("moving…")
+
+    def _title(self, command: Reassign) -> str:
+        names = {"online": self.tr("Move to online"), "hotline": self.tr("Move to hotline"),
+                 "blend": self.tr("Blend hotline and online")}
+        title = names.get(command.profile, self.tr("Move agents"))
+        if command.duration_s:
+            title += self.tr(" for {n} min").format(n=int(command.duration_s // 60))
+        return title
+
+    def _confirm_with_dialog(self, impact: ImpactPreview, title: str) -> bool:
+        return ImpactDialog(impact, title, self.panel.window()).exec() == ImpactDialog.Accepted
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+
+    def _audit(self, command: Reassign, before: dict[str, Skills], after: dict[str, Skills],
+               status: str, reason: str, result: dict[str, Any] | None = None) -> None:
+        if self.audit is None:
+            return
+        self.audit.submit({
+            "request_id": command.request_id, "t": time.time(),
+            "who": f"{self.who} ({self._role})", "feed": self.hub.connections[0].url,
+            "action": "reassign", "agents": list(command.agents), "profile": command.profile,
+            "duration_s": command.duration_s,
+            "before": {a: s.as_dict() for a, s in before.items()},
+            "after": {a: s.as_dict() for a, s in after.items()},
+            "status": status, "reason": reason, "result": result or {},
+        })
