@@ -28,12 +28,12 @@
         <translation>全部技能</translation>
     </message>
     <message>
-        <location filename="../agent_panel.py" line="225" />
+        <location filename="../agent_panel.py" line="231" />
         <source>{total} agents</source>
         <translation>{total} 名坐席</translation>
     </message>
     <message>
-        <location filename="../agent_panel.py" line="227" />
+        <location filename="../agent_panel.py" line="233" />
         <source>{shown} of {total} agents</source>
         <translation>{shown} / {total} 名坐席</translation>
     </message>
@@ -41,32 +41,32 @@
 <context>
     <name>AgentState</name>
     <message>
-        <location filename="../agent_model.py" line="71" />
+        <location filename="../agent_model.py" line="75" />
         <source>Available</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="72" />
+        <location filename="../agent_model.py" line="76" />
         <source>Ringing</source>
         <translation>振铃</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="73" />
+        <location filename="../agent_model.py" line="77" />
         <source>On contact</source>
         <translation>通话/会话中</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="74" />
+        <location filename="../agent_model.py" line="78" />
         <source>Wrap-up</source>
         <translation>话后处理</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="75" />
+        <location filename="../agent_model.py" line="79" />
         <source>Not ready</source>
         <translation>示忙</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="76" />
+        <location filename="../agent_model.py" line="80" />
         <source>Logged out</source>
         <translation>已签出</translation>
     </message>
@@ -74,72 +74,72 @@
 <context>
     <name>AgentTableModel</name>
     <message>
-        <location filename="../agent_model.py" line="95" />
+        <location filename="../agent_model.py" line="101" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="96" />
+        <location filename="../agent_model.py" line="102" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="97" />
+        <location filename="../agent_model.py" line="103" />
         <source>Time in state</source>
         <translation>状态时长</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="98" />
+        <location filename="../agent_model.py" line="104" />
         <source>Load</source>
         <translation>负载</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="99" />
+        <location filename="../agent_model.py" line="105" />
         <source>Skills</source>
         <translation>技能</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="100" />
+        <location filename="../agent_model.py" line="106" />
         <source>Handled</source>
         <translation>已处理</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="101" />
+        <location filename="../agent_model.py" line="107" />
         <source>AHT</source>
         <translation>平均处理时长</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="104" />
+        <location filename="../agent_model.py" line="110" />
         <source>Agent name (id and team in tooltip)</source>
         <translation>坐席姓名（提示中显示工号和班组）</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="105" />
+        <location filename="../agent_model.py" line="111" />
         <source>Current state, with not-ready reason</source>
         <translation>当前状态及示忙原因</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="106" />
+        <location filename="../agent_model.py" line="112" />
         <source>Time since the last state change</source>
         <translation>自上次状态变化以来的时间</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="107" />
+        <location filename="../agent_model.py" line="113" />
         <source>Contacts in hand / concurrent capacity (1 for voice)</source>
         <translation>当前联系 / 并发容量（语音为 1）</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="110" />
+        <location filename="../agent_model.py" line="116" />
         <source>Queues the agent is skilled for</source>
         <translation>坐席具备技能的队列</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="111" />
+        <location filename="../agent_model.py" line="117" />
         <source>Contacts completed (with wrap-up) since this client connected</source>
         <translation>本客户端连接以来完成的联系（含话后处理）</translation>
     </message>
     <message>
-        <location filename="../agent_model.py" line="114" />
+        <location filename="../agent_model.py" line="120" />
         <source>Agent's average handle time: talk or chat + wrap-up</source>
         <translation>坐席平均处理时长：通话或会话 + 话后处理</translation>
     </message>
@@ -221,95 +221,143 @@
     </message>
 </context>
 <context>
-    <name>QueueTile</name>
+    <name>ImpactDialog</name>
     <message>
-        <location filename="../queue_wall.py" line="155" />
-        <source>Waiting</source>
-        <translation>排队</translation>
+        <location filename="../impact_dialog.py" line="46" />
+        <source>Channel</source>
+        <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="156" />
-        <source>Longest</source>
-        <translation>最长等待</translation>
+        <location filename="../impact_dialog.py" line="46" />
+        <source>Servers</source>
+        <translation>服务席位</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="157" />
-        <source>SL</source>
+        <location filename="../impact_dialog.py" line="46" />
+        <source>Service level</source>
         <translation>服务水平</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="158" />
-        <location filename="../queue_wall.py" line="241" />
-        <source>EWT</source>
-        <translation>预计等待</translation>
+        <location filename="../impact_dialog.py" line="47" />
+        <source>Wait if queued</source>
+        <translation>排队时的等待</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="159" />
+        <location filename="../impact_dialog.py" line="47" />
         <source>ASA</source>
         <translation>平均应答</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="160" />
+        <location filename="../impact_dialog.py" line="50" />
+        <source>Hotline</source>
+        <translation>热线</translation>
+    </message>
+    <message>
+        <location filename="../impact_dialog.py" line="50" />
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../impact_dialog.py" line="60" />
+        <source>(no known agent)</source>
+        <translation>（无已知坐席）</translation>
+    </message>
+    <message>
+        <location filename="../impact_dialog.py" line="62" />
+        <source>Agents: {agents}. Erlang from the last 15 minutes' traffic; online servers are chat slots. Hover a number for the same question as a 'floorwatch erlang' command.</source>
+        <translation>坐席：{agents}。按最近 15 分钟话务用 Erlang 计算；在线的服务席位为会话容量。将鼠标停在数字上可看到对应的 'floorwatch erlang' 命令。</translation>
+    </message>
+</context>
+<context>
+    <name>QueueTile</name>
+    <message>
+        <location filename="../queue_wall.py" line="165" />
+        <source>Waiting</source>
+        <translation>排队</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="166" />
+        <source>Longest</source>
+        <translation>最长等待</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="167" />
+        <source>SL</source>
+        <translation>服务水平</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="168" />
+        <location filename="../queue_wall.py" line="251" />
+        <source>EWT</source>
+        <translation>预计等待</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="169" />
+        <source>ASA</source>
+        <translation>平均应答</translation>
+    </message>
+    <message>
+        <location filename="../queue_wall.py" line="170" />
         <source>AHT</source>
         <translation>平均处理时长</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="161" />
+        <location filename="../queue_wall.py" line="171" />
         <source>Abandoned</source>
         <translation>放弃率</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="162" />
+        <location filename="../queue_wall.py" line="172" />
         <source>Avail / busy</source>
         <translation>空闲 / 忙</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="163" />
+        <location filename="../queue_wall.py" line="173" />
         <source>Callbacks</source>
         <translation>回呼</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="166" />
+        <location filename="../queue_wall.py" line="176" />
         <source>Average speed of answer: mean wait of answered contacts</source>
         <translation>平均应答速度：已应答联系的平均等待时间</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="168" />
+        <location filename="../queue_wall.py" line="178" />
         <source>Average handle time: talk or chat + wrap-up of completed contacts</source>
         <translation>平均处理时长：已完成联系的通话或会话时长 + 话后处理</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="218" />
+        <location filename="../queue_wall.py" line="228" />
         <source>Service level over {window}: {definition}, T = {target} s ({answered} answered, {offered} offered)</source>
         <translation>服务水平（{window}）：{definition}，T = {target} 秒（应答 {answered}，进线 {offered}）</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="170" />
+        <location filename="../queue_wall.py" line="180" />
         <source>Abandoned after the short-abandon threshold, of contacts with an outcome</source>
         <translation>超过短放弃阈值后放弃的占有结果联系的比例</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="172" />
+        <location filename="../queue_wall.py" line="182" />
         <source>Callbacks and appointments waiting</source>
         <translation>待处理的回呼和预约</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="231" />
+        <location filename="../queue_wall.py" line="241" />
         <source>SL {target}s</source>
         <translation>服务水平 {target}秒</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="234" />
+        <location filename="../queue_wall.py" line="244" />
         <source>Estimated wait for a contact arriving now ({model}); offer a callback or appointment above {threshold} s</source>
         <translation>现在进入的客户预计等待时间（{model}）；超过 {threshold} 秒时提供回呼或预约</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="241" />
+        <location filename="../queue_wall.py" line="251" />
         <source>EWT · offer callback</source>
         <translation>预计等待 · 建议回呼</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="242" />
+        <location filename="../queue_wall.py" line="252" />
         <source>Available {available} · busy {busy} · staffed {staffed}</source>
         <translation>空闲 {available} · 忙 {busy} · 在岗 {staffed}</translation>
     </message>
@@ -317,79 +365,182 @@
 <context>
     <name>QueueWall</name>
     <message>
-        <location filename="../queue_wall.py" line="70" />
+        <location filename="../queue_wall.py" line="80" />
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="71" />
+        <location filename="../queue_wall.py" line="81" />
         <source>Warning</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="72" />
+        <location filename="../queue_wall.py" line="82" />
         <source>Critical</source>
         <translation>严重</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="116" />
+        <location filename="../queue_wall.py" line="126" />
         <source>today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="118" />
+        <location filename="../queue_wall.py" line="128" />
         <source>this half hour</source>
         <translation>本半小时</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="119" />
+        <location filename="../queue_wall.py" line="129" />
         <source>the last {n} min</source>
         <translation>最近 {n} 分钟</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="124" />
+        <location filename="../queue_wall.py" line="134" />
         <source>Erlang A, with observed patience</source>
         <translation>Erlang A，按观测到的耐心时间</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="125" />
+        <location filename="../queue_wall.py" line="135" />
         <source>Erlang C</source>
         <translation>Erlang C</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="126" />
+        <location filename="../queue_wall.py" line="136" />
         <source>queue position × recent time between answers</source>
         <translation>排队位置 × 最近的应答间隔</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="129" />
+        <location filename="../queue_wall.py" line="139" />
         <source>not enough data</source>
         <translation>数据不足</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="312" />
+        <location filename="../queue_wall.py" line="342" />
         <source>Hotline</source>
         <translation>热线</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="313" />
+        <location filename="../queue_wall.py" line="343" />
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="364" />
+        <location filename="../queue_wall.py" line="396" />
         <source>{waiting} waiting · longest {longest} · SL {sl} · {busy}/{staffed} busy · callbacks {backlog}</source>
         <translation>排队 {waiting} · 最长 {longest} · 服务水平 {sl} · 忙 {busy}/{staffed} · 回呼 {backlog}</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="375" />
+        <location filename="../queue_wall.py" line="407" />
         <source> · chat slots {util} used</source>
         <translation> · 会话容量已用 {util}</translation>
     </message>
     <message>
-        <location filename="../queue_wall.py" line="378" />
+        <location filename="../queue_wall.py" line="410" />
         <source> · occupancy {occ}</source>
         <translation> · 占用率 {occ}</translation>
+    </message>
+</context>
+<context>
+    <name>ReassignController</name>
+    <message>
+        <location filename="../reassign.py" line="69" />
+        <source>To online</source>
+        <translation>调往在线</translation>
+    </message>
+    <message>
+        <location filename="../reassign.py" line="71" />
+        <source>To hotline</source>
+        <translation>调往热线</translation>
+    </message>
+    <message>
+        <location filename="../reassign.py" line="73" />
+        <source>Blend</source>
+        <translation>混合</translation>
+    </message>
+    <message>
+        <location filename="../reassign.py" line="74" />
+        <source>Lend to online</source>
+        <translation>借调到在线</translation>
+    </message>
+    <message>
+        <location filename="../reassign.py" line="76" />
+        <source>Undo move</source>
+        <translation>撤销调配</translation>
+    </message>
+    <message>
+        <location filename="../reassign.py" line="81" />
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <location filename="../reassign.py" line="82" />
+        <source>How long a lend lasts before the agents come back</source>
+        <translation>借调多久后坐席自动调回</translation>
+    </message>
+    <message>
+        <location filename="../reassign.py" line="119" />
+        <source>Only supervisors can move agents.</source>
+        <translation>只有班长可以调配坐席。</translation>
+    </message>
+    <message>
+        <location filename="../reassign.py" line="123" />
+        <source>Select one or more agents first.</source>
+        <translation>请先选择一个或多个坐席。</translation>
+    </message>
+    <message>
+        <location filename="../reassign.py" line="137" />
+        <source>Nothing to undo.</source>
+        <translation>没有可撤销的调配。</translation>
+    </message>
+    <message>
+        <location filename="../reassign.py" line="162" />
+        <source>Sending…</source>
+        <translation>发送中…</translation>
+    </message>
+    <message>
+        <location filename="../reassign.py" line="185" />
+        <source>Rejected: {reason}</source>
+        <translation>已拒绝：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../reassign.py" line="187" />
+        <source>{status}: {agents}</source>
+        <translation>{status}：{agents}</translation>
+    </message>
+    <message>
+        <location filename="../reassign.py" line="221" />
+        <source>move pending (after contact)</source>
+        <translation>待调配（当前联系结束后）</translation>
+    </message>
+    <message>
+        <location filename="../reassign.py" line="222" />
+        <source>moving…</source>
+        <translation>调配中…</translation>
+    </message>
+    <message>
+        <location filename="../reassign.py" line="225" />
+        <source>Move to online</source>
+        <translation>调往在线</translation>
+    </message>
+    <message>
+        <location filename="../reassign.py" line="225" />
+        <source>Move to hotline</source>
+        <translation>调往热线</translation>
+    </message>
+    <message>
+        <location filename="../reassign.py" line="226" />
+        <source>Blend hotline and online</source>
+        <translation>热线与在线混合</translation>
+    </message>
+    <message>
+        <location filename="../reassign.py" line="227" />
+        <source>Move agents</source>
+        <translation>调配坐席</translation>
+    </message>
+    <message>
+        <location filename="../reassign.py" line="229" />
+        <source> for {n} min</source>
+        <translation>，{n} 分钟</translation>
     </message>
 </context>
 <context>
