@@ -84,6 +84,8 @@ class FeedConnection:
                     close_timeout=1, compression=None,
                 ) as ws:
                     self._ws = ws
+                    # Stopping must not wait for the server to hang up.
+                    closer = asyncio.create_task(self._close_on(stop, ws))
                     self.health.connected = True
                     self.health.last_error = ""
                     self._attempt = 0
@@ -91,8 +93,11 @@ class FeedConnection:
                     await ws.send(p.encode(p.Envelope(
                         type=p.HELLO, data={"token": self.token, "resume_from": resume,
                                                     "epoch": self.epoch})))
-                    async for frame in ws:
-                        await self._on_frame(frame)
+                    try:
+                        async for frame in ws:
+                            await self._on_frame(frame)
+                    finally:
+                        closer.cancel()
             except (OSError, TimeoutError, websockets.WebSocketException) as exc:
                 self.health.last_error = f"{type(exc).__name__}: {exc}"[:200]
             finally:
@@ -105,6 +110,11 @@ class FeedConnection:
                 self.health.reconnects += 1
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self._next_delay())
+
+    @staticmethod
+    async def _close_on(stop: asyncio.Event, ws: ClientConnection) -> None:
+        await stop.wait()
+        await ws.close()
 
     def _next_delay(self) -> float:
         """Exponential backoff with full jitter, capped at MAX_BACKOFF_S."""

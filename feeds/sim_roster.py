@@ -10,6 +10,7 @@ import random
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
+from monitor.commands import Skills
 from monitor.events import AgentStatus, Channel
 
 from . import sim_profile as prof
@@ -67,11 +68,17 @@ class SimContact:
 
 
 class SimAgent:
-    """An agent; `token` changes on every state change, invalidating old free-heap entries."""
+    """An agent; `token` changes on every state change, invalidating old free-heap entries.
+
+    `pending` holds skills a reassignment will give the agent when its last contact ends
+    (meanwhile it takes no new work); `lend_no` counts reassignments, so a timed lend's
+    revert scheduled before a newer reassignment knows it was cancelled.
+    """
 
     __slots__ = (
         "id", "name", "team", "skills", "voice_queues", "chat_queues", "all_queues",
         "capacity", "chat_rank", "status", "since", "call", "chats", "want_break", "token",
+        "pending", "lend_no",
     )
 
     def __init__(self, aid: str, name: str, team: str) -> None:
@@ -90,6 +97,30 @@ class SimAgent:
         self.chats: dict[SimContact, None] = {}
         self.want_break: tuple[str, float] | None = None
         self.token = 0
+        self.pending: Skills | None = None
+        self.lend_no = 0
+
+    def set_skills(self, skills: Skills, queues: dict[str, SimQueue]) -> None:
+        """Replace memberships and chat capacity, keeping the queues' member counts.
+
+        With chat capacity 0 the agent's chat queues are listed but not routed to.
+        """
+        for q, _ in self.all_queues:
+            q.members -= 1
+        self.skills, self.capacity = dict(skills.skills), skills.chat_capacity
+        voice: list[tuple[SimQueue, int]] = []
+        chat: list[tuple[SimQueue, int]] = []
+        for qid, level in self.skills.items():
+            q = queues[qid]
+            if q.voice:
+                voice.append((q, level))
+            elif self.capacity > 0:
+                chat.append((q, level))
+        self.voice_queues, self.chat_queues, self.all_queues = voice, chat, voice + chat
+        for q, _ in self.all_queues:
+            q.members += 1
+        # Blended agents rank after dedicated ones for chats, as in the initial roster.
+        self.chat_rank = 1 if voice and chat else 0
 
 
 def build_queues() -> dict[str, SimQueue]:

@@ -1,7 +1,8 @@
 """The simulator behind a real websocket feed server, in real or accelerated time.
 
 Wall time enters only here, to pace the simulation; the events themselves
-carry simulated time, so the engine stays deterministic.
+carry simulated time, so the engine stays deterministic. The server accepts
+supervisor commands (`reassign`) and applies them at the simulation's current time.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable
 
 from monitor.events import Heartbeat
 
+from .commands_server import command_handler
 from .server import FeedServer
 from .simulator import SimConfig, Simulation
 
@@ -21,12 +23,19 @@ WARMUP_STEP_S = 10.0
 
 
 class SimulationFeed:
-    """A Simulation publishing into a FeedServer, paced against the loop clock."""
+    """A Simulation publishing into a FeedServer, paced against the loop clock.
 
-    def __init__(self, config: SimConfig, server: FeedServer, speed: float = 1.0) -> None:
+    With `commands` (the default) it installs itself as the server's command handler,
+    so supervisors can reassign the simulated agents.
+    """
+
+    def __init__(self, config: SimConfig, server: FeedServer, speed: float = 1.0,
+                 commands: bool = True) -> None:
         self.sim = Simulation(config)
         self.server = server
         self.speed = speed
+        if commands:
+            server.command_handler = command_handler(self.sim, server.publish)
 
     def warm_up(self, seconds: float) -> None:
         """Run `seconds` of simulated time at once, so clients join a floor in motion."""
@@ -59,11 +68,16 @@ async def serve_simulation(
     tokens: dict[str, str] | None = None,
     stop: asyncio.Event | None = None,
     on_ready: Callable[[int], None] | None = None,
+    commands: bool = True,
 ) -> None:
-    """Serve a simulated floor until `stop` is set; `on_ready(port)` once listening."""
+    """Serve a simulated floor until `stop` is set; `on_ready(port)` once listening.
+
+    `tokens` maps token -> role (viewer | supervisor); None admits everyone as supervisor.
+    With `commands`, supervisors may send `reassign` commands.
+    """
     stop = stop or asyncio.Event()
     server = FeedServer(feed_id="sim", host=host, port=port, tokens=tokens)
-    feed = SimulationFeed(config, server, speed)
+    feed = SimulationFeed(config, server, speed, commands=commands)
     feed.warm_up(warmup_s)
     bound = await server.start()
     if on_ready is not None:
@@ -78,8 +92,8 @@ class SimulationThread:
     """Runs `serve_simulation` on its own thread and loop (for `floorwatch demo`)."""
 
     def __init__(self, config: SimConfig, speed: float = 1.0, warmup_s: float = 3600.0,
-                 tokens: dict[str, str] | None = None) -> None:
-        self._args = (config, speed, warmup_s, tokens)
+                 tokens: dict[str, str] | None = None, commands: bool = True) -> None:
+        self._args = (config, speed, warmup_s, tokens, commands)
         self._ready = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
@@ -96,7 +110,7 @@ class SimulationThread:
         return self.port
 
     def _run(self) -> None:
-        config, speed, warmup_s, tokens = self._args
+        config, speed, warmup_s, tokens, commands = self._args
 
         def ready(port: int) -> None:
             self.port = port
@@ -106,7 +120,7 @@ class SimulationThread:
             self._loop = asyncio.get_running_loop()
             self._stop = asyncio.Event()
             await serve_simulation(config, speed=speed, warmup_s=warmup_s, tokens=tokens,
-                                   stop=self._stop, on_ready=ready)
+                                   stop=self._stop, on_ready=ready, commands=commands)
 
         try:
             asyncio.run(main())

@@ -12,15 +12,17 @@ scheduling order, so the event list never depends on how `run_until` is chunked.
 
 from __future__ import annotations
 
+import copy
 import heapq
 import itertools
 import math
 import random
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from monitor.commands import ACCEPTED, APPLIED, REJECTED, Reassign, Skills, target_skills
 from monitor.events import (
     AgentLogin,
     AgentSkills,
@@ -70,6 +72,25 @@ ON_CONTACT = AgentStatus.ON_CONTACT.value
 WRAP_UP = AgentStatus.WRAP_UP.value
 NOT_READY = AgentStatus.NOT_READY.value
 CUSTOMER, AGENT = Side.CUSTOMER.value, Side.AGENT.value
+
+SUPERVISOR = "supervisor"  # the one role that may send commands
+PENDING = "pending"  # per-agent outcome: the move waits for the agent's last contact to end
+RESULT_MEMORY = 10_000  # command results kept by request_id, for idempotent retries
+
+
+def command_refusal(role: str) -> str:
+    """Why a connection with `role` may not send commands; "" if it may."""
+    if role == SUPERVISOR:
+        return ""
+    if role == "viewer":
+        return "viewer tokens may not send commands"
+    return f"role {role!r} may not send commands" if role else "unknown token"
+
+
+def rejected(request_id: str, reason: str, t: float) -> dict[str, Any]:
+    """A `command.result` for a command that changed nothing."""
+    return {"request_id": request_id, "status": REJECTED, "reason": reason,
+            "agents": {}, "before": {}, "after": {}, "t": t}
 
 
 @dataclass
@@ -132,6 +153,8 @@ class Simulation:
         share = min(max(config.not_ready_share, 1e-6), 0.9)
         self._break_gap_s = mean_break * (1.0 - share) / share
         self._agents = make_agents(config, self._rng, self._queues)
+        self._by_id = {a.id: a for a in self._agents}
+        self._results: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._initial: dict[str, tuple[str, str]] = {}
         set_rates(config, self._agents, self._queues)
         self._start()
@@ -167,6 +190,87 @@ class Simulation:
 
     def agent_ids(self) -> list[str]:
         return [a.id for a in self._agents]
+
+    def agent_skills(self, agent_id: str) -> Skills:
+        """The skills the agent routes with now (not a pending move's)."""
+        a = self._by_id[agent_id]
+        return Skills(dict(a.skills), a.capacity)
+
+    def pending_skills(self, agent_id: str) -> Skills | None:
+        """Skills waiting for the agent's last contact to end, if any."""
+        return self._by_id[agent_id].pending
+
+    # ---------------------------------------------------------------- commands
+    def reassign(self, command: Reassign, role: str = SUPERVISOR) -> dict[str, Any]:
+        """Carry out a `reassign` at the current time `now`; returns the `command.result` data.
+
+        An agent with no contact in hand gets the new skills now; one on a contact keeps it,
+        takes no new work, and changes when its last contact ends (outcome "pending").
+        Either way an AgentSkills event marks the change; events made now come out of the
+        next `run_until`. With `duration_s` the previous skills come back that much later,
+        the same way, unless a newer reassignment of the agent came first. A retried
+        request_id returns the first result and changes nothing; a rejection changes
+        nothing at all.
+        """
+        t = self.now
+        refusal = command_refusal(role)
+        if refusal:
+            return rejected(command.request_id, refusal, t)
+        done = self._results.get(command.request_id)
+        if done is not None:
+            return copy.deepcopy(done)
+        agent_ids = list(dict.fromkeys(command.agents))
+        unknown = [x for x in agent_ids if x not in self._by_id]
+        if unknown:
+            noun = "agent" if len(unknown) == 1 else "agents"
+            return rejected(command.request_id, f"unknown {noun} {', '.join(unknown)}", t)
+        bad_queues = [q for q in command.skills or {} if q not in self._queues]
+        if bad_queues:
+            noun = "queue" if len(bad_queues) == 1 else "queues"
+            return rejected(command.request_id, f"unknown {noun} {', '.join(bad_queues)}", t)
+        channels = {q.id: q.spec.channel for q in self._queues.values()}
+        outcomes: dict[str, str] = {}
+        before: dict[str, dict[str, Any]] = {}
+        after: dict[str, dict[str, Any]] = {}
+        for aid in agent_ids:
+            a = self._by_id[aid]
+            current = Skills(dict(a.skills), a.capacity)
+            target = target_skills(command, current, channels)
+            a.lend_no += 1  # cancels the revert of any earlier lend
+            outcomes[aid] = self._move(t, a, target)
+            before[aid], after[aid] = current.as_dict(), target.as_dict()
+            if command.duration_s is not None:
+                self._at(t + command.duration_s, self._revert, (a, a.lend_no, current))
+        status = APPLIED if all(o == APPLIED for o in outcomes.values()) else ACCEPTED
+        result = {"request_id": command.request_id, "status": status, "reason": "",
+                  "agents": outcomes, "before": before, "after": after, "t": t}
+        self._results[command.request_id] = result
+        while len(self._results) > RESULT_MEMORY:
+            self._results.popitem(last=False)
+        return copy.deepcopy(result)
+
+    def _move(self, t: float, a: SimAgent, target: Skills) -> str:
+        """Apply now if the agent holds no contact (or nothing would change), else pend."""
+        if (a.call is None and not a.chats) or target == Skills(a.skills, a.capacity):
+            self._apply_skills(t, a, target)
+            return APPLIED
+        a.pending = target
+        self._refresh(a)  # no new work until the move is done
+        return PENDING
+
+    def _apply_skills(self, t: float, a: SimAgent, target: Skills) -> None:
+        a.pending = None
+        a.set_skills(target, self._queues)
+        self._out.append(AgentSkills(t, a.id, dict(a.skills), a.capacity))
+        if a.status in (AVAILABLE, ON_CONTACT):
+            self._dispatch(t, a)  # routing uses the new skills at once
+        else:
+            self._refresh(a)  # wrap-up or break: its own dispatch comes later
+
+    def _revert(self, t: float, arg: tuple[SimAgent, int, Skills]) -> None:
+        a, lend_no, skills = arg
+        if a.lend_no == lend_no:
+            self._move(t, a, skills)
 
     # ------------------------------------------------------------------- setup
     def _start(self) -> None:
@@ -216,7 +320,7 @@ class Simulation:
     def _refresh(self, a: SimAgent) -> None:
         """Re-file the agent in the free heaps of its queues after any change."""
         a.token += 1
-        if a.want_break is not None:
+        if a.want_break is not None or a.pending is not None:
             return
         token, seq = a.token, self._seq
         if a.status == AVAILABLE:  # fully idle: a call or a first chat
@@ -425,8 +529,12 @@ class Simulation:
 
     # ------------------------------------------------------------------ agents
     def _wrap(self, t: float, a: SimAgent, span: tuple[float, float]) -> None:
+        """The agent's last contact ended: wrap-up, and a pending reassignment applies."""
         self._set_status(t, a, WRAP_UP)
-        self._refresh(a)
+        if a.pending is not None:
+            self._apply_skills(t, a, a.pending)
+        else:
+            self._refresh(a)
         self._at(t + self._rng.uniform(*span), self._dispatch, a)
 
     def _dispatch(self, t: float, a: SimAgent) -> None:
@@ -448,9 +556,10 @@ class Simulation:
         """Take the longest waiting contact (after priority head starts) `a` may serve now,
         or a callback from the backlog once it is due or nothing live waits.
 
-        Blended agents take a call only with no chats, and chats only when not on a call.
+        Blended agents take a call only with no chats, and chats only when not on a call;
+        an agent waiting for a reassignment to apply takes nothing.
         """
-        if a.call is not None:
+        if a.call is not None or a.pending is not None:
             return None
         if a.chats:
             if len(a.chats) >= a.capacity:

@@ -133,8 +133,10 @@ def target_skills(
         for queue, channel in queue_channels.items()
         if channel in wanted
     }
-    if Channel.ONLINE.value in wanted:
-        capacity = command.chat_capacity or current.chat_capacity or DEFAULT_CHAT_CAPACITY
+    if command.chat_capacity is not None:
+        capacity = command.chat_capacity if Channel.ONLINE.value in wanted else 0
+    elif Channel.ONLINE.value in wanted:
+        capacity = current.chat_capacity or DEFAULT_CHAT_CAPACITY
     else:
         capacity = 0
     return Skills(skills, capacity)
