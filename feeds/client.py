@@ -206,7 +206,12 @@ class FeedConnection:
         request_id = str(data.setdefault("request_id", uuid.uuid4().hex))
         fut: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = fut
-        await self._ws.send(p.encode(p.Envelope(type=p.COMMAND, data=data)))
+        try:
+            await self._ws.send(p.encode(p.Envelope(type=p.COMMAND, data=data)))
+        except websockets.ConnectionClosed as exc:
+            # Callers see one kind of failure for every lost connection.
+            self._pending.pop(request_id, None)
+            raise ConnectionError(f"{self.url}: connection closed while sending") from exc
         return await asyncio.wait_for(fut, timeout)
 
     def _fail_pending(self, reason: str) -> None:

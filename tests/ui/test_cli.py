@@ -9,7 +9,7 @@ from ui.cli import build_parser, main
 
 def test_every_documented_subcommand_is_registered():
     sub = next(a for a in build_parser()._actions if a.dest == "command")
-    assert {"sim", "demo", "run", "erlang", "report"} <= set(sub.choices)
+    assert {"sim", "demo", "run", "erlang", "report", "reassign", "audit"} <= set(sub.choices)
 
 
 def test_erlang_through_the_main_entry_point(capsys):

@@ -1,0 +1,249 @@
+"""`floorwatch reassign` against a real FeedServer with a small fake command handler; no Qt."""
+
+from __future__ import annotations
+
+import argparse
+import socket
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from feeds.audit import AuditLog
+from feeds.client import FeedHub
+from feeds.server import FeedServer
+from monitor import events as ev
+from monitor.commands import CommandError, Reassign, Skills, target_skills
+from ui import cmd_reassign
+
+T0 = 1_767_258_000.0
+TOKENS = {"sup": "supervisor", "view": "viewer"}
+SETUP = [
+    ev.QueueDefined(T0, "hl-general", "General", "hotline"),
+    ev.QueueDefined(T0, "hl-vip", "VIP", "hotline", tier="vip"),
+    ev.QueueDefined(T0, "ol-app", "App chat", "online", 60.0),
+    ev.QueueDefined(T0, "ol-wechat", "WeChat", "online", 60.0),
+    ev.AgentLogin(T0, "a1", "Ann"),
+    ev.AgentSkills(T0, "a1", {"hl-general": 5, "hl-vip": 5}, 0),
+    ev.AgentLogin(T0, "a2", "Bo"),
+    ev.AgentSkills(T0, "a2", {"hl-general": 4}, 0),
+]
+HOTLINE_A1 = {"skills": {"hl-general": 5, "hl-vip": 5}, "chat_capacity": 0}
+ONLINE = {"skills": {"ol-app": 5, "ol-wechat": 5}, "chat_capacity": 3}
+
+
+class FakeFeed:
+    """A FeedServer whose command handler speaks the reassign protocol, minimally.
+
+    Idempotent by request id: a repeat gets the first answer and changes nothing.
+    With `drop_first`, it applies the first command and then drops the connection
+    before the result can be sent, as a network failure would.
+    """
+
+    def __init__(self, loop_thread, drop_first: bool = False) -> None:
+        self.lt = loop_thread
+        self.server = FeedServer(tokens=TOKENS, command_handler=self.handle)
+        self.drop_first = drop_first
+        self.calls: Counter[str] = Counter()  # request id -> times received
+        self.applied: Counter[str] = Counter()  # agent -> skills changes published
+        self.received: list[tuple[dict[str, Any], str]] = []
+        self._results: dict[str, dict[str, Any]] = {}
+
+    def start(self) -> str:
+        port = self.lt.run(self.server.start())
+        self.lt.call(self.server.publish, SETUP)
+        return f"ws://127.0.0.1:{port}"
+
+    def stop(self) -> None:
+        self.lt.run(self.server.stop())
+
+    async def handle(self, data: dict[str, Any], role: str) -> dict[str, Any]:
+        request_id = str(data.get("request_id", ""))
+        self.calls[request_id] += 1
+        self.received.append((dict(data), role))
+        if request_id in self._results:
+            return self._results[request_id]
+        if role != "supervisor":
+            return self._answer(request_id, "rejected", "viewer tokens may not send commands")
+        try:
+            command = Reassign.from_data(data)
+        except CommandError as exc:
+            return self._answer(request_id, "rejected", str(exc))
+        floor = self.server.floor
+        unknown = [a for a in command.agents if a not in floor.agents]
+        if unknown:
+            return self._answer(request_id, "rejected", f"unknown agent {', '.join(unknown)}")
+        channels = {q.id: str(q.channel) for q in floor.queues.values()}
+        before = {a: Skills(dict(floor.agents[a].skills), floor.agents[a].chat_capacity)
+                  for a in command.agents}
+        after = {a: target_skills(command, s, channels) for a, s in before.items()}
+        self.server.publish(
+            ev.AgentSkills(floor.now, a, dict(s.skills), s.chat_capacity) for a, s in after.items())
+        self.applied.update(command.agents)
+        result = self._answer(
+            request_id, "applied", "",
+            agents={a: "applied" for a in command.agents},
+            before={a: s.as_dict() for a, s in before.items()},
+            after={a: s.as_dict() for a, s in after.items()})
+        if self.drop_first:
+            self.drop_first = False
+            for client in list(self.server._clients):
+                await client.ws.close()
+        return result
+
+    def _answer(self, request_id: str, status: str, reason: str, **extra: Any) -> dict[str, Any]:
+        result = {"request_id": request_id, "status": status, "reason": reason, **extra}
+        self._results[request_id] = result
+        return result
+
+
+@pytest.fixture
+def feed(loop_thread):
+    fake = FakeFeed(loop_thread)
+    fake.url = fake.start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def tokens(tmp_path):
+    paths = {}
+    for name in ("sup", "view", "wrong"):
+        paths[name] = tmp_path / f"{name}.token"
+        paths[name].write_text(f"\n{name}\n", encoding="utf-8")
+    return paths
+
+
+def _run(argv: list[str], capsys) -> tuple[int, str, str]:
+    parser = argparse.ArgumentParser(prog="floorwatch")
+    cmd_reassign.add_parser(parser.add_subparsers())
+    args = parser.parse_args(["reassign", *argv])
+    code = args.func(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _audit(path) -> list:
+    with AuditLog(path) as log:
+        return log.query(0)
+
+
+def test_supervisor_lends_an_agent_to_online(feed, tokens, tmp_path, capsys):
+    db = tmp_path / "audit.db"
+    code, out, err = _run(["--feed", feed.url, "--token-file", str(tokens["sup"]),
+                           "--agent", "a1", "--to", "online", "--for", "30m",
+                           "--db", str(db)], capsys)
+    assert code == 0, err
+    [(data, role)] = feed.received
+    assert role == "supervisor"
+    assert (data["action"], data["agents"], data["profile"], data["duration_s"]) == \
+        ("reassign", ["a1"], "online", 1800.0)
+    lines = out.splitlines()
+    assert lines[0] == "a1: applied  hl-general:5,hl-vip:5 cap0 -> ol-app:5,ol-wechat:5 cap3"
+    assert lines[1] == f"reassign {data['request_id']}: applied: 1 agent to online for 30m"
+    [row] = _audit(db)
+    assert (row.request_id, row.status, row.reason) == (data["request_id"], "applied", "")
+    assert row.before == {"a1": HOTLINE_A1} and row.after == {"a1": ONLINE}
+    assert row.agents == ["a1"] and row.duration_s == 1800.0 and row.profile == "online"
+    assert row.who.endswith(" (supervisor)") and row.feed == feed.url
+    assert row.t_result is not None and row.t_result >= row.t_sent
+
+
+def test_viewer_is_rejected_with_the_reason(feed, tokens, tmp_path, capsys):
+    db = tmp_path / "audit.db"
+    code, out, _ = _run(["--feed", feed.url, "--token-file", str(tokens["view"]),
+                         "--agent", "a1", "--agent", "a2", "--to", "online",
+                         "--db", str(db)], capsys)
+    assert code == 1
+    assert "a1: rejected" in out and "a2: rejected" in out
+    assert "viewer tokens may not send commands" in out
+    assert feed.applied == Counter()
+    assert feed.server.floor.agents["a1"].skills == HOTLINE_A1["skills"]
+    [row] = _audit(db)
+    assert row.status == "rejected" and row.reason == "viewer tokens may not send commands"
+    assert row.who.endswith(" (viewer)") and row.agents == ["a1", "a2"]
+    assert row.before["a2"] == {"skills": {"hl-general": 4}, "chat_capacity": 0}
+    assert row.after == {}
+
+
+def test_an_agent_missing_from_the_floor_is_still_sent_and_rejected(feed, tokens, tmp_path,
+                                                                    capsys):
+    db = tmp_path / "audit.db"
+    code, out, _ = _run(["--feed", feed.url, "--token-file", str(tokens["sup"]),
+                         "--agent", "nobody", "--to", "blend", "--db", str(db)], capsys)
+    assert code == 1 and "unknown agent nobody" in out
+    [row] = _audit(db)
+    assert row.status == "rejected" and row.before == {}
+
+
+def test_unknown_token_exits_2_and_sends_nothing(feed, tokens, tmp_path, capsys):
+    db = tmp_path / "audit.db"
+    code, out, err = _run(["--feed", feed.url, "--token-file", str(tokens["wrong"]),
+                           "--agent", "a1", "--to", "online", "--timeout", "5",
+                           "--db", str(db)], capsys)
+    assert code == 2 and "unknown token" in err and out == ""
+    assert feed.received == [] and _audit(db) == []
+
+
+def test_retry_after_a_dropped_connection_reuses_the_request_id(loop_thread, tokens, tmp_path,
+                                                               capsys):
+    fake = FakeFeed(loop_thread, drop_first=True)
+    url = fake.start()
+    db = tmp_path / "audit.db"
+    try:
+        code, out, err = _run(["--feed", url, "--token-file", str(tokens["sup"]),
+                               "--agent", "a1", "--to", "online", "--db", str(db)], capsys)
+    finally:
+        fake.stop()
+    assert code == 0, err
+    [request_id] = fake.calls
+    assert fake.calls[request_id] == 2  # sent twice, same id
+    assert fake.applied == Counter({"a1": 1})  # applied once
+    assert "a1: applied" in out
+    [row] = _audit(db)
+    assert (row.request_id, row.status) == (request_id, "applied")
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_cannot_connect_within_the_timeout(tokens, tmp_path, capsys):
+    code, _, err = _run(["--feed", f"ws://127.0.0.1:{_closed_port()}", "--agent", "a1",
+                         "--to", "hotline", "--timeout", "0.5",
+                         "--db", str(tmp_path / "audit.db")], capsys)
+    assert code == 2 and "cannot connect" in err and "nothing sent" in err
+
+
+def test_send_reassign_without_a_connection_reports_not_sent():
+    hub = FeedHub([f"ws://127.0.0.1:{_closed_port()}"])
+    hub.start()
+    try:
+        result = cmd_reassign.send_reassign(hub, Reassign(("a1",), "online", request_id="x"),
+                                            timeout=0.3)
+    finally:
+        hub.stop()
+    assert result["status"] == "error" and result["sent"] is False
+    assert result["request_id"] == "x" and "cannot connect" in result["reason"]
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--for", "soon"], "not a duration"),
+    (["--timeout", "0"], "--timeout must be > 0"),
+    (["--token-file", "/nonexistent/token"], "No such file"),
+])
+def test_bad_arguments_exit_2(tmp_path, capsys, extra, message):
+    code, _, err = _run(["--feed", "ws://127.0.0.1:1", "--agent", "a1", "--to", "online",
+                         "--db", str(tmp_path / "audit.db"), *extra], capsys)
+    assert code == 2 and message in err
+
+
+def test_a_corrupt_audit_log_sends_nothing(feed, tokens, tmp_path, capsys):
+    db = tmp_path / "audit.db"
+    db.write_bytes(b"not a database\n" * 100)
+    code, _, err = _run(["--feed", feed.url, "--token-file", str(tokens["sup"]),
+                         "--agent", "a1", "--to", "online", "--db", str(db)], capsys)
+    assert code == 2 and str(db) in err and "nothing sent" in err
+    assert feed.received == []

@@ -1,0 +1,84 @@
+"""Must-show path of reassignment, end to end with the real simulator.
+
+Click "To online" for a busy hotline agent -> command over the websocket ->
+the simulator marks it pending -> the call ends -> agent.skills on the feed ->
+floor state -> the grid shows the new skills and the pending badge goes.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QToolButton
+
+from feeds.client import FeedHub
+from feeds.sim_server import SimulationThread
+from feeds.simulator import START_T, SimConfig
+from monitor.floor import Floor
+from ui.agent_model import Column
+from ui.floor_window import FloorWindow
+from ui.reassign import ReassignController
+from ui.tick import FloorTicker
+
+
+def test_click_to_online_for_a_busy_agent_applies_after_its_call(qtbot):
+    config = SimConfig(agents=40, seed=4, start_t=START_T + 3600, start_hour=9.0)
+    sim = SimulationThread(config, speed=20.0, warmup_s=900)
+    port = sim.start()
+    hub = FeedHub([f"ws://127.0.0.1:{port}"])
+    floor = Floor()
+    window = FloorWindow(floor)
+    qtbot.addWidget(window)
+    controller = ReassignController(floor, hub, window.agent_panel, window.queue_wall)
+    ticker = FloorTicker(floor, hub, [window, controller])
+    hub.start()
+    ticker.start()
+    try:
+        qtbot.waitUntil(lambda: controller.can_command and len(floor.agents) == 40,
+                        timeout=15000)
+
+        def busy_voice_agent():
+            calls = [a for a in floor.agents.values()
+                     if a.state == "on_contact" and a.chat_capacity == 0 and a.load == 1]
+            # The call that started last is the least likely to end mid-test.
+            return max(calls, key=lambda a: a.state_since, default=None)
+
+        qtbot.waitUntil(lambda: busy_voice_agent() is not None, timeout=10000)
+        agent = busy_voice_agent()
+        before = dict(agent.skills)
+        assert all(q.startswith("hl-") for q in before)
+
+        panel = window.agent_panel
+        index = panel.proxy.mapFromSource(panel.model.index(panel.model.row_of(agent.id), 0))
+        panel.view.selectionModel().select(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        previews = []
+        controller.confirm = lambda impact, title: previews.append(impact) or True
+        button = next(b for b in panel.findChildren(QToolButton)
+                      if b.defaultAction() is controller.to_online)
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+        qtbot.waitUntil(lambda: controller.last_result is not None, timeout=10000)
+        assert controller.last_result["status"] == "accepted", controller.last_result
+        assert controller.last_result["agents"] == {agent.id: "pending"}
+        assert previews[0].channels["online"].after.agents > \
+            previews[0].channels["online"].before.agents
+        row = panel.model.row_of(agent.id)
+        assert "move pending" in panel.model.index(row, Column.STATE).data()
+        assert floor.agents[agent.id].skills == before  # keeps its call and skills for now
+
+        def moved() -> bool:
+            skills = floor.agents[agent.id].skills
+            return bool(skills) and all(q.startswith("ol-") for q in skills)
+
+        qtbot.waitUntil(moved, timeout=60000)
+        qtbot.waitUntil(lambda: "pending" not in panel.model.index(row, Column.STATE).data(),
+                        timeout=3000)
+        shown = panel.model.index(row, Column.SKILLS).data()
+        assert set(shown.split(", ")) == set(floor.agents[agent.id].skills)
+        assert floor.agents[agent.id].chat_capacity > 0
+    finally:
+        ticker.stop()
+        controller.close()
+        hub.stop()
+        sim.stop()

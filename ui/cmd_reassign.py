@@ -1,0 +1,286 @@
+"""`floorwatch reassign`: move agents between hotline and online work from a script. Qt-free.
+
+Connects to one feed, waits for its snapshot (so the audit log gets each agent's
+skills before the move), sends one `reassign` command, waits for its result and
+records both in the audit log. A dropped connection is retried with the same
+request id, which the feed treats as the same command (idempotent).
+
+Exit codes: 0 accepted or applied, 1 rejected, 2 bad arguments or no connection
+within --timeout (nothing sent), 3 sent but no result (outcome unknown; rerun
+with the printed --request-id to retry safely).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from feeds.audit import (
+    ERROR,
+    AuditError,
+    AuditLog,
+    AuditRecord,
+    compact_skills,
+    default_audit_path,
+    who_am_i,
+)
+from feeds.client import FeedHub
+from monitor.commands import ACCEPTED, APPLIED, PROFILES, REJECTED, Reassign, Skills, target_skills
+from monitor.events import Snapshot
+from monitor.floor import Floor
+
+from .cmd_audit import format_duration, parse_duration
+
+log = logging.getLogger(__name__)
+
+ATTEMPTS = 3
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
+_POLL_S = 0.02
+
+
+# ------------------------------------------------------------------ reusable parts
+def _health(hub: FeedHub, url: str | None):
+    healths = hub.health()
+    if url is None:
+        return healths[0]
+    return next(h for h in healths if h.url == url)
+
+
+def wait_connected(hub: FeedHub, timeout: float, url: str | None = None) -> str:
+    """Wait until the feed is connected and has told us our role; returns the role.
+
+    Raises ConnectionError (with the feed's last error, e.g. 'unknown token') if
+    that does not happen within `timeout`; an unknown token fails at once.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        health = _health(hub, url)
+        role = hub.role(url)
+        if health.connected and role:
+            return role
+        if "unknown token" in health.last_error:
+            raise ConnectionError(f"{health.url}: unknown token")
+        if time.monotonic() >= deadline:
+            why = f": {health.last_error}" if health.last_error else ""
+            raise ConnectionError(f"cannot connect to {health.url} within {timeout:g} s{why}")
+        time.sleep(_POLL_S)
+
+
+def send_reassign(
+    hub: FeedHub,
+    command: Reassign,
+    timeout: float = 10.0,
+    *,
+    url: str | None = None,
+    attempts: int = ATTEMPTS,
+) -> dict[str, Any]:
+    """Send `command` and return its `command.result` data; blocking, for a worker thread.
+
+    A connection lost before the result arrives is retried (after the hub has
+    reconnected) with the same request id, up to `attempts` sends, all within
+    `timeout` seconds. This never raises for network trouble: it returns a
+    result with status "error", a `reason`, and `sent` (False when the command
+    never left, i.e. it certainly had no effect).
+    """
+    data = command.to_data()
+    deadline = time.monotonic() + timeout
+    sends = 0  # times the command may have reached the feed
+    why = ""
+    for attempt in range(1, attempts + 1):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        try:
+            wait_connected(hub, remaining, url)
+        except ConnectionError as exc:
+            why = str(exc)
+            break
+        remaining = max(0.05, deadline - time.monotonic())
+        future = hub.send_command(dict(data), url=url, timeout=remaining)
+        try:
+            result = future.result(remaining + 1.0)
+        except ConnectionError as exc:
+            # Lost before the result: it may or may not have reached the feed, so
+            # resend the same request id (the feed answers a repeat, never applies it
+            # twice). "... is not connected" means it never left.
+            if "is not connected" not in str(exc):
+                sends += 1
+            why = f"connection lost ({exc})"
+            log.info("reassign %s: attempt %d of %d failed: %s",
+                     command.request_id, attempt, attempts, exc)
+            continue
+        except TimeoutError:
+            future.cancel()
+            return _error(command, f"no result within {timeout:g} s", sent=True)
+        result = dict(result)
+        result.setdefault("request_id", command.request_id)
+        result["sent"] = True
+        return result
+    reason = why or f"no result within {timeout:g} s"
+    if sends:
+        reason += f" (sent {sends} time{'s' if sends != 1 else ''}, no result)"
+    return _error(command, reason, sent=sends > 0)
+
+
+def _error(command: Reassign, reason: str, *, sent: bool) -> dict[str, Any]:
+    return {"request_id": command.request_id, "status": ERROR, "reason": reason, "sent": sent}
+
+
+def floor_skills(floor: Floor, agents: list[str] | tuple[str, ...]) -> dict[str, Skills]:
+    """Current skills of the agents the floor knows."""
+    return {a: Skills(dict(floor.agents[a].skills), floor.agents[a].chat_capacity)
+            for a in agents if a in floor.agents}
+
+
+def predicted_after(floor: Floor, command: Reassign) -> dict[str, Skills]:
+    """What each known agent's skills will be once `command` applies."""
+    channels = {q.id: str(q.channel) for q in floor.queues.values()}
+    return {a: target_skills(command, s, channels)
+            for a, s in floor_skills(floor, command.agents).items()}
+
+
+# ------------------------------------------------------------------------- the CLI
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register the `reassign` subcommand (func=run) on a CLI's subparsers."""
+    p = subparsers.add_parser(
+        "reassign", help="move agents to online, hotline or blended work (for scripts)",
+        description="Send one reassignment to a feed, wait for its result, print it and record "
+                    "it in the audit log. Exit 0 accepted/applied, 1 rejected, 2 bad arguments "
+                    "or no connection (nothing sent), 3 sent but no result (retry with "
+                    "--request-id).")
+    p.add_argument("--feed", required=True, metavar="URL", help="feed URL (ws://host:port)")
+    p.add_argument("--token-file", metavar="FILE", help="file holding the access token")
+    p.add_argument("--agent", action="append", required=True, metavar="ID", dest="agents",
+                   help="agent id (repeatable)")
+    p.add_argument("--to", required=True, choices=PROFILES, dest="profile",
+                   help="target skill profile")
+    p.add_argument("--for", dest="duration", metavar="DURATION",
+                   help="lend for this long, then revert (30m, 2h)")
+    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+                   help="give up connecting / waiting for the result after this (default 10)")
+    p.add_argument("--request-id", metavar="ID",
+                   help="reuse a request id (retrying an earlier run is then safe)")
+    p.add_argument("--db", type=Path, metavar="PATH",
+                   help=f"audit database (default {default_audit_path()})")
+    p.set_defaults(func=run)
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> int:
+    print(f"floorwatch reassign: {message}", file=sys.stderr)
+    return code
+
+
+def _command(args: argparse.Namespace) -> Reassign:
+    if not args.timeout > 0:
+        raise ValueError("--timeout must be > 0")
+    duration = None if args.duration is None else parse_duration(args.duration)
+    agents = tuple(dict.fromkeys(a.strip() for a in args.agents))  # order kept, no repeats
+    if not all(agents):
+        raise ValueError("--agent must not be empty")
+    request_id = args.request_id or uuid.uuid4().hex
+    return Reassign(agents, args.profile, duration_s=duration, request_id=request_id)
+
+
+def _load_floor(hub: FeedHub, agents: tuple[str, ...], timeout: float) -> Floor:
+    """Drain the hub into a Floor until the feed's snapshot (and our agents) are in."""
+    floor = Floor()
+    deadline = time.monotonic() + timeout
+    snapshot = False
+    while True:
+        for key, event in hub.drain():
+            floor.apply(event, key)
+            snapshot = snapshot or isinstance(event, Snapshot)
+        if snapshot and all(a in floor.agents for a in agents):
+            return floor
+        if time.monotonic() >= deadline:
+            if not snapshot:
+                log.warning("no snapshot within %.3g s: skills before are unknown", timeout)
+            return floor
+        if snapshot:
+            # Agents the snapshot lacks are still sent; the feed rejects them with a reason.
+            return floor
+        time.sleep(_POLL_S)
+
+
+def _agent_status(result: dict[str, Any], agent: str) -> tuple[str, str]:
+    """(status, reason) for one agent: from the result's per-agent map, else the overall."""
+    per_agent = result.get("agents")
+    entry = per_agent.get(agent) if isinstance(per_agent, dict) else None
+    if isinstance(entry, dict):
+        return str(entry.get("status", result.get("status", ""))), str(entry.get("reason", ""))
+    if isinstance(entry, str) and entry:
+        return entry, ""
+    return str(result.get("status", "")), ""
+
+
+def print_result(command: Reassign, rec: AuditRecord, result: dict[str, Any]) -> None:
+    """One line per agent, then a summary (with the reason on rejection or error)."""
+    status = rec.status
+    for agent in command.agents:
+        agent_status, agent_reason = _agent_status(result, agent)
+        line = f"{agent}: {agent_status or status}"
+        if agent_reason:
+            line += f" ({agent_reason})"
+        if status in (ACCEPTED, APPLIED):
+            before, after = rec.before.get(agent), rec.after.get(agent)
+            if before or after:
+                line += f"  {compact_skills(before)} -> {compact_skills(after)}"
+        print(line)
+    lend = f" for {format_duration(command.duration_s)}" if command.duration_s else ""
+    n = len(command.agents)
+    summary = (f"reassign {command.request_id}: {status}: {n} agent{'s' if n != 1 else ''} "
+               f"to {command.profile}{lend}")
+    if rec.reason:
+        summary += f": {rec.reason}"
+    print(summary)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Send the reassignment and report it; see the module docstring for exit codes."""
+    from .cli import read_token  # here: ui.cli imports this module
+
+    try:
+        command = _command(args)
+        token = read_token(args.token_file)
+    except (ValueError, OSError) as exc:
+        return _fail(str(exc))
+    try:
+        audit = AuditLog(args.db if args.db else default_audit_path())
+    except AuditError as exc:  # no audit trail, no command
+        return _fail(f"{exc}; nothing sent")
+    hub = FeedHub([args.feed], token=token)
+    hub.start()
+    try:
+        deadline = time.monotonic() + args.timeout
+        try:
+            role = wait_connected(hub, args.timeout)
+        except ConnectionError as exc:
+            return _fail(f"{exc}; nothing sent")
+        floor = _load_floor(hub, command.agents, max(0.0, deadline - time.monotonic()))
+        before = {a: s.as_dict() for a, s in floor_skills(floor, command.agents).items()}
+        after = {a: s.as_dict() for a, s in predicted_after(floor, command).items()}
+        rec = AuditRecord.for_command(command, who=who_am_i(role), feed=args.feed,
+                                      before=before)
+        audit.record(rec)  # a trace even if we die before the result
+        result = send_reassign(hub, command, max(1.0, deadline - time.monotonic()))
+        if result.get("status") in (ACCEPTED, APPLIED) and not result.get("after"):
+            result = {**result, "after": after}
+        rec = rec.with_result(result)
+        audit.record(rec)
+    finally:
+        hub.stop()
+        audit.close()
+    print_result(command, rec, result)
+    if rec.status in (ACCEPTED, APPLIED):
+        return EXIT_OK
+    if rec.status == REJECTED:
+        return EXIT_REJECTED
+    if not result.get("sent"):
+        return _fail(f"{rec.reason}; nothing sent")
+    return _fail(f"{rec.reason}; the outcome is unknown: rerun with "
+                 f"--request-id {command.request_id} to retry safely", EXIT_UNKNOWN)
