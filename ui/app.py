@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from feeds.audit import AuditWriter, default_audit_path
 from feeds.client import FeedHub
 from monitor.config import Config
 from monitor.floor import Floor
@@ -40,7 +41,8 @@ def run_floor(urls: list[str], token: str, options: WindowOptions) -> int:
     hub = FeedHub(urls, token=token)
     window = FloorWindow(floor, lang=lang)
     # Controls appear once the feed grants the supervisor role; a viewer never sees them.
-    controller = ReassignController(floor, hub, window.agent_panel, window.queue_wall)
+    audit = AuditWriter(default_audit_path())  # opens the database on its own thread
+    controller = ReassignController(floor, hub, window.agent_panel, window.queue_wall, audit)
     ticker = FloorTicker(floor, hub, [window, controller])
     exit_code = 0
 
@@ -64,4 +66,5 @@ def run_floor(urls: list[str], token: str, options: WindowOptions) -> int:
         ticker.stop()
         controller.close()
         hub.stop()
+        audit.close()
     return exit_code or rc

@@ -8,9 +8,6 @@ Slots only gather the selection and hand over; what a move means lives in
 from __future__ import annotations
 
 import concurrent.futures
-import getpass
-import socket
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +15,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QSpinBox, QToolButton, QWidget
 
+from feeds.audit import AuditRecord, AuditWriter, who_am_i
 from feeds.client import FeedHub
 from feeds.health import FeedHealth
 from monitor.commands import REJECTED, PendingMoves, Reassign, Skills
@@ -25,6 +23,7 @@ from monitor.floor import Changes, Floor
 from monitor.impact import ImpactPreview, preview
 
 from .agent_panel import AgentPanel
+from .cmd_reassign import send_reassign
 from .impact_dialog import ImpactDialog
 from .queue_wall import QueueWall
 
@@ -43,7 +42,7 @@ class ReassignController(QObject):
         hub: FeedHub,
         panel: AgentPanel,
         wall: QueueWall,
-        audit: Any = None,  # feeds.audit.AuditWriter; submit(record) never blocks
+        audit: AuditWriter | None = None,  # submit() never blocks; SQLite stays off this thread
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -51,7 +50,7 @@ class ReassignController(QObject):
         self.pending = PendingMoves()
         self.undo_stack: list[dict[str, Skills]] = []  # per command: agent -> skills before
         self.last_result: dict[str, Any] | None = None
-        self.who = f"{getpass.getuser()}@{socket.gethostname()}"
+        self._records: dict[str, AuditRecord] = {}  # request id -> its audit row, until result
         self.confirm: Callable[[ImpactPreview, str], bool] = self._confirm_with_dialog
         self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="fw-commands")
         self._role = ""
@@ -157,16 +156,22 @@ class ReassignController(QObject):
                                    command.request_id), before, after)
         if undoable and known:
             self.undo_stack.append({a: before[a] for a in known})
-        self._audit(command, before, after, "sent", "")
+        if self.audit is not None:
+            record = AuditRecord.for_command(
+                command, who=who_am_i(self._role), feed=self.hub.connections[0].url,
+                before={a: s.as_dict() for a, s in before.items()},
+                after={a: s.as_dict() for a, s in after.items()})
+            self._records[command.request_id] = record
+            self.audit.submit(record)
         self.panel.model.refresh_agents(command.agents)
         self._say(self.tr("Sending…"))
         self._pool.submit(self._send_blocking, command)
 
     def _send_blocking(self, command: Reassign) -> None:
-        """Worker thread: send and wait for the result, then hop back to the GUI thread."""
+        """Worker thread: send (retrying a dropped connection with the same request id),
+        then hop back to the GUI thread with the result."""
         try:
-            future = self.hub.send_command(command.to_data(), timeout=SEND_TIMEOUT_S)
-            outcome: object = future.result(SEND_TIMEOUT_S + 1)
+            outcome: object = send_reassign(self.hub, command, SEND_TIMEOUT_S)
         except Exception as exc:  # shown to the supervisor, never raised into Qt
             outcome = exc
         self._sig_done.emit(command, outcome)
@@ -178,6 +183,8 @@ class ReassignController(QObject):
             result = {"request_id": command.request_id, "status": REJECTED,
                       "reason": f"not sent: {outcome}"}
         self.last_result = result
+        if result.get("status") not in ("accepted", "applied"):
+            result = {**result, "status": REJECTED}  # an error result changed nothing known
         touched = self.pending.result(result)
         if result.get("status") == REJECTED:
             # Nothing changed on the floor, so there is nothing to undo either.
@@ -186,8 +193,9 @@ class ReassignController(QObject):
         else:
             self._say(self.tr("{status}: {agents}").format(
                 status=result.get("status", ""), agents=", ".join(command.agents)))
-        self._audit(command, {}, {}, str(result.get("status", "")),
-                    str(result.get("reason", "")), result)
+        record = self._records.pop(command.request_id, None)
+        if record is not None and self.audit is not None:
+            self.audit.submit(record.with_result(outcome if isinstance(outcome, dict) else result))
         self.panel.model.refresh_agents(touched)
         self.sig_result.emit(result)
 
@@ -234,17 +242,3 @@ class ReassignController(QObject):
 
     def _say(self, text: str) -> None:
         self.status.setText(text)
-
-    def _audit(self, command: Reassign, before: dict[str, Skills], after: dict[str, Skills],
-               status: str, reason: str, result: dict[str, Any] | None = None) -> None:
-        if self.audit is None:
-            return
-        self.audit.submit({
-            "request_id": command.request_id, "t": time.time(),
-            "who": f"{self.who} ({self._role})", "feed": self.hub.connections[0].url,
-            "action": "reassign", "agents": list(command.agents), "profile": command.profile,
-            "duration_s": command.duration_s,
-            "before": {a: s.as_dict() for a, s in before.items()},
-            "after": {a: s.as_dict() for a, s in after.items()},
-            "status": status, "reason": reason, "result": result or {},
-        })

@@ -60,7 +60,7 @@ def test_window_shows_a_live_tile_per_queue_and_a_row_per_agent(qtbot, live_floo
 
 def test_demo_command_exits_cleanly_with_a_screenshot(tmp_path):
     shot = tmp_path / "out.png"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path))
     out = subprocess.run(
         [sys.executable, "-m", "ui", "demo", "--warmup", "600", "--exit-after", "3",
          "--screenshot", str(shot)],
@@ -78,7 +78,7 @@ def test_run_command_connects_to_a_feed_from_a_config(tmp_path):
         config = tmp_path / "fw.toml"
         config.write_text(f'[client]\nlang = "zh_CN"\n[[feeds]]\nurl = "ws://127.0.0.1:{port}"\n')
         shot = tmp_path / "run.png"
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path))
         out = subprocess.run(
             [sys.executable, "-m", "ui", "run", "--config", str(config), "--exit-after", "2",
              "--screenshot", str(shot)], capture_output=True, text=True, env=env, timeout=120)

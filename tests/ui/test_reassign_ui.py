@@ -11,6 +11,7 @@ from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QToolButton
 
+from feeds.audit import AuditLog, AuditWriter
 from feeds.client import FeedHub
 from feeds.server import FeedServer
 from monitor import events as ev
@@ -103,12 +104,13 @@ def platform(loop_thread):
 def make_window(qtbot):
     made = []
 
-    def make(url: str, token: str):
+    def make(url: str, token: str, audit=None):
         hub = FeedHub([url], token=token)
         floor = Floor()
         window = FloorWindow(floor)
         qtbot.addWidget(window)
-        controller = ReassignController(floor, hub, window.agent_panel, window.queue_wall)
+        controller = ReassignController(floor, hub, window.agent_panel, window.queue_wall,
+                                        audit)
         ticker = FloorTicker(floor, hub, [window, controller])
         hub.start()
         ticker.start()
@@ -143,8 +145,9 @@ def cell(window, agent_id, column):
 
 
 def test_busy_agent_to_online_is_pending_until_the_call_ends(qtbot, platform, make_window,
-                                                             loop_thread):
-    floor, window, controller = make_window(platform.url, "sup")
+                                                             loop_thread, tmp_path):
+    audit = AuditWriter(tmp_path / "audit.db")
+    floor, window, controller = make_window(platform.url, "sup", audit)
     qtbot.waitUntil(lambda: controller.can_command, timeout=5000)
     assert not button(window, "To online").isHidden()
     previews = []
@@ -169,6 +172,16 @@ def test_busy_agent_to_online_is_pending_until_the_call_ends(qtbot, platform, ma
     controller.undo_last()
     qtbot.waitUntil(lambda: floor.agents["a1"].skills == {"hl": 4}, timeout=5000)
     assert platform.commands[-1]["skills"] == {"hl": 4}
+
+    # Both commands are in the audit log, with who, agents, skills and result.
+    qtbot.waitUntil(lambda: len(controller._records) == 0, timeout=5000)
+    audit.close()
+    rows = AuditLog(tmp_path / "audit.db").query(0)
+    assert [r.status for r in rows] == ["accepted", "applied"]
+    assert rows[0].agents == ["a1"] and rows[0].profile == "online"
+    assert rows[0].before["a1"]["skills"] == {"hl": 4}
+    assert rows[0].after["a1"]["skills"] == {"ol": 5}
+    assert "(supervisor)" in rows[0].who
 
 
 def test_keyboard_shortcut_and_drop_on_the_online_group(qtbot, platform, make_window):
