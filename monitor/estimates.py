@@ -39,7 +39,7 @@ def estimate(
         # Total time queued by everyone / abandons: the unbiased exponential estimate.
         patience = (t.wait_answered_s + t.wait_abandoned_s) / t.abandoned
     interval = window_s / t.answered if t.answered else None
-    if not rate or not aht:
+    if not rate or not aht or aht <= 0:
         rate = aht = None  # no traffic model (or zero-length contacts): empirical only
     if patience is not None and patience <= 0:
         patience = None

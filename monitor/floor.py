@@ -378,7 +378,8 @@ class Floor:
         if q is not None and q.in_progress > 0:
             q.in_progress -= 1
         self._finish_pending(agent, 0.0)
-        agent.pending_handle = (c.queue, e.t - c.answered_t)
+        # Sources with skewed clocks can stamp the end before the answer: no negative talk.
+        agent.pending_handle = (c.queue, max(0.0, e.t - c.answered_t))
         if agent.state != AgentStatus.WRAP_UP and agent.contacts:
             # Still busy with other chats: no wrap-up belongs to this one.
             self._finish_pending(agent, 0.0)
