@@ -5,22 +5,22 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import re
 import sys
 
 from monitor.erlang import MODEL_ERLANG_A, StaffingEstimate, erlang_a, erlang_c, solve_agents
 
-_PERIOD = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*(s|m|h)", re.IGNORECASE)
-_UNIT_S = {"s": 1.0, "m": 60.0, "h": 3600.0}
+from .fmt import parse_duration
+
 DEFAULT_SL = 0.8
 
 
 def parse_period(text: str) -> float:
     """Seconds in a period written like 30m, 1h, 900s or 15m."""
-    match = _PERIOD.fullmatch(text.strip())
-    if not match or float(match.group(1)) <= 0:
-        raise ValueError(f"bad --period {text!r}: use a positive number with s, m or h (30m, 1h)")
-    return float(match.group(1)) * _UNIT_S[match.group(2).lower()]
+    try:
+        return parse_duration(text)
+    except ValueError:
+        raise ValueError(
+            f"bad --period {text!r}: use a positive number with s, m or h (30m, 1h)") from None
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

@@ -34,7 +34,7 @@ from monitor.commands import ACCEPTED, APPLIED, PROFILES, REJECTED, Reassign, Sk
 from monitor.events import Snapshot
 from monitor.floor import Floor
 
-from .cmd_audit import format_duration, parse_duration
+from .fmt import format_duration, parse_duration
 
 log = logging.getLogger(__name__)
 

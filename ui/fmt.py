@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import time
 
 DASH = "–"  # shown where a value is not defined yet (no traffic, no sample)
@@ -55,3 +56,28 @@ def clock(epoch_s: float) -> str:
     if epoch_s <= 0 or _missing(epoch_s):
         return "--:--:--"
     return time.strftime("%H:%M:%S", time.localtime(epoch_s))
+
+
+_DURATION = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*([smhdw])", re.IGNORECASE)
+_UNIT_S = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 7 * 86400.0}
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in a duration written like 90s, 30m, 12h, 1d or 1w (one number, one unit)."""
+    match = _DURATION.fullmatch(text.strip())
+    if not match or float(match.group(1)) <= 0:
+        raise ValueError(f"{text!r} is not a duration: use a positive number with "
+                         "s, m, h, d or w (30m, 12h, 1d, 7d)")
+    return float(match.group(1)) * _UNIT_S[match.group(2).lower()]
+
+
+def format_duration(seconds: float | None) -> str:
+    """1800 -> 30m, 5400 -> 1h30m, 45 -> 45s; '' for none."""
+    if not seconds:
+        return ""
+    total = round(seconds)
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{n}{u}" for n, u in ((days, "d"), (hours, "h"), (minutes, "m"), (secs, "s")) if n]
+    return "".join(parts) or f"{seconds:g}s"
