@@ -227,3 +227,17 @@ def test_viewer_sees_no_controls_and_cannot_send(qtbot, platform, make_window):
     select(window, "a2")
     assert controller.request("online") is None
     assert platform.commands == []
+
+
+def test_lend_sends_the_chosen_duration(qtbot, platform, make_window):
+    floor, window, controller = make_window(platform.url, "sup")
+    qtbot.waitUntil(lambda: controller.can_command, timeout=5000)
+    titles = []
+    controller.confirm = lambda impact, title: titles.append(title) or True
+    controller.lend_minutes.setValue(45)
+    select(window, "a2")
+    controller.lend.trigger()
+    qtbot.waitUntil(lambda: controller.last_result is not None, timeout=5000)
+    assert platform.commands[-1]["profile"] == "online"
+    assert platform.commands[-1]["duration_s"] == 45 * 60
+    assert titles == ["Move to online for 45 min"]
