@@ -34,7 +34,7 @@ class FloorWindow(QMainWindow):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setStretchFactor(2, 4)
-        splitter.setSizes([190, 260, 550])
+        splitter.setSizes([235, 235, 530])
         self.splitter = splitter
         self.setCentralWidget(splitter)
         self.statusBar().addPermanentWidget(self.health_bar, 1)

@@ -165,7 +165,7 @@ class QueueTile(QFrame):
             "waiting": _Field(self.tr("Waiting"), True, self),
             "longest_wait": _Field(self.tr("Longest"), True, self),
             "service_level": _Field(self.tr("SL"), True, self),
-            "ewt": _Field(self.tr("EWT"), True, self),
+            "ewt": _Field(self.tr("EWT"), False, self),
             "asa": _Field(self.tr("ASA"), False, self),
             "aht": _Field(self.tr("AHT"), False, self),
             "abandon_rate": _Field(self.tr("Abandoned"), False, self),
@@ -185,11 +185,14 @@ class QueueTile(QFrame):
         top.addWidget(self.title, 1)
         top.addWidget(self.badge)
         big = QHBoxLayout()
-        for name in ("waiting", "longest_wait", "service_level", "ewt"):
+        for name in ("waiting", "longest_wait", "service_level"):
             big.addWidget(self.fields[name], 1)
-        small = QHBoxLayout()
-        for name in ("asa", "aht", "abandon_rate", "agents", "backlog"):
-            small.addWidget(self.fields[name], 1)
+        # Two rows of three keep a tile narrow enough for three across a half screen.
+        small = QGridLayout()
+        small.setHorizontalSpacing(8)
+        small.setVerticalSpacing(2)
+        for n, name in enumerate(("ewt", "asa", "aht", "abandon_rate", "agents", "backlog")):
+            small.addWidget(self.fields[name], n // 3, n % 3)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 8)
         layout.setSpacing(4)
