@@ -12,7 +12,7 @@ from platformdirs import user_config_path
 
 from monitor.config import Config, ConfigError, load_config
 
-from . import cmd_audit, cmd_erlang, cmd_reassign, cmd_report
+from . import cmd_audit, cmd_erlang, cmd_reassign, cmd_record, cmd_report
 
 DEFAULT_CONFIG = user_config_path("floorwatch") / "floorwatch.toml"
 
@@ -160,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cmd_erlang.add_parser(sub)
     cmd_report.add_parser(sub)
+    cmd_record.add_parser(sub)
     cmd_reassign.add_parser(sub)
     cmd_audit.add_parser(sub)
     return parser

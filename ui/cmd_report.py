@@ -1,17 +1,37 @@
-"""`floorwatch report`: interval reports from history (an Asterisk queue_log). Qt-free."""
+"""`floorwatch report`: interval reports from history. Qt-free.
+
+Two sources: a recording made by `floorwatch record` (SOURCE), or an Asterisk
+queue_log (--queue-log). Either becomes canonical events for
+`monitor.report.build_report`.
+
+A recording starts with the snapshot each feed sent on connect. The report counts
+a contact from its ContactOffered (it belongs to the interval it entered), so
+snapshots are not counted: contacts already waiting or talking when the recording
+began have no entry in it and are not in the report (their later answers, abandons
+and ends are ignored too). Only the queue definitions (name, channel, SL target)
+are taken from a snapshot: a feed sends its `queue.defined` events once, usually
+before the recording began, and without them every queue would report as a
+hotline queue with the default target.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
 from feeds.queue_log import DEFAULT_SL_TARGET_S, ImportStats, iter_queue_log, open_queue_log
+from feeds.recording import ReadStats, RecordingError, read_recording
+from monitor.events import Event, QueueDefined, Snapshot
+from monitor.floor import Floor
 from monitor.metrics import DEFAULT_SL_VARIANT, SL_VARIANTS
 from monitor.report import (
     INTERVALS,
+    ReportRow,
     build_report,
     format_table,
     resolve_tz,
@@ -35,18 +55,20 @@ def _seconds(text: str) -> float:
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register the `report` subcommand (func=run) on a subparsers object."""
     p = subparsers.add_parser(
-        "report", help="interval report (SL, ASA, AHT, abandons) from an Asterisk queue_log",
+        "report",
+        help="interval report (SL, ASA, AHT, abandons) from a recording or an Asterisk queue_log",
         description="Per-queue interval report. A contact counts in the interval it entered "
                     "the queue; its outcome is credited there. See docs/metrics.md.")
-    p.add_argument("source", nargs="?", metavar="SOURCE",
-                   help="a recording file (not supported yet)")
+    p.add_argument("source", nargs="?", type=Path, metavar="SOURCE",
+                   help="a recording made by `floorwatch record`")
     p.add_argument("--queue-log", type=Path, metavar="PATH", help="Asterisk queue_log file")
     p.add_argument("--interval", choices=INTERVALS, default="30m",
                    help="report interval (default 30m); total = one row per queue")
     p.add_argument("--tz", metavar="ZONE",
                    help="IANA time zone for intervals, e.g. Asia/Shanghai (default: local)")
     p.add_argument("--sl-target", type=_seconds, metavar="SECONDS",
-                   help=f"service level target T (default {DEFAULT_SL_TARGET_S:g} for queue_log)")
+                   help="service level target T (default: each queue's own target in a "
+                        f"recording, {DEFAULT_SL_TARGET_S:g} for queue_log)")
     p.add_argument("--short-abandon", type=_seconds, default=5.0, metavar="SECONDS",
                    help="abandons after less than this are short (default 5; 0 = none)")
     p.add_argument("--sl-variant", choices=list(SL_VARIANTS), default=DEFAULT_SL_VARIANT,
@@ -70,33 +92,97 @@ def report_problems(stats: ImportStats, path: object, err: TextIO) -> None:
               "(e.g. the log starts mid-call) left out", file=err)
 
 
+def report_recording_problems(stats: ReadStats, path: object, err: TextIO) -> None:
+    """Recorded events that could not be decoded, on `err`: count, then the first few."""
+    if not stats.skipped:
+        return
+    print(f"{path}: {stats.skipped} of {stats.rows} recorded events skipped", file=err)
+    for rowid, reason in stats.problems[:PROBLEM_SAMPLES_SHOWN]:
+        print(f"  row {rowid}: {reason}", file=err)
+    if stats.skipped > PROBLEM_SAMPLES_SHOWN:
+        print(f"  … and {stats.skipped - PROBLEM_SAMPLES_SHOWN} more", file=err)
+
+
+def _queue_definitions(snapshot: Snapshot, feed: str) -> list[QueueDefined]:
+    """The queues a snapshot defines, as events (read by the engine's own snapshot code)."""
+    floor = Floor()
+    floor.apply(snapshot, feed)
+    return [QueueDefined(snapshot.t, q.id, q.name, str(q.channel), q.sl_target_s, q.tier,
+                         q.name_zh)
+            for q in floor.queues.values()]
+
+
+def recording_events(path: Path, stats: ReadStats, notes: Counter[str]) -> Iterator[Event]:
+    """A recording's events for the report, in arrival order.
+
+    Snapshot events are not counted (see the module docstring): each one only
+    gives its queue definitions. A snapshot whose state cannot be read is counted
+    in `notes["bad_snapshots"]` and left out.
+    """
+    for feed, event in read_recording(path, stats=stats):
+        if not isinstance(event, Snapshot):
+            yield event
+            continue
+        try:
+            yield from _queue_definitions(event, feed)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            notes["bad_snapshots"] += 1
+
+
+def _build_rows(args: argparse.Namespace, target: float | None,
+                err: TextIO) -> list[ReportRow] | None:
+    """The report rows from the chosen source; None (after a message) if it cannot be read."""
+    common = {"sl_target_s": target, "short_abandon_s": args.short_abandon,
+              "sl_variant": args.sl_variant}
+    if args.source is not None:
+        stats, notes = ReadStats(), Counter[str]()
+        try:
+            rows = build_report(recording_events(args.source, stats, notes),
+                                args.interval, args.tz, **common)
+        except RecordingError as exc:
+            print(f"floorwatch report: {exc}", file=err)
+            return None
+        report_recording_problems(stats, args.source, err)
+        if notes["bad_snapshots"]:
+            print(f"{args.source}: {notes['bad_snapshots']} snapshot(s) unreadable; their queue "
+                  "definitions are missing", file=err)
+        return rows
+    stats = ImportStats()
+    try:
+        with open_queue_log(args.queue_log) as f:
+            rows = build_report(iter_queue_log(f, stats, target), args.interval, args.tz,
+                                **common)
+    except OSError as exc:
+        print(f"floorwatch report: cannot read {args.queue_log}: {exc.strerror or exc}",
+              file=err)
+        return None
+    report_problems(stats, args.queue_log, err)
+    return rows
+
+
 def run(args: argparse.Namespace) -> int:
     """Run `floorwatch report`; 0 on success, 2 on bad arguments or an unreadable file."""
     err = sys.stderr
-    if args.source:
-        print(f"floorwatch report: recordings are not supported yet ({args.source}); "
-              "use --queue-log PATH", file=err)
+    if args.source is not None and args.queue_log is not None:
+        print("floorwatch report: give either a recording (SOURCE) or --queue-log PATH, "
+              "not both", file=err)
         return 2
-    if args.queue_log is None:
-        print("floorwatch report: nothing to report on; give --queue-log PATH", file=err)
+    if args.source is None and args.queue_log is None:
+        print("floorwatch report: nothing to report on; give a recording file (SOURCE) "
+              "or --queue-log PATH", file=err)
         return 2
     try:
         resolve_tz(args.tz)
     except ValueError as exc:
         print(f"floorwatch report: {exc}", file=err)
         return 2
-    target = DEFAULT_SL_TARGET_S if args.sl_target is None else args.sl_target
-    stats = ImportStats()
-    try:
-        with open_queue_log(args.queue_log) as f:
-            rows = build_report(iter_queue_log(f, stats, target), args.interval, args.tz,
-                                sl_target_s=target, short_abandon_s=args.short_abandon,
-                                sl_variant=args.sl_variant)
-    except OSError as exc:
-        print(f"floorwatch report: cannot read {args.queue_log}: {exc.strerror or exc}",
-              file=err)
+    if args.sl_target is not None:
+        target: float | None = args.sl_target
+    else:  # a recording has each queue's own target; a queue_log has none
+        target = None if args.source is not None else DEFAULT_SL_TARGET_S
+    rows = _build_rows(args, target, err)
+    if rows is None:
         return 2
-    report_problems(stats, args.queue_log, err)
     out = sys.stdout
     if args.format == "csv":
         write_csv(rows, out)
@@ -105,7 +191,10 @@ def run(args: argparse.Namespace) -> int:
         out.write("\n")
     else:
         out.write(format_table(rows) + "\n")
+        t_text = "each queue's own" if target is None else f"{target:g} s"
+        aht_text = ("answer to end of contact, wrap-up not included" if args.source is not None
+                    else "talk time (queue_log has no wrap-up)")
         out.write(f"\nSL ({args.sl_variant}) = {SL_VARIANTS[args.sl_variant]}; "
-                  f"T = {target:g} s; short abandon < {args.short_abandon:g} s; "
-                  "AHT = talk time (queue_log has no wrap-up)\n")
+                  f"T = {t_text}; short abandon < {args.short_abandon:g} s; "
+                  f"AHT = {aht_text}\n")
     return 0

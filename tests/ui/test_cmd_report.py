@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+import msgpack
 import pytest
 
+from feeds.recording import Recorder
+from monitor import events as ev
+from monitor.floor import Floor
+from monitor.report import build_report, rows_to_json
 from ui import cmd_report
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,10 +137,155 @@ def test_short_abandon_sl_target_and_variant_flags(capsys):
     assert row["service_level"] == "0.3333"  # 1/3
 
 
-def test_a_recording_source_is_not_supported_yet(capsys, tmp_path):
-    code, out, err = run(capsys, str(tmp_path / "floor.sqlite"))
+# ------------------------------------------------------------------- recordings
+FEED = "ws://127.0.0.1:8765"
+R0 = 1_772_415_000.0  # 2026-03-02 09:30:00+08:00
+
+
+def write_recording(path: Path, events: list[ev.Event]) -> Path:
+    """A recording of `events` from one feed, numbered as the feed would (snapshots 0)."""
+    with Recorder(path, feeds=[FEED]) as rec:
+        seq = 0
+        for e in events:
+            if isinstance(e, ev.Snapshot):
+                seq = e.seq
+                rec.record(FEED, 0, e)
+            else:
+                seq += 1
+                rec.record(FEED, seq, e)
+    assert rec.written == len(events)
+    return path
+
+
+def snapshot_of(events: list[ev.Event]) -> ev.Snapshot:
+    floor = Floor()
+    for e in events:
+        floor.apply(e, FEED)
+    return ev.Snapshot(floor.now, seq=len(events), state=floor.snapshot(FEED))
+
+
+# Before the recording starts: the queues, an agent, and b1 already waiting in general.
+BEFORE = [
+    ev.QueueDefined(R0 - 60, "general", "General", "hotline", 20.0, name_zh="普通"),
+    ev.QueueDefined(R0 - 60, "app", "App chat", "online", 60.0),
+    ev.AgentLogin(R0 - 60, "a1", "Ann"),
+    ev.AgentSkills(R0 - 60, "a1", {"general": 5, "app": 5}, 3),
+    ev.ContactOffered(R0 - 30, "b1", "general"),
+]
+# Recorded after the snapshot. general (T 20 s): c1 answered after 10 s, talk 100;
+#   c2 abandoned after 3 s (short); c3 answered after 25 s; c4 abandoned after 40 s;
+#   b1 (entered before the recording) answered: not in the report.
+# app (T 60 s, from the snapshot): c5 answered after 45 s (within 60, not within 30).
+# 10:00: general c6 enters and waits till the last event (10:00:30): max wait 30.
+AFTER = [
+    ev.ContactOffered(R0 + 10, "c1", "general"),
+    ev.ContactAnswered(R0 + 15, "b1", "general", "a1"),
+    ev.ContactAnswered(R0 + 20, "c1", "general", "a1"),
+    ev.ContactOffered(R0 + 30, "c2", "general"),
+    ev.ContactAbandoned(R0 + 33, "c2", "general"),
+    ev.ContactOffered(R0 + 40, "c3", "general"),
+    ev.ContactOffered(R0 + 50, "c4", "general"),
+    ev.ContactOffered(R0 + 60, "c5", "app"),
+    ev.ContactAnswered(R0 + 65, "c3", "general", "a1"),
+    ev.ContactAbandoned(R0 + 90, "c4", "general"),
+    ev.ContactAnswered(R0 + 105, "c5", "app", "a1"),
+    ev.ContactEnded(R0 + 120, "c1", "general", "a1"),
+    ev.ContactEnded(R0 + 130, "b1", "general", "a1"),
+    ev.ContactOffered(R0 + 1800, "c6", "general"),
+    ev.Heartbeat(R0 + 1830),
+]
+
+
+@pytest.fixture
+def recording(tmp_path) -> Path:
+    return write_recording(tmp_path / "floor.fwrec", [snapshot_of(BEFORE), *AFTER])
+
+
+def test_a_recording_is_a_source(capsys, recording):
+    code, out, err = run(capsys, str(recording), "--tz", "Asia/Shanghai", "--format", "csv")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        HEADER,
+        # general: offered 4 (not b1), 1 of 3 within T (c2 is short), ASA (10+25)/2,
+        # AHT 100 (c1), max wait 40 (c4), abandon (2-1)/(4-1)
+        "2026-03-02T09:30:00+08:00,app,online,1,1,0,0,0,1,1.0,45.0,,45.0,0.0",
+        "2026-03-02T09:30:00+08:00,general,hotline,4,2,2,1,0,1,0.3333,17.5,100.0,40.0,0.3333",
+        "2026-03-02T10:00:00+08:00,general,hotline,1,0,0,0,0,0,,,,30.0,",
+    ]
+
+
+def test_a_recording_with_the_same_flags_as_a_queue_log(capsys, recording):
+    def rows(*flags: str) -> list[dict]:
+        code, out, err = run(capsys, str(recording), "--format", "json", *flags)
+        assert (code, err) == (0, "")
+        return json.loads(out)
+
+    total = rows("--interval", "total", "--tz", "UTC")
+    assert [(r["interval_start"], r["queue"], r["offered"]) for r in total] == [
+        ("2026-03-02T01:30:10+00:00", "app", 1), ("2026-03-02T01:30:10+00:00", "general", 5)]
+    # One T for every queue: c5's 45 s wait is no longer within T.
+    app = rows("--interval", "1h", "--tz", "UTC", "--sl-target", "30")[0]
+    assert (app["queue"], app["answered_within_sl"], app["service_level"]) == ("app", 0, 0.0)
+    # No short abandons: c2 counts in SL and the abandon rate (2 of 4).
+    general = rows("--tz", "UTC", "--short-abandon", "0")[1]
+    assert (general["queue"], general["service_level"], general["abandon_rate"]) == \
+        ("general", 0.25, 0.5)
+    general = rows("--tz", "UTC", "--sl-variant", "answered")[1]
+    assert general["service_level"] == 0.5  # 1 of 2 answered within T
+    assert rows("--tz", "UTC", "--interval", "15m")[1]["interval_start"] == \
+        "2026-03-02T01:30:00+00:00"
+
+
+def test_a_recording_as_a_table(capsys, recording):
+    code, out, err = run(capsys, str(recording), "--tz", "Asia/Shanghai")
+    lines = out.splitlines()
+    assert code == 0 and err == ""
+    assert lines[1].split()[:4] == ["2026-03-02T09:30:00+08:00", "app", "online", "1"]
+    assert "T = each queue's own; short abandon < 5 s" in lines[-1]
+    assert "AHT = answer to end of contact, wrap-up not included" in lines[-1]
+    code, out, _ = run(capsys, str(recording), "--tz", "UTC", "--sl-target", "30")
+    assert "T = 30 s;" in out.splitlines()[-1]
+
+
+def test_the_report_of_a_recording_is_the_report_of_its_events(capsys, tmp_path):
+    # Recorded from the very start (no snapshot): the report is build_report's, row for row.
+    events = [*BEFORE, *AFTER]
+    path = write_recording(tmp_path / "all.fwrec", events)
+    code, out, _ = run(capsys, str(path), "--tz", "UTC", "--format", "json")
+    assert code == 0
+    assert json.loads(out) == rows_to_json(build_report(events, "30m", "UTC"))
+    assert sum(r["offered"] for r in json.loads(out) if r["queue"] == "general") == 6  # b1 too
+
+
+def test_bad_recorded_events_are_reported_and_skipped(capsys, recording):
+    with contextlib.closing(sqlite3.connect(recording)) as conn, conn:
+        conn.executemany(
+            "INSERT INTO events (feed, seq, t, type, data) VALUES (?, ?, ?, ?, ?)",
+            [(FEED, 100 + i, R0 + 1900, "contact.offered", b"\xc1") for i in range(6)]
+            + [(FEED, 200, R0 + 1900, "contact.vanished", msgpack.packb({}))])
+    code, out, err = run(capsys, str(recording), "--tz", "UTC", "--format", "csv")
+    assert code == 0 and len(out.splitlines()) == 4
+    assert err.splitlines() == [
+        f"{recording}: 7 of 23 recorded events skipped",
+        *(f"  row {17 + i}: undecodable: FormatError" for i in range(5)),
+        "  … and 2 more",
+    ]
+
+
+def test_unreadable_recordings_exit_2(capsys, tmp_path):
+    garbage = tmp_path / "garbage.fwrec"
+    garbage.write_bytes(b"not a database at all" * 50)
+    for path, why in [(tmp_path / "missing.fwrec", "no such file"),
+                      (garbage, "is not a Floorwatch recording")]:
+        code, out, err = run(capsys, str(path))
+        assert code == 2 and out == ""
+        assert err.startswith("floorwatch report: ") and str(path) in err and why in err
+
+
+def test_a_recording_and_a_queue_log_together_are_refused(capsys, recording):
+    code, out, err = run(capsys, str(recording), "--queue-log", str(DATA))
     assert code == 2 and out == ""
-    assert "recordings are not supported yet" in err
+    assert "not both" in err
 
 
 @pytest.mark.parametrize("argv", [

@@ -1,0 +1,483 @@
+"""Recordings: every canonical event of one or more feeds, in an SQLite file.
+
+A recording is an SQLite database (through sqlite-utils, WAL mode) with two tables:
+
+- `events`: `id` INTEGER PRIMARY KEY (the rowid), `feed` TEXT (the feed key, e.g. its URL), `seq` INTEGER
+  (the protocol sequence number; 0 for snapshots, as on the wire), `t` REAL (event
+  time), `type` TEXT (the protocol type, e.g. `contact.offered`, `snapshot`) and
+  `data` BLOB (msgpack of the envelope's `data` map, exactly the protocol's fields).
+  Rowid order is arrival order; an index on `t` serves time ranges.
+- `meta`: `key` TEXT primary key, `value` TEXT (JSON): `format`
+  ("floorwatch-recording"), `format_version` (1), `created` (wall-clock epoch),
+  `floorwatch_version`, `feeds` (list of feed keys), and on a clean close `closed`
+  (wall-clock epoch) and `dropped` (events that could not be recorded).
+
+Snapshots are recorded like any event (type `snapshot`, data `{"seq", "state"}`), so
+a replay can start from the latest one before the time it wants.
+
+`Recorder` writes on its own thread: `record` only puts the event on a bounded queue
+(full: counted in `dropped`), and the thread commits everything queued in one
+transaction at most every `interval_s` (0.5 s). `read_recording` streams the events
+back in arrival order, decoded with `feeds.protocol.to_event`; a row that cannot be
+decoded is counted in a `ReadStats` and skipped, never fatal. A file that is not a
+recording (or is damaged) raises `RecordingError`, whose message names the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.metadata
+import json
+import logging
+import math
+import queue
+import sqlite3
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import msgpack
+import sqlite_utils
+
+from monitor.events import Event
+
+from . import protocol as p
+
+log = logging.getLogger(__name__)
+
+FORMAT = "floorwatch-recording"
+FORMAT_VERSION = 1
+EVENTS = "events"
+META = "meta"
+MAX_PROBLEMS_KEPT = 100  # per read: the first few bad rows, with their rowids
+
+# `id` is the rowid (an alias, so VACUUM keeps it): arrival order.
+_CREATE_EVENTS = (f"CREATE TABLE {EVENTS} (id INTEGER PRIMARY KEY, feed TEXT, seq INTEGER, "
+                  "t REAL, type TEXT, data BLOB)")
+_EVENT_COLUMNS = ("feed", "seq", "t", "type", "data")
+_INSERT = f"INSERT INTO {EVENTS} (feed, seq, t, type, data) VALUES (?, ?, ?, ?, ?)"
+
+
+class RecordingError(OSError):
+    """A recording cannot be opened, read or written; the message names the file."""
+
+
+def floorwatch_version() -> str:
+    try:
+        return importlib.metadata.version("floorwatch")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+# --------------------------------------------------------------------------- the store
+class RecordingStore:
+    """A recording open for writing, used from one thread (the `Recorder`'s).
+
+    Creates the file (or an empty one) as a new recording, or appends to an
+    existing recording; any other SQLite database is refused, not changed.
+    """
+
+    def __init__(self, path: str | Path, feeds: Iterable[str] = ()) -> None:
+        self.path = Path(path).expanduser()
+        if self.path.is_dir():
+            raise RecordingError(f"{self.path} is a folder, not a recording file")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise RecordingError(
+                f"cannot create the folder for recording {self.path}: {exc}") from exc
+        self.feeds: list[str] = []
+        db: sqlite_utils.Database | None = None
+        try:
+            db = sqlite_utils.Database(self.path)
+            self.db = db
+            self._prepare(list(feeds))
+        except (sqlite3.Error, RecordingError) as exc:
+            if db is not None:
+                db.close()
+            if isinstance(exc, RecordingError):
+                raise
+            raise _sqlite_error(self.path, exc, "open") from exc
+
+    def _prepare(self, feeds: list[str]) -> None:
+        self.db.execute("PRAGMA busy_timeout = 5000")
+        tables = set(self.db.table_names())
+        if tables:
+            meta = _check_recording(self.path, self.db, tables)
+            self.feeds = [str(f) for f in meta.get("feeds") or []]
+            self.db.enable_wal()
+            self.add_feeds(feeds)
+            return
+        self.db.enable_wal()
+        with self.db.conn:
+            self.db.execute(_CREATE_EVENTS)
+            self.db[EVENTS].create_index(["t"], if_not_exists=True)
+            self.db[META].create({"key": str, "value": str}, pk="key")
+            self._set_meta({
+                "format": FORMAT, "format_version": FORMAT_VERSION, "created": time.time(),
+                "floorwatch_version": floorwatch_version(), "feeds": [],
+            })
+        self.add_feeds(feeds)
+
+    @property
+    def journal_mode(self) -> str:
+        return str(self.db.execute("PRAGMA journal_mode").fetchone()[0])
+
+    def _set_meta(self, values: dict[str, Any]) -> None:
+        self.db.conn.executemany(
+            f"INSERT OR REPLACE INTO {META} (key, value) VALUES (?, ?)",
+            [(k, json.dumps(v, ensure_ascii=False)) for k, v in values.items()])
+
+    def add_feeds(self, feeds: Iterable[str]) -> None:
+        """Add feed keys to the `feeds` meta entry (committed)."""
+        new = [f for f in dict.fromkeys(feeds) if f not in self.feeds]
+        if not new:
+            return
+        self.feeds += new
+        try:
+            with self.db.conn:
+                self._set_meta({"feeds": self.feeds})
+        except sqlite3.Error as exc:
+            raise _sqlite_error(self.path, exc, "write") from exc
+
+    def append(self, rows: list[tuple[str, int, float, str, bytes]]) -> None:
+        """Insert rows (feed, seq, t, type, data) in one transaction: one commit."""
+        try:
+            with self.db.conn:
+                self.db.conn.executemany(_INSERT, rows)
+        except sqlite3.Error as exc:
+            raise _sqlite_error(self.path, exc, "write") from exc
+
+    def finish(self, dropped: int) -> None:
+        """Note a clean close (and how many events were lost) in the meta table."""
+        try:
+            with self.db.conn:
+                self._set_meta({"closed": time.time(), "dropped": dropped})
+        except sqlite3.Error as exc:
+            raise _sqlite_error(self.path, exc, "write") from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _sqlite_error(path: Path, exc: sqlite3.Error, doing: str) -> RecordingError:
+    text = str(exc)
+    if "not a database" in text:
+        return RecordingError(f"{path} is not a Floorwatch recording (not an SQLite database)")
+    if "malformed" in text or "corrupt" in text:
+        return RecordingError(f"recording {path} is damaged ({text})")
+    return RecordingError(f"cannot {doing} recording {path}: {text}")
+
+
+def _check_recording(path: Path, db: sqlite_utils.Database, tables: set[str]) -> dict[str, Any]:
+    """The meta of a recording; RecordingError if the database is not one we can read."""
+    if not {EVENTS, META} <= tables:
+        raise RecordingError(
+            f"{path} is not a Floorwatch recording (an SQLite database without "
+            f"'{EVENTS}' and '{META}' tables)")
+    meta: dict[str, Any] = {}
+    for key, value in db.execute(f"SELECT key, value FROM {META}").fetchall():
+        try:
+            meta[str(key)] = json.loads(value)
+        except (TypeError, ValueError):
+            meta[str(key)] = value
+    if meta.get("format") != FORMAT:
+        raise RecordingError(f"{path} is not a Floorwatch recording (its meta table does "
+                             f"not say format {FORMAT!r})")
+    version = meta.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise RecordingError(f"recording {path} has no valid format_version ({version!r})")
+    if version > FORMAT_VERSION:
+        raise RecordingError(
+            f"recording {path} has format version {version}; this Floorwatch reads "
+            f"version {FORMAT_VERSION} (upgrade Floorwatch)")
+    missing = set(_EVENT_COLUMNS) - set(db[EVENTS].columns_dict)
+    if missing:
+        raise RecordingError(f"recording {path} is damaged: its '{EVENTS}' table has no "
+                             f"{', '.join(sorted(missing))} column")
+    return meta
+
+
+# --------------------------------------------------------------------------- reading
+@dataclass(slots=True)
+class ReadStats:
+    """What a read found: rows in range, events yielded, rows skipped and why."""
+
+    rows: int = 0
+    events: int = 0
+    skipped: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (rowid, why), first few
+
+    def skip(self, rowid: int, reason: str, detail: str) -> None:
+        self.skipped += 1
+        self.reasons[reason] += 1
+        if len(self.problems) < MAX_PROBLEMS_KEPT:
+            self.problems.append((rowid, detail or reason))
+
+
+def _open_for_reading(path: str | Path) -> tuple[Path, sqlite_utils.Database, dict[str, Any]]:
+    path = Path(path).expanduser()
+    if not path.exists():
+        raise RecordingError(f"no recording at {path} (no such file)")
+    if not path.is_file():
+        raise RecordingError(f"{path} is not a recording file")
+    db: sqlite_utils.Database | None = None
+    try:
+        # Opening never creates or changes anything: the file exists and we only read.
+        db = sqlite_utils.Database(sqlite3.connect(str(path)))
+        db.execute("PRAGMA busy_timeout = 5000")
+        meta = _check_recording(path, db, set(db.table_names()))
+    except (sqlite3.Error, RecordingError) as exc:
+        if db is not None:
+            db.close()
+        if isinstance(exc, RecordingError):
+            raise
+        raise _sqlite_error(path, exc, "read") from exc
+    return path, db, meta
+
+
+def read_meta(path: str | Path) -> dict[str, Any]:
+    """The recording's meta entries (format, version, created, feeds …)."""
+    _, db, meta = _open_for_reading(path)
+    db.close()
+    return meta
+
+
+def read_recording(
+    path: str | Path,
+    since: float | None = None,
+    until: float | None = None,
+    stats: ReadStats | None = None,
+) -> Iterator[tuple[str, Event]]:
+    """(feed key, event) for every recorded event with since <= t < until, in arrival order.
+
+    The file is checked at once (RecordingError if it is not a readable recording);
+    the events are then streamed. Rows that cannot be decoded are counted in `stats`
+    and skipped. A file damaged past its first pages may still raise RecordingError
+    part-way through.
+    """
+    path, db, _ = _open_for_reading(path)
+    return _rows(path, db, since, until, stats if stats is not None else ReadStats())
+
+
+def _rows(path: Path, db: sqlite_utils.Database, since: float | None, until: float | None,
+          stats: ReadStats) -> Iterator[tuple[str, Event]]:
+    where, params = [], []
+    if since is not None:
+        where.append("t >= ?")
+        params.append(since)
+    if until is not None:
+        where.append("t < ?")
+        params.append(until)
+    sql = (f"SELECT rowid, feed, seq, t, type, data FROM {EVENTS}"
+           f"{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY rowid")
+    try:
+        for rowid, feed, seq, t, typ, data in db.conn.execute(sql, params):
+            stats.rows += 1
+            try:
+                event = _decode_row(feed, seq, t, typ, data)
+            except p.FrameError as exc:
+                stats.skip(rowid, exc.reason, str(exc))
+                continue
+            stats.events += 1
+            yield feed, event
+    except sqlite3.Error as exc:
+        raise _sqlite_error(path, exc, "read") from exc
+    finally:
+        db.close()
+
+
+def _decode_row(feed: Any, seq: Any, t: Any, typ: Any, data: Any) -> Event:
+    if not isinstance(feed, str) or not isinstance(typ, str):
+        raise p.FrameError("bad_row", "feed and type must be text")
+    if not isinstance(seq, int) or seq < 0:
+        raise p.FrameError("bad_seq", repr(seq))
+    if not isinstance(t, int | float) or not math.isfinite(t):
+        raise p.FrameError("bad_time", repr(t))
+    if not isinstance(data, bytes):
+        raise p.FrameError("undecodable", f"data is {type(data).__name__}, not msgpack bytes")
+    try:
+        fields = msgpack.unpackb(data, raw=False, strict_map_key=True)
+    except (ValueError, TypeError, msgpack.UnpackException, RecursionError) as exc:
+        raise p.FrameError("undecodable", type(exc).__name__) from None
+    if not isinstance(fields, dict):
+        raise p.FrameError("not_a_map")
+    return p.to_event(p.Envelope(type=typ, data=fields, feed=feed, seq=seq, t=float(t)))
+
+
+# --------------------------------------------------------------------- the writer
+_STOP = object()
+
+
+class Recorder:
+    """Records events on its own thread; `record` never blocks the caller.
+
+    Events wait on a bounded queue (full: counted in `dropped` and logged). The
+    thread writes everything queued in one transaction, then waits `interval_s`
+    before the next commit, so an event is committed within about `interval_s` and
+    a burst costs one commit. `close()` writes what is queued, notes the close in
+    the meta table and joins. If the file cannot be opened or written, `error` says
+    why and the events are counted in `dropped`.
+    """
+
+    def __init__(self, path: str | Path, *, feeds: Iterable[str] = (), limit: int = 100_000,
+                 interval_s: float = 0.5) -> None:
+        self.path = Path(path).expanduser()
+        self.limit = limit
+        self.interval_s = interval_s
+        self.dropped = 0
+        self.written = 0
+        self.commits = 0
+        self.written_by_feed: Counter[str] = Counter()
+        self.error = ""
+        self._feeds = list(feeds)
+        self._queue: queue.Queue[Any] = queue.Queue(limit)
+        self._lock = threading.Lock()
+        self._closing = threading.Event()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="floorwatch-recorder",
+                                        daemon=True)
+        self._thread.start()
+
+    # ---------------------------------------------------------- any thread
+    def record(self, feed: str, seq: int, event: Event) -> bool:
+        """Queue one event of `feed` (its protocol sequence number, 0 for a snapshot).
+
+        False, counted in `dropped`, when the queue is full or the recorder closed.
+        """
+        if self._closing.is_set():
+            self._drop(1, "recorder closed")
+            return False
+        try:
+            self._queue.put_nowait((feed, seq, event))
+        except queue.Full:
+            self._drop(1, "queue full")
+            return False
+        return True
+
+    @property
+    def pending(self) -> int:
+        """Events queued, not yet committed."""
+        return self._queue.qsize()
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait until everything recorded so far is committed (not for a GUI thread)."""
+        done = threading.Event()
+        try:
+            self._queue.put(done, timeout=timeout)
+        except queue.Full:
+            return False
+        return done.wait(timeout)
+
+    def wait_ready(self, timeout: float = 5.0) -> bool:
+        """Wait until the file is open (or failed to open: see `error`)."""
+        return self._ready.wait(timeout)
+
+    def written_counts(self) -> dict[str, int]:
+        """Committed events per feed key (a copy)."""
+        with self._lock:
+            return dict(self.written_by_feed)
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Commit what is queued, close the file and join the thread."""
+        if not self._thread.is_alive():
+            return
+        self._closing.set()
+        with contextlib.suppress(queue.Full):
+            self._queue.put(_STOP, timeout=timeout)
+        self._thread.join(timeout)
+
+    def __enter__(self) -> Recorder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _drop(self, n: int, why: str) -> None:
+        with self._lock:
+            before, self.dropped = self.dropped, self.dropped + n
+        if before == 0 or before // 10_000 != self.dropped // 10_000:
+            log.warning("recording %s: %d event(s) dropped so far (%s)",
+                        self.path, self.dropped, why)
+
+    # ------------------------------------------------------------- its thread
+    def _run(self) -> None:
+        try:
+            store: RecordingStore | None = RecordingStore(self.path, self._feeds)
+        except RecordingError as exc:
+            store = None
+            self.error = str(exc)
+            log.error("recording unavailable: %s", exc)
+        finally:
+            self._ready.set()
+        try:
+            while True:
+                batch, markers, stop = self._take()
+                if batch:
+                    self._write(store, batch)
+                for done in markers:
+                    done.set()
+                if stop:
+                    if store is not None:
+                        with contextlib.suppress(RecordingError):
+                            store.finish(self.dropped)
+                    return
+                # Batch commits: collect what arrives in the next interval.
+                self._closing.wait(self.interval_s)
+        finally:
+            if store is not None:
+                store.close()
+
+    def _take(self) -> tuple[list[tuple[str, int, Event]], list[threading.Event], bool]:
+        batch: list[tuple[str, int, Event]] = []
+        markers: list[threading.Event] = []
+        stop = False
+        item = self._queue.get()
+        while True:
+            if item is _STOP:
+                stop = True
+            elif isinstance(item, threading.Event):
+                markers.append(item)
+            else:
+                batch.append(item)
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return batch, markers, stop
+
+    def _write(self, store: RecordingStore | None,
+               batch: list[tuple[str, int, Event]]) -> None:
+        if store is None:
+            self._drop(len(batch), self.error or "no recording file")
+            return
+        rows: list[tuple[str, int, float, str, bytes]] = []
+        counts: Counter[str] = Counter()
+        for feed, seq, event in batch:
+            if not isinstance(event.t, int | float) or not math.isfinite(event.t):
+                self._drop(1, f"{type(event).__name__} with event time {event.t}")
+                continue
+            try:
+                env = p.event_envelope(event, feed, seq)
+                data = msgpack.packb(env.data, use_bin_type=True)
+            except (TypeError, ValueError, OverflowError) as exc:
+                self._drop(1, f"cannot encode {type(event).__name__}: {exc}")
+                continue
+            rows.append((feed, seq, event.t, env.type, data))
+            counts[feed] += 1
+        try:
+            store.add_feeds(counts)
+            store.append(rows)
+        except RecordingError as exc:
+            self.error = str(exc)
+            log.error("%s", exc)
+            self._drop(len(rows), "write failed")
+            return
+        with self._lock:
+            self.written += len(rows)
+            self.commits += 1
+            self.written_by_feed.update(counts)

@@ -1,0 +1,240 @@
+"""`floorwatch record`: record live feeds into a recording file. Qt-free.
+
+A `FeedHub` subscribes to the feeds on its own network thread, as the window
+does; this (main) thread drains it every 0.1 s and hands each (feed key, event)
+to a `feeds.recording.Recorder`, whose thread writes the file. Snapshots the
+hub receives (on connect, after a gap or a reconnect to a restarted feed) are
+recorded too, so a replay can start from them.
+
+`FeedHub.drain` gives events without their sequence numbers; they are rebuilt
+per feed from the hub's ordered stream (a snapshot stamped S, then S+1, S+2 …).
+A frame the hub rejects uses up a number without giving an event, so after one
+the recorded numbers of that feed run one low until the next snapshot; the
+events, their order and their times are unaffected.
+
+Stops after --duration or on Ctrl-C (or SIGTERM) and prints a summary. Exit 0;
+1 if the file could not be written; 2 on bad arguments or when a feed does not
+connect within --timeout (the file is then removed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from feeds.client import FeedHub
+from feeds.health import FeedHealth
+from feeds.recording import Recorder
+from monitor.events import Snapshot
+
+from .fmt import mmss, parse_duration
+
+EXIT_OK, EXIT_WRITE_FAILED, EXIT_USAGE = 0, 1, 2
+POLL_S = 0.1
+CONNECT_TIMEOUT_S = 10.0
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register the `record` subcommand (func=run) on a CLI's subparsers."""
+    p = subparsers.add_parser(
+        "record", help="record live feeds into a file (for reports and replay)",
+        description="Subscribe to feeds and record every event (and snapshot) into an SQLite "
+                    "recording until --duration has passed or Ctrl-C. `floorwatch report FILE` "
+                    "reads it. Exit 0; 1 if the file could not be written; 2 on bad arguments "
+                    "or no connection.")
+    p.add_argument("--feed", action="append", required=True, metavar="URL", dest="feeds",
+                   help="feed URL, ws://host:port (repeatable)")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE",
+                   help="the recording to create (must not exist yet)")
+    p.add_argument("--token-file", metavar="FILE", help="file holding the access token")
+    p.add_argument("--duration", metavar="DURATION",
+                   help="stop after this long (90s, 30m, 1h); default: until Ctrl-C")
+    p.add_argument("--timeout", type=float, default=CONNECT_TIMEOUT_S, metavar="SECONDS",
+                   help=f"give up if a feed is not connected after this "
+                        f"(default {CONNECT_TIMEOUT_S:g})")
+    p.set_defaults(func=run)
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> int:
+    print(f"floorwatch record: {message}", file=sys.stderr)
+    return code
+
+
+class _Session:
+    """Drains the hub into the recorder; remembers per-feed sequence numbers and counts."""
+
+    def __init__(self, hub: FeedHub, recorder: Recorder) -> None:
+        self.hub = hub
+        self.recorder = recorder
+        self.next_seq: dict[str, int] = {}
+        self.snapshots: Counter[str] = Counter()
+
+    def pump(self) -> int:
+        """Record what the hub has ready; never more than the recorder can queue.
+
+        What does not fit stays in the hub's hand-off; if that fills up, the hub
+        drops and resyncs from a snapshot, which is recorded too.
+        """
+        room = self.recorder.limit - self.recorder.pending
+        if room <= 0:
+            return 0
+        items = self.hub.drain(room)
+        for key, event in items:
+            if isinstance(event, Snapshot):
+                seq = 0  # as on the wire; the snapshot carries the seq it includes
+                self.next_seq[key] = event.seq + 1
+                self.snapshots[key] += 1
+            else:
+                seq = self.next_seq.get(key, 1)
+                self.next_seq[key] = seq + 1
+            self.recorder.record(key, seq, event)
+        return len(items)
+
+
+def _wait_connected(session: _Session, urls: list[str], timeout: float,
+                    stop: threading.Event) -> str:
+    """Record while waiting until every feed is connected; '' or why not."""
+    hub = session.hub
+    deadline = time.monotonic() + timeout
+    while True:
+        session.pump()
+        healths = {h.url: h for h in hub.health()}
+        waiting = [u for u in urls if not (healths[u].connected and hub.role(u))]
+        if not waiting:
+            return ""
+        for url in waiting:
+            if "unknown token" in healths[url].last_error:
+                return f"{url}: unknown token"
+        if stop.is_set():
+            return "interrupted before every feed was connected"
+        if time.monotonic() >= deadline:
+            h = healths[waiting[0]]
+            why = f": {h.last_error}" if h.last_error else ""
+            return f"cannot connect to {h.url} within {timeout:g} s{why}"
+        stop.wait(min(POLL_S, max(0.0, deadline - time.monotonic())))
+
+
+@contextlib.contextmanager
+def _stop_on_signals(stop: threading.Event):
+    """Ctrl-C and SIGTERM set `stop` (a second Ctrl-C interrupts for real).
+
+    Signal handlers can only be set from the main thread; elsewhere (tests) the
+    caller's `stop` event is the only way to stop early.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        if stop.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        stop.set()
+
+    previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+
+
+def _remove(path: Path) -> None:
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(OSError):
+            p.unlink()
+
+
+def _reasons(h: FeedHealth) -> str:
+    if not h.rejected_reasons:
+        return ""
+    return " (" + ", ".join(f"{r} {n}" for r, n in h.rejected_reasons.most_common()) + ")"
+
+
+def print_summary(out_path: Path, elapsed_s: float, urls: list[str], session: _Session,
+                  healths: list[FeedHealth], recorder: Recorder) -> None:
+    written = recorder.written_counts()
+    total = sum(written.values())
+    print(f"recorded {total} event{'s' if total != 1 else ''} in {mmss(elapsed_s)} "
+          f"to {out_path}")
+    by_url = {h.url: h for h in healths}
+    for url in urls:
+        h = by_url[url]
+        n, snaps = written.get(url, 0), session.snapshots[url]
+        name = f" ({h.feed})" if h.feed else ""
+        line = (f"  {url}{name}: {n} event{'s' if n != 1 else ''} "
+                f"(incl. {snaps} snapshot{'s' if snaps != 1 else ''}); "
+                f"rejected frames {h.rejected}{_reasons(h)}; resyncs {h.resyncs}; "
+                f"reconnects {h.reconnects}")
+        if h.dropped:
+            line += f"; dropped by the hand-off {h.dropped}"
+        print(line)
+    if recorder.dropped:
+        print(f"  {recorder.dropped} event(s) could not be recorded"
+              f"{': ' + recorder.error if recorder.error else ''}")
+
+
+def _record_until(session: _Session, stop: threading.Event, end: float | None) -> None:
+    while not stop.is_set() and not session.recorder.error:
+        session.pump()
+        now = time.monotonic()
+        if end is not None and now >= end:
+            return
+        stop.wait(POLL_S if end is None else min(POLL_S, end - now))
+
+
+def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
+    """Record until --duration, Ctrl-C or `stop` is set; see the module docstring."""
+    from .cli import read_token  # here: ui.cli imports this module
+
+    urls = list(dict.fromkeys(args.feeds))
+    out: Path = args.out.expanduser()
+    try:
+        duration = None if args.duration is None else parse_duration(args.duration)
+        if not args.timeout > 0:
+            raise ValueError("--timeout must be > 0")
+        token = read_token(args.token_file)
+    except (ValueError, OSError) as exc:
+        return _fail(str(exc))
+    if out.exists():
+        return _fail(f"{out} already exists; record into a new file")
+
+    recorder = Recorder(out, feeds=urls)
+    recorder.wait_ready()
+    if recorder.error:
+        recorder.close()
+        _remove(out)  # it did not exist before: leave nothing behind
+        return _fail(recorder.error)
+    stop = stop or threading.Event()
+    hub = FeedHub(urls, token=token)
+    session = _Session(hub, recorder)
+    started = time.monotonic()
+    problem = ""
+    with _stop_on_signals(stop):
+        hub.start()
+        try:
+            problem = _wait_connected(session, urls, args.timeout, stop)
+            if not problem:
+                started = time.monotonic()
+                _record_until(session, stop, None if duration is None else started + duration)
+        finally:
+            # No new events once the hub is stopped: record what it still holds.
+            hub.stop()
+            healths = hub.health()
+            while hub.pending and not problem:
+                if not session.pump():
+                    time.sleep(0.01)  # the recorder's queue is full: let it write
+            recorder.close()
+    if problem:
+        _remove(out)
+        return _fail(f"{problem}; nothing recorded")
+    print_summary(out, time.monotonic() - started, urls, session, healths, recorder)
+    if recorder.error:
+        return _fail(recorder.error, EXIT_WRITE_FAILED)
+    return EXIT_OK
