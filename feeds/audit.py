@@ -12,14 +12,11 @@ touches SQLite: `submit` only puts a record on a bounded queue.
 
 from __future__ import annotations
 
-import contextlib
 import getpass
 import json
 import logging
-import queue
 import socket
 import sqlite3
-import threading
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
@@ -30,6 +27,8 @@ import platformdirs
 import sqlite_utils
 
 from monitor.commands import REASSIGN, Reassign
+
+from .batch_writer import BatchWriter
 
 log = logging.getLogger(__name__)
 
@@ -304,131 +303,29 @@ def _record(row: dict[str, Any]) -> AuditRecord:
 
 
 # ----------------------------------------------------------------- background writer
-_STOP = object()
-
-
-class AuditWriter:
+class AuditWriter(BatchWriter[AuditRecord, AuditLog]):
     """Writes audit records on its own thread; `submit` never blocks the caller.
 
-    Records wait on a bounded queue (full: counted in `dropped` and logged). The
-    thread writes everything queued in one transaction, then waits `interval_s`
-    before the next commit, so a burst costs one commit. `close()` flushes and
-    joins. If the database cannot be opened, `error` says why and records are
-    counted in `dropped`.
+    Records wait on a bounded queue (full: counted in `dropped` and logged); a
+    burst costs one commit; `close()` flushes and joins. If the database cannot
+    be opened, `error` says why and records are counted in `dropped`.
     """
+
+    thread_name = "floorwatch-audit"
 
     def __init__(self, path: str | Path | None = None, *, limit: int = 10_000,
                  interval_s: float = 0.2) -> None:
-        self.path = Path(path) if path is not None else default_audit_path()
-        self.interval_s = interval_s
-        self.dropped = 0
-        self.written = 0
-        self.error = ""
-        self._queue: queue.Queue[Any] = queue.Queue(limit)
-        self._lock = threading.Lock()
-        self._closing = threading.Event()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="floorwatch-audit", daemon=True)
-        self._thread.start()
+        super().__init__(Path(path) if path is not None else default_audit_path(),
+                         limit=limit, interval_s=interval_s)
 
-    # ---------------------------------------------------------- any thread
     def submit(self, rec: AuditRecord) -> bool:
         """Queue a record for writing; False (and counted in `dropped`) if it cannot be."""
-        if self._closing.is_set():
-            self._drop(1, "writer closed")
-            return False
-        try:
-            self._queue.put_nowait(rec)
-        except queue.Full:
-            self._drop(1, "queue full")
-            return False
-        return True
+        return self._put(rec, "writer closed")
 
-    def flush(self, timeout: float = 5.0) -> bool:
-        """Wait until everything submitted so far is committed (not for the GUI thread)."""
-        done = threading.Event()
-        try:
-            self._queue.put(done, timeout=timeout)
-        except queue.Full:
-            return False
-        return done.wait(timeout)
+    def _open(self) -> AuditLog:
+        return AuditLog(self.path)
 
-    def wait_ready(self, timeout: float = 5.0) -> bool:
-        """Wait until the database is open (or failed to open: see `error`)."""
-        return self._ready.wait(timeout)
-
-    def close(self, timeout: float = 10.0) -> None:
-        """Write what is queued, close the database and join the thread."""
-        if not self._thread.is_alive():
-            return
-        self._closing.set()
-        with contextlib.suppress(queue.Full):
-            self._queue.put(_STOP, timeout=timeout)
-        self._thread.join(timeout)
-
-    def __enter__(self) -> AuditWriter:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @property
-    def pending(self) -> int:
-        return self._queue.qsize()
-
-    def _drop(self, n: int, why: str) -> None:
-        with self._lock:
-            before, self.dropped = self.dropped, self.dropped + n
-        if before == 0 or before // 1000 != self.dropped // 1000:
-            log.warning("audit log %s: %d record(s) dropped so far (%s)",
-                        self.path, self.dropped, why)
-
-    # ------------------------------------------------------------- its thread
-    def _run(self) -> None:
-        try:
-            store: AuditLog | None = AuditLog(self.path)
-        except (AuditError, sqlite3.Error) as exc:
-            store = None
-            self.error = str(exc)
-            log.error("audit log unavailable: %s", exc)
-        finally:
-            self._ready.set()
-        try:
-            while True:
-                batch, markers, stop = self._take()
-                if batch:
-                    self._write(store, batch)
-                for done in markers:
-                    done.set()
-                if stop:
-                    return
-                # Batch commits: collect what arrives in the next interval.
-                self._closing.wait(self.interval_s)
-        finally:
-            if store is not None:
-                store.close()
-
-    def _take(self) -> tuple[list[AuditRecord], list[threading.Event], bool]:
-        batch: list[AuditRecord] = []
-        markers: list[threading.Event] = []
-        stop = False
-        item = self._queue.get()
-        while True:
-            if item is _STOP:
-                stop = True
-            elif isinstance(item, threading.Event):
-                markers.append(item)
-            else:
-                batch.append(item)
-            try:
-                item = self._queue.get_nowait()
-            except queue.Empty:
-                return batch, markers, stop
-
-    def _write(self, store: AuditLog | None, batch: list[AuditRecord]) -> None:
-        if store is None:
-            self._drop(len(batch), self.error or "no database")
-            return
+    def _write_batch(self, store: AuditLog, batch: list[AuditRecord]) -> None:
         try:
             self.written += store.record_many(batch)
         except AuditError as exc:

@@ -30,9 +30,7 @@ import importlib.metadata
 import json
 import logging
 import math
-import queue
 import sqlite3
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -46,6 +44,7 @@ import sqlite_utils
 from monitor.events import Event
 
 from . import protocol as p
+from .batch_writer import BatchWriter
 
 log = logging.getLogger(__name__)
 
@@ -311,72 +310,33 @@ def _decode_row(feed: Any, seq: Any, t: Any, typ: Any, data: Any) -> Event:
 
 
 # --------------------------------------------------------------------- the writer
-_STOP = object()
-
-
-class Recorder:
+class Recorder(BatchWriter[tuple[str, int, Event], RecordingStore]):
     """Records events on its own thread; `record` never blocks the caller.
 
-    Events wait on a bounded queue (full: counted in `dropped` and logged). The
-    thread writes everything queued in one transaction, then waits `interval_s`
-    before the next commit, so an event is committed within about `interval_s` and
-    a burst costs one commit. `close()` writes what is queued, notes the close in
-    the meta table and joins. If the file cannot be opened or written, `error` says
-    why and the events are counted in `dropped`.
+    Events wait on a bounded queue (full: counted in `dropped` and logged); an
+    event is committed within about `interval_s` and a burst costs one commit.
+    `close()` writes what is queued, notes the close in the meta table and joins.
+    If the file cannot be opened or written, `error` says why and the events are
+    counted in `dropped`.
     """
+
+    thread_name = "floorwatch-recorder"
+    drop_log_every = 10_000
 
     def __init__(self, path: str | Path, *, feeds: Iterable[str] = (), limit: int = 100_000,
                  interval_s: float = 0.5) -> None:
-        self.path = Path(path).expanduser()
         self.limit = limit
-        self.interval_s = interval_s
-        self.dropped = 0
-        self.written = 0
         self.commits = 0
         self.written_by_feed: Counter[str] = Counter()
-        self.error = ""
         self._feeds = list(feeds)
-        self._queue: queue.Queue[Any] = queue.Queue(limit)
-        self._lock = threading.Lock()
-        self._closing = threading.Event()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="floorwatch-recorder",
-                                        daemon=True)
-        self._thread.start()
+        super().__init__(Path(path).expanduser(), limit=limit, interval_s=interval_s)
 
-    # ---------------------------------------------------------- any thread
     def record(self, feed: str, seq: int, event: Event) -> bool:
         """Queue one event of `feed` (its protocol sequence number, 0 for a snapshot).
 
         False, counted in `dropped`, when the queue is full or the recorder closed.
         """
-        if self._closing.is_set():
-            self._drop(1, "recorder closed")
-            return False
-        try:
-            self._queue.put_nowait((feed, seq, event))
-        except queue.Full:
-            self._drop(1, "queue full")
-            return False
-        return True
-
-    @property
-    def pending(self) -> int:
-        """Events queued, not yet committed."""
-        return self._queue.qsize()
-
-    def flush(self, timeout: float = 5.0) -> bool:
-        """Wait until everything recorded so far is committed (not for a GUI thread)."""
-        done = threading.Event()
-        try:
-            self._queue.put(done, timeout=timeout)
-        except queue.Full:
-            return False
-        return done.wait(timeout)
-
-    def wait_ready(self, timeout: float = 5.0) -> bool:
-        """Wait until the file is open (or failed to open: see `error`)."""
-        return self._ready.wait(timeout)
+        return self._put((feed, seq, event), "recorder closed")
 
     def written_counts(self) -> dict[str, int]:
         """Committed events per feed key (a copy)."""
@@ -384,77 +344,16 @@ class Recorder:
             return dict(self.written_by_feed)
 
     def close(self, timeout: float = 30.0) -> None:
-        """Commit what is queued, close the file and join the thread."""
-        if not self._thread.is_alive():
-            return
-        self._closing.set()
-        with contextlib.suppress(queue.Full):
-            self._queue.put(_STOP, timeout=timeout)
-        self._thread.join(timeout)
+        super().close(timeout)
 
-    def __enter__(self) -> Recorder:
-        return self
+    def _open(self) -> RecordingStore:
+        return RecordingStore(self.path, self._feeds)
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def _finish(self, store: RecordingStore) -> None:
+        with contextlib.suppress(RecordingError):
+            store.finish(self.dropped)
 
-    def _drop(self, n: int, why: str) -> None:
-        with self._lock:
-            before, self.dropped = self.dropped, self.dropped + n
-        if before == 0 or before // 10_000 != self.dropped // 10_000:
-            log.warning("recording %s: %d event(s) dropped so far (%s)",
-                        self.path, self.dropped, why)
-
-    # ------------------------------------------------------------- its thread
-    def _run(self) -> None:
-        try:
-            store: RecordingStore | None = RecordingStore(self.path, self._feeds)
-        except RecordingError as exc:
-            store = None
-            self.error = str(exc)
-            log.error("recording unavailable: %s", exc)
-        finally:
-            self._ready.set()
-        try:
-            while True:
-                batch, markers, stop = self._take()
-                if batch:
-                    self._write(store, batch)
-                for done in markers:
-                    done.set()
-                if stop:
-                    if store is not None:
-                        with contextlib.suppress(RecordingError):
-                            store.finish(self.dropped)
-                    return
-                # Batch commits: collect what arrives in the next interval.
-                self._closing.wait(self.interval_s)
-        finally:
-            if store is not None:
-                store.close()
-
-    def _take(self) -> tuple[list[tuple[str, int, Event]], list[threading.Event], bool]:
-        batch: list[tuple[str, int, Event]] = []
-        markers: list[threading.Event] = []
-        stop = False
-        item = self._queue.get()
-        while True:
-            if item is _STOP:
-                stop = True
-            elif isinstance(item, threading.Event):
-                markers.append(item)
-            else:
-                batch.append(item)
-            try:
-                item = self._queue.get_nowait()
-            except queue.Empty:
-                return batch, markers, stop
-
-    def _write(self, store: RecordingStore | None,
-               batch: list[tuple[str, int, Event]]) -> None:
-        if store is None:
-            self._drop(len(batch), self.error or "no recording file")
-            return
+    def _write_batch(self, store: RecordingStore, batch: list[tuple[str, int, Event]]) -> None:
         rows: list[tuple[str, int, float, str, bytes]] = []
         counts: Counter[str] = Counter()
         for feed, seq, event in batch:
