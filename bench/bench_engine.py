@@ -7,12 +7,11 @@ agent states), encoded as protocol v1 msgpack frames.
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.machine import describe  # noqa: E402
+from bench.machine import best_of, describe  # noqa: E402
 from feeds import protocol as p  # noqa: E402
 from feeds.simulator import SimConfig, Simulation  # noqa: E402
 from monitor.floor import Floor  # noqa: E402
@@ -22,14 +21,6 @@ def make_events(agents: int = 2000, minutes: int = 30) -> list:
     sim = Simulation(SimConfig(agents=agents, seed=7))
     return sim.setup_events() + sim.run_until(sim.now + minutes * 60)
 
-
-def best_of(runs: int, fn) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def main() -> None:

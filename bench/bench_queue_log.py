@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.machine import describe  # noqa: E402
+from bench.machine import best_of, describe  # noqa: E402
 from feeds.queue_log import ImportStats, iter_queue_log, open_queue_log  # noqa: E402
 from monitor.report import build_report  # noqa: E402
 
@@ -108,14 +108,6 @@ def _schedule_call(rng: random.Random, later, now: int, uid: str, queue: str,
     else:
         later(now + 1, f"{uid}|{queue}|NONE|EXITEMPTY|1|1|1")
 
-
-def best_of(runs: int, fn) -> float:
-    best = math.inf
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def main() -> None:

@@ -1,9 +1,11 @@
-"""One line naming the machine, printed with every figure."""
+"""Shared by the benchmarks: the line naming the machine, and best-of timing."""
 
 from __future__ import annotations
 
 import os
 import platform
+import time
+from collections.abc import Callable
 
 
 def describe() -> str:
@@ -18,3 +20,13 @@ def describe() -> str:
         pass
     return (f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
             f"Python {platform.python_version()}")
+
+
+def best_of(runs: int, fn: Callable[[], object]) -> float:
+    """Fastest of `runs` timings, in seconds: the least disturbed by other work."""
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
