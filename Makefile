@@ -26,7 +26,7 @@ bench: $(STAMP)
 
 # Refresh the translation source from the code, then compile what the app loads.
 i18n: $(STAMP)
-	$(BIN)/pyside6-lupdate ui/*.py -ts ui/i18n/floorwatch_zh_CN.ts
+	$(BIN)/pyside6-lupdate ui/*.py ui/*/*.py -ts ui/i18n/floorwatch_zh_CN.ts
 	$(BIN)/pyside6-lrelease ui/i18n/floorwatch_zh_CN.ts -qm ui/i18n/floorwatch_zh_CN.qm
 
 clean:

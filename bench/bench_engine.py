@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.machine import best_of, describe  # noqa: E402
 from feeds import protocol as p  # noqa: E402
-from feeds.simulator import SimConfig, Simulation  # noqa: E402
+from feeds.sim import SimConfig, Simulation  # noqa: E402
 from monitor.floor import Floor  # noqa: E402
 
 

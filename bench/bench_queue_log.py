@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.machine import best_of, describe  # noqa: E402
-from feeds.queue_log import ImportStats, iter_queue_log, open_queue_log  # noqa: E402
+from feeds.sources.queue_log import ImportStats, iter_queue_log, open_queue_log  # noqa: E402
 from monitor.report import build_report  # noqa: E402
 
 LINES = 1_000_000

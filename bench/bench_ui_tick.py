@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from bench.machine import describe  # noqa: E402
-from feeds.simulator import SimConfig, Simulation  # noqa: E402
+from feeds.sim import SimConfig, Simulation  # noqa: E402
 from monitor.floor import Floor  # noqa: E402
 from ui.floor_window import FloorWindow  # noqa: E402
 from ui.tick import FloorTicker  # noqa: E402

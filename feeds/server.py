@@ -20,6 +20,7 @@ from typing import Any
 import websockets
 from websockets.asyncio.server import ServerConnection, serve
 
+from monitor.commands import REJECTED, Role
 from monitor.events import Event
 from monitor.floor import Floor
 
@@ -129,7 +130,7 @@ class FeedServer:
         except websockets.ConnectionClosed:
             return
         token = hello.data.get("token", "")
-        role = "supervisor" if self.tokens is None else self.tokens.get(str(token), "")
+        role = Role.SUPERVISOR.value if self.tokens is None else self.tokens.get(str(token), "")
         if not role:
             await self._send_error(ws, "unknown token")
             await ws.close(4001, "unknown token")
@@ -195,7 +196,7 @@ class FeedServer:
     async def _run_command(self, data: dict[str, Any], role: str) -> dict[str, Any]:
         request_id = data.get("request_id", "")
         if self.command_handler is None:
-            return {"request_id": request_id, "status": "rejected",
+            return {"request_id": request_id, "status": REJECTED.value,
                     "reason": "this feed accepts no commands"}
         return await self.command_handler(data, role)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from .events import AgentSkills, Channel
@@ -19,10 +20,29 @@ PROFILES = ("hotline", "online", "blend")
 DEFAULT_LEVEL = 5
 DEFAULT_CHAT_CAPACITY = 3
 
-# Result statuses
-ACCEPTED = "accepted"  # valid; some agents pending (on a contact)
-APPLIED = "applied"  # every agent has the new skills now
-REJECTED = "rejected"  # nothing changed; `reason` says why
+
+
+class Role(StrEnum):
+    """What a feed lets a connection do; granted by the feed at connect time."""
+
+    VIEWER = "viewer"  # sees the floor, sends no commands
+    SUPERVISOR = "supervisor"  # may move agents
+
+
+class CommandStatus(StrEnum):
+    """The `status` of a `command.result`, plus the client's own states around it."""
+
+    SENT = "sent"  # client side: on its way, no result yet
+    ACCEPTED = "accepted"  # valid; some agents pending (on a contact)
+    APPLIED = "applied"  # every agent has the new skills now
+    REJECTED = "rejected"  # nothing changed; `reason` says why
+    ERROR = "error"  # client side: no result (not sent, or lost); the outcome may be unknown
+
+
+# The wire names, kept as module constants because every layer compares against them.
+ACCEPTED = CommandStatus.ACCEPTED
+APPLIED = CommandStatus.APPLIED
+REJECTED = CommandStatus.REJECTED
 
 
 class CommandError(ValueError):
@@ -165,7 +185,7 @@ class PendingMoves:
     def sent(self, command: Reassign, before: dict[str, Skills], after: dict[str, Skills]) -> None:
         for agent in command.agents:
             self.by_agent[agent] = PendingMove(
-                command.request_id, agent, before[agent], after[agent], "sent")
+                command.request_id, agent, before[agent], after[agent], CommandStatus.SENT)
 
     def result(self, data: dict[str, Any]) -> list[str]:
         """Apply a command result; returns the agents whose entry changed."""

@@ -9,14 +9,14 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from feeds.audit import AuditWriter, default_audit_path
-from feeds.client import FeedHub
+from feeds.sources.websocket import FeedHub
+from feeds.store.audit import AuditWriter, default_audit_path
 from monitor.config import Config
 from monitor.floor import Floor
+from ui.reassign.controller import ReassignController
 
 from .floor_window import FloorWindow
 from .i18n import install_translator, system_language
-from .reassign import ReassignController
 from .tick import FloorTicker
 
 

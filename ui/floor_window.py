@@ -7,11 +7,10 @@ from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
 from feeds.health import FeedHealth
 from monitor.floor import Changes, Floor
-
-from .agent_panel import AgentPanel
-from .health_bar import HealthBar
-from .queue_wall import QueueWall
-from .trend_panel import TrendPanel
+from ui.panels.agent_panel import AgentPanel
+from ui.panels.health_bar import HealthBar
+from ui.panels.queue_wall import QueueWall
+from ui.panels.trend_panel import TrendPanel
 
 
 class FloorWindow(QMainWindow):

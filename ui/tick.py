@@ -7,8 +7,8 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from feeds.client import FeedHub
 from feeds.health import FeedHealth
+from feeds.sources.websocket import FeedHub
 from monitor.floor import Changes, Floor
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from feeds.audit import (
+from feeds.store.audit import (
     APPLIED,
     REJECTED,
     SENT,

@@ -9,8 +9,8 @@ import pytest
 from websockets.asyncio.server import serve
 
 from feeds import protocol as p
-from feeds.client import FeedHub
 from feeds.server import FeedServer
+from feeds.sources.websocket import FeedHub
 from monitor import events as ev
 from monitor.floor import Floor
 from tests.conftest import wait_until

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from feeds.queue_log import (
+from feeds.sources.queue_log import (
     MAX_PROBLEM_SAMPLES,
     ImportStats,
     QueueLogImport,

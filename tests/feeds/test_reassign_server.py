@@ -8,10 +8,10 @@ import pytest
 from websockets.asyncio.client import connect
 
 from feeds import protocol as p
-from feeds.client import FeedHub
 from feeds.server import FeedServer
-from feeds.sim_server import SimulationFeed
-from feeds.simulator import SimConfig
+from feeds.sim import SimConfig
+from feeds.sim.serve import SimulationFeed
+from feeds.sources.websocket import FeedHub
 from monitor.commands import Reassign, Skills
 from monitor.events import AgentSkills, Event, Heartbeat
 from monitor.floor import Floor

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
-from feeds.simulator import SimConfig, Simulation
+from feeds.sim import SimConfig, Simulation
 from monitor.commands import Reassign, Skills
 from monitor.events import (
     AgentSkills,

@@ -12,7 +12,7 @@ import msgpack
 import pytest
 
 from feeds import protocol as p
-from feeds.recording import (
+from feeds.store.recording import (
     FORMAT_VERSION,
     ReadStats,
     Recorder,

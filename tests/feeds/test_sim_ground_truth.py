@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from feeds.client import FeedHub
 from feeds.server import FeedServer
-from feeds.simulator import START_T, SimConfig, Simulation
+from feeds.sim import START_T, SimConfig, Simulation
+from feeds.sources.websocket import FeedHub
 from monitor import events as ev
 from monitor.events import Channel
 from monitor.floor import Floor

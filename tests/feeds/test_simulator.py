@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from feeds.simulator import SimConfig, Simulation
+from feeds.sim import SimConfig, Simulation
 from monitor.events import (
     AgentSkills,
     AgentStateChanged,

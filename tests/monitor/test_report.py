@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from feeds.queue_log import read_queue_log
+from feeds.sources.queue_log import read_queue_log
 from monitor import events as ev
 from monitor.report import (
     CSV_COLUMNS,

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 
 from monitor import events as ev
 from monitor.floor import Floor
-from ui.agent_model import AgentIdRole, AgentTableModel, Column, SortRole
+from ui.panels.agent_model import AgentIdRole, AgentTableModel, Column, SortRole
 
 
 class Recorder:

@@ -4,8 +4,8 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 
 from monitor import events as ev
-from ui.agent_model import AgentIdRole, Column
-from ui.agent_panel import AgentPanel
+from ui.panels.agent_model import AgentIdRole, Column
+from ui.panels.agent_panel import AgentPanel
 
 
 @pytest.fixture

@@ -29,8 +29,8 @@ def test_bad_sim_start_time_is_reported(capsys, start):
 
 
 def test_run_without_feeds_or_config_explains_what_to_do(capsys, tmp_path, monkeypatch):
-    import ui.cli
+    import ui.cli.run
 
-    monkeypatch.setattr(ui.cli, "DEFAULT_CONFIG", tmp_path / "missing.toml")
+    monkeypatch.setattr(ui.cli.run, "DEFAULT_CONFIG", tmp_path / "missing.toml")
     assert main(["run"]) == 2
     assert "no --feed given" in capsys.readouterr().err

@@ -10,9 +10,9 @@ import time
 
 import pytest
 
-from feeds.audit import AuditLog, AuditRecord
+from feeds.store.audit import AuditLog, AuditRecord
 from monitor.commands import Skills
-from ui import cmd_audit
+from ui.cli import audit as cmd_audit
 
 HOTLINE = Skills({"hl-general": 5, "hl-vip": 5}, 0).as_dict()
 ONLINE = Skills({"ol-app": 5, "ol-wechat": 5}, 3).as_dict()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ui import cmd_erlang
+from ui.cli import erlang as cmd_erlang
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = ["erlang", "--calls", "100", "--period", "30m", "--aht", "180", "--target", "20"]
@@ -121,7 +121,7 @@ def test_bad_input_exits_2_with_a_message(capsys, override, extra, message):
 
 
 def test_command_line_subprocess():
-    code = ("import argparse,sys; from ui import cmd_erlang; p=argparse.ArgumentParser(); "
+    code = ("import argparse,sys; from ui.cli import erlang as cmd_erlang; p=argparse.ArgumentParser(); "
             "s=p.add_subparsers(); cmd_erlang.add_parser(s); a=p.parse_args(sys.argv[1:]); "
             "sys.exit(a.func(a))")
     ok = subprocess.run([sys.executable, "-c", code, *BASE, "--agents", "15", "--format", "json"],

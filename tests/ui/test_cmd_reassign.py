@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from feeds.audit import AuditLog
-from feeds.client import FeedHub
 from feeds.server import FeedServer
+from feeds.sources.websocket import FeedHub
+from feeds.store.audit import AuditLog
 from monitor import events as ev
 from monitor.commands import CommandError, Reassign, Skills, target_skills
-from ui import cmd_reassign
+from ui.cli import reassign as cmd_reassign
 
 T0 = 1_767_258_000.0
 TOKENS = {"sup": "supervisor", "view": "viewer"}

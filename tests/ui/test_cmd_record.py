@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from feeds.recording import read_recording
 from feeds.server import FeedServer
-from feeds.simulator import START_T, SimConfig, Simulation
+from feeds.sim import START_T, SimConfig, Simulation
+from feeds.store.recording import read_recording
 from monitor import events as ev
 from tests.conftest import wait_until
 from ui.cli import build_parser, main
@@ -243,7 +243,7 @@ def test_missing_required_flags_are_argparse_errors(argv, capsys):
 def test_the_command_loads_no_qt():
     code = (
         "import sys\n"
-        "from ui import cli, cmd_record\n"
+        "from ui import cli\n"
         "cli.build_parser().parse_args(['record', '--feed', 'ws://x', '--out', 'y'])\n"
         "print([m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph')])\n"
     )

@@ -13,11 +13,11 @@ from pathlib import Path
 import msgpack
 import pytest
 
-from feeds.recording import Recorder
+from feeds.store.recording import Recorder
 from monitor import events as ev
 from monitor.floor import Floor
 from monitor.report import build_report, rows_to_json
-from ui import cmd_report
+from ui.cli import report as cmd_report
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "feeds" / "data" / "queue_log_all_events.txt"
@@ -313,7 +313,7 @@ def test_bad_flags_are_argparse_errors(capsys, argv):
 def test_the_command_loads_no_qt():
     code = (
         "import argparse, sys\n"
-        "from ui import cmd_report\n"
+        "from ui.cli import report as cmd_report\n"
         "p = argparse.ArgumentParser(); cmd_report.add_parser(p.add_subparsers())\n"
         f"args = p.parse_args(['report', '--queue-log', {str(DATA)!r}, '--tz', 'UTC',"
         " '--format', 'csv'])\n"

@@ -9,9 +9,9 @@ import sys
 import pytest
 from PySide6.QtGui import QImage
 
-from feeds.client import FeedHub
-from feeds.sim_server import SimulationThread
-from feeds.simulator import START_T, SimConfig
+from feeds.sim import START_T, SimConfig
+from feeds.sim.serve import SimulationThread
+from feeds.sources.websocket import FeedHub
 from monitor.floor import Floor
 from ui.floor_window import FloorWindow
 from ui.tick import FloorTicker

@@ -10,7 +10,7 @@ from feeds.health import FeedHealth
 from monitor import events as ev
 from ui import fmt
 from ui.floor_window import FloorWindow
-from ui.health_bar import FeedState, HealthBar, feed_state
+from ui.panels.health_bar import FeedState, HealthBar, feed_state
 
 
 def _health(**kw):

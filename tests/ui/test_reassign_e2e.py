@@ -10,13 +10,13 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QToolButton
 
-from feeds.client import FeedHub
-from feeds.sim_server import SimulationThread
-from feeds.simulator import START_T, SimConfig
+from feeds.sim import START_T, SimConfig
+from feeds.sim.serve import SimulationThread
+from feeds.sources.websocket import FeedHub
 from monitor.floor import Floor
-from ui.agent_model import Column
 from ui.floor_window import FloorWindow
-from ui.reassign import ReassignController
+from ui.panels.agent_model import Column
+from ui.reassign.controller import ReassignController
 from ui.tick import FloorTicker
 
 

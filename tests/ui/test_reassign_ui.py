@@ -11,15 +11,15 @@ from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QToolButton
 
-from feeds.audit import AuditLog, AuditWriter
-from feeds.client import FeedHub
 from feeds.server import FeedServer
+from feeds.sources.websocket import FeedHub
+from feeds.store.audit import AuditLog, AuditWriter
 from monitor import events as ev
 from monitor.commands import CommandError, Reassign
 from monitor.floor import Floor
-from ui.agent_model import Column
 from ui.floor_window import FloorWindow
-from ui.reassign import ReassignController
+from ui.panels.agent_model import Column
+from ui.reassign.controller import ReassignController
 from ui.tick import FloorTicker
 
 T0 = 1_767_258_000.0

@@ -20,7 +20,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from feeds.audit import (
+from feeds.credentials import read_token
+from feeds.sources.websocket import FeedHub
+from feeds.store.audit import (
     ERROR,
     AuditError,
     AuditLog,
@@ -29,12 +31,10 @@ from feeds.audit import (
     default_audit_path,
     who_am_i,
 )
-from feeds.client import FeedHub
 from monitor.commands import ACCEPTED, APPLIED, PROFILES, REJECTED, Reassign, Skills, target_skills
 from monitor.events import Snapshot
 from monitor.floor import Floor
-
-from .fmt import format_duration, parse_duration
+from ui.fmt import format_duration, parse_duration
 
 log = logging.getLogger(__name__)
 
@@ -242,7 +242,6 @@ def print_result(command: Reassign, rec: AuditRecord, result: dict[str, Any]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Send the reassignment and report it; see the module docstring for exit codes."""
-    from .cli import read_token  # here: ui.cli imports this module
 
     try:
         command = _command(args)

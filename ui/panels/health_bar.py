@@ -10,8 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from feeds.health import FeedHealth
 from monitor.floor import Floor
-
-from . import fmt
+from ui import fmt
 
 STALE_AFTER_S = 5.0  # no event for this long: treat the feed as down
 SLOW_AFTER_S = 2.0  # no event for this long: worth a look

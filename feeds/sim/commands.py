@@ -13,10 +13,10 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from feeds.server import CommandHandler
 from monitor.commands import CommandError, Reassign
 from monitor.events import Event
 
-from .server import CommandHandler
 from .simulator import Simulation, command_refusal, rejected
 
 log = logging.getLogger(__name__)

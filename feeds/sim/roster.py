@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import random
 from collections import deque
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from monitor.commands import Skills
 from monitor.events import AgentStatus, Channel
 
-from . import sim_profile as prof
-
-if TYPE_CHECKING:
-    from .simulator import SimConfig
+from . import profile as prof
+from .config import SimConfig
 
 AVAILABLE = AgentStatus.AVAILABLE.value
 WAITING, ACTIVE, GONE = 0, 1, 2  # contact states

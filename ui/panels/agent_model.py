@@ -24,8 +24,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from monitor.events import AgentStatus
 from monitor.floor import Agent, Changes, Floor
-
-from . import fmt
+from ui import fmt
 
 SortRole = Qt.ItemDataRole.UserRole + 1  # raw value to sort by: float seconds, int load …
 AgentIdRole = Qt.ItemDataRole.UserRole + 2  # the agent id of the row, whatever the column

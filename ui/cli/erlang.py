@@ -8,8 +8,7 @@ import math
 import sys
 
 from monitor.erlang import MODEL_ERLANG_A, StaffingEstimate, erlang_a, erlang_c, solve_agents
-
-from .fmt import parse_duration
+from ui.fmt import parse_duration
 
 DEFAULT_SL = 0.8
 

@@ -10,9 +10,14 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from feeds.audit import AuditError, AuditLog, AuditRecord, compact_agents_skills, default_audit_path
-
-from .fmt import format_duration, parse_duration
+from feeds.store.audit import (
+    AuditError,
+    AuditLog,
+    AuditRecord,
+    compact_agents_skills,
+    default_audit_path,
+)
+from ui.fmt import format_duration, parse_duration
 
 COLUMNS = ("time", "who", "feed", "request_id", "agents", "before", "after", "duration",
            "status", "reason")

@@ -41,10 +41,9 @@ from typing import Any
 import msgpack
 import sqlite_utils
 
+from feeds import protocol as p
+from feeds.store.batch_writer import BatchWriter
 from monitor.events import Event
-
-from . import protocol as p
-from .batch_writer import BatchWriter
 
 log = logging.getLogger(__name__)
 

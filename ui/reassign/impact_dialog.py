@@ -13,8 +13,7 @@ from PySide6.QtWidgets import (
 
 from monitor.erlang import StaffingEstimate
 from monitor.impact import ChannelImpact, ImpactPreview
-
-from . import fmt
+from ui import fmt
 
 
 def _wait_if_delayed(e: StaffingEstimate | None) -> float | None:

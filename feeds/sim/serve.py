@@ -12,11 +12,12 @@ import contextlib
 import threading
 from collections.abc import Callable
 
+from feeds.server import FeedServer
 from monitor.events import Heartbeat
 
-from .commands_server import command_handler
-from .server import FeedServer
-from .simulator import SimConfig, Simulation
+from .commands import command_handler
+from .config import SimConfig
+from .simulator import Simulation
 
 TICK_S = 0.1
 WARMUP_STEP_S = 10.0

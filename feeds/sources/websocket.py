@@ -21,10 +21,9 @@ from typing import Any
 import websockets
 from websockets.asyncio.client import ClientConnection, connect
 
+from feeds import protocol as p
+from feeds.health import FeedHealth
 from monitor.events import Event, Snapshot
-
-from . import protocol as p
-from .health import FeedHealth
 
 MAX_BACKOFF_S = 10.0
 HANDOFF_LIMIT = 200_000

@@ -24,8 +24,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from feeds.queue_log import DEFAULT_SL_TARGET_S, ImportStats, iter_queue_log, open_queue_log
-from feeds.recording import ReadStats, RecordingError, read_recording
+from feeds.sources.queue_log import DEFAULT_SL_TARGET_S, ImportStats, iter_queue_log, open_queue_log
+from feeds.store.recording import ReadStats, RecordingError, read_recording
 from monitor.events import Event, QueueDefined, Snapshot
 from monitor.floor import Floor
 from monitor.metrics import DEFAULT_SL_VARIANT, SL_VARIANTS

@@ -26,7 +26,7 @@ from typing import Any
 import platformdirs
 import sqlite_utils
 
-from monitor.commands import REASSIGN, Reassign
+from monitor.commands import REASSIGN, CommandStatus, Reassign
 
 from .batch_writer import BatchWriter
 
@@ -38,12 +38,12 @@ SCHEMA_VERSION = 1
 # Statuses a row can have. `sent` is written when a command goes out (so a crash
 # before its result still leaves a trace); a later status replaces it, never the
 # other way round.
-SENT = "sent"
-ACCEPTED = "accepted"
-APPLIED = "applied"
-REJECTED = "rejected"
-ERROR = "error"  # no result: could not send, connection lost, or timed out
-STATUSES = (SENT, ACCEPTED, APPLIED, REJECTED, ERROR)
+SENT = CommandStatus.SENT
+ACCEPTED = CommandStatus.ACCEPTED
+APPLIED = CommandStatus.APPLIED
+REJECTED = CommandStatus.REJECTED
+ERROR = CommandStatus.ERROR  # no result: could not send, connection lost, or timed out
+STATUSES = tuple(CommandStatus)
 
 _COLUMNS: dict[str, type] = {
     "id": int,

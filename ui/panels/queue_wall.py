@@ -35,9 +35,8 @@ from monitor.erlang import MODEL_EMPIRICAL, MODEL_ERLANG_A, MODEL_ERLANG_C
 from monitor.events import Channel
 from monitor.floor import WINDOW_INTERVAL, WINDOW_TODAY, Changes, ChannelView, Floor, QueueView
 from monitor.metrics import SL_VARIANTS
-
-from . import fmt
-from .agent_model import AGENT_IDS_MIME
+from ui import fmt
+from ui.panels.agent_model import AGENT_IDS_MIME
 
 # Until alert rules drive tile state, a plain reading of the numbers: below this
 # service level, or waiting longer than the queue's SL threshold, needs a look.

@@ -16,8 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from monitor.floor import Changes, Floor
-
-from .agent_model import AgentIdRole, AgentTableModel, Column, SortRole, state_labels
+from ui.panels.agent_model import AgentIdRole, AgentTableModel, Column, SortRole, state_labels
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -15,17 +15,16 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QSpinBox, QToolButton, QWidget
 
-from feeds.audit import AuditRecord, AuditWriter, who_am_i
-from feeds.client import FeedHub
 from feeds.health import FeedHealth
+from feeds.sources.websocket import FeedHub
+from feeds.store.audit import AuditRecord, AuditWriter, who_am_i
 from monitor.commands import REJECTED, PendingMoves, Reassign, Skills
 from monitor.floor import Changes, Floor
 from monitor.impact import ImpactPreview, preview
-
-from .agent_panel import AgentPanel
-from .cmd_reassign import send_reassign
-from .impact_dialog import ImpactDialog
-from .queue_wall import QueueWall
+from ui.cli.reassign import send_reassign
+from ui.panels.agent_panel import AgentPanel
+from ui.panels.queue_wall import QueueWall
+from ui.reassign.impact_dialog import ImpactDialog
 
 SEND_TIMEOUT_S = 10.0
 

@@ -2,7 +2,7 @@
 
 A `FeedHub` subscribes to the feeds on its own network thread, as the window
 does; this (main) thread drains it every 0.1 s and hands each (feed key, event)
-to a `feeds.recording.Recorder`, whose thread writes the file. Snapshots the
+to a `feeds.store.recording.Recorder`, whose thread writes the file. Snapshots the
 hub receives (on connect, after a gap or a reconnect to a restarted feed) are
 recorded too, so a replay can start from them.
 
@@ -29,12 +29,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from feeds.client import FeedHub
+from feeds.credentials import read_token
 from feeds.health import FeedHealth
-from feeds.recording import Recorder
+from feeds.sources.websocket import FeedHub
+from feeds.store.recording import Recorder
 from monitor.events import Snapshot
-
-from .fmt import mmss, parse_duration
+from ui.fmt import mmss, parse_duration
 
 EXIT_OK, EXIT_WRITE_FAILED, EXIT_USAGE = 0, 1, 2
 POLL_S = 0.1
@@ -191,7 +191,6 @@ def _record_until(session: _Session, stop: threading.Event, end: float | None) -
 
 def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
     """Record until --duration, Ctrl-C or `stop` is set; see the module docstring."""
-    from .cli import read_token  # here: ui.cli imports this module
 
     urls = list(dict.fromkeys(args.feeds))
     out: Path = args.out.expanduser()

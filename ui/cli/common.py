@@ -1,0 +1,50 @@
+"""Flags and helpers shared by the commands that run the simulator or open a window."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the simulator is imported only by commands that run it
+    from feeds.sim.config import SimConfig
+
+
+def parse_hhmm(hhmm: str) -> tuple[int, int]:
+    """`--start HH:MM` as (hour, minute); ValueError naming the flag otherwise."""
+    try:
+        hour, minute = (int(x) for x in hhmm.split(":"))
+    except ValueError:
+        raise ValueError(f"--start must be HH:MM, not {hhmm!r}") from None
+    if not (0 <= hour < 24 and 0 <= minute < 60):
+        raise ValueError(f"--start must be HH:MM, not {hhmm!r}")
+    return hour, minute
+
+
+def sim_config(args: argparse.Namespace) -> SimConfig:
+    """Today at --start, local time; the traffic shape follows that local hour."""
+    from feeds.sim.config import SimConfig
+
+    hour, minute = parse_hhmm(args.start)
+    start = datetime.now().replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return SimConfig(agents=args.agents, seed=args.seed, start_t=start.timestamp(),
+                     start_hour=hour + minute / 60)
+
+
+def add_window_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=["en", "zh_CN"], help="UI language (default: system)")
+    p.add_argument("--exit-after", type=float, metavar="SECONDS",
+                   help="quit after this many seconds (for scripts and screenshots)")
+    p.add_argument("--screenshot", type=Path, metavar="PATH",
+                   help="save a PNG of the main window when exiting")
+
+
+def add_sim_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--agents", type=int, default=60, help="agents on the floor (default 60)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (same seed, same floor)")
+    p.add_argument("--speed", type=float, default=1.0, help="simulated seconds per second")
+    p.add_argument("--start", default="09:00", metavar="HH:MM",
+                   help="simulated clock at start of warm-up, today (default 09:00)")
+    p.add_argument("--warmup", type=float, default=3600.0, metavar="SECONDS",
+                   help="simulated history run before serving (default 3600)")

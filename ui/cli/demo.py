@@ -1,0 +1,28 @@
+"""`floorwatch demo`: the built-in simulator and the floor window, over a real websocket."""
+
+from __future__ import annotations
+
+import argparse
+
+from .common import add_sim_flags, add_window_flags, sim_config
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("demo", help="the simulator plus the floor window, over websocket")
+    add_sim_flags(p)
+    add_window_flags(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from feeds.sim.serve import SimulationThread
+    from ui.app import WindowOptions, run_floor
+
+    sim = SimulationThread(sim_config(args), speed=args.speed, warmup_s=args.warmup)
+    port = sim.start()
+    try:
+        options = WindowOptions(lang=args.lang or "", exit_after=args.exit_after,
+                                screenshot=args.screenshot)
+        return run_floor([f"ws://127.0.0.1:{port}"], "", options)
+    finally:
+        sim.stop()

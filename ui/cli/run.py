@@ -1,0 +1,47 @@
+"""`floorwatch run`: the floor window on real feeds, from flags or a TOML config."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from platformdirs import user_config_path
+
+from monitor.config import Config, load_config
+
+from .common import add_window_flags
+
+DEFAULT_CONFIG = user_config_path("floorwatch") / "floorwatch.toml"
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("run", help="open the floor window on real feeds")
+    p.add_argument("--feed", action="append", metavar="URL", help="feed URL (repeatable)")
+    p.add_argument("--config", type=Path, metavar="FILE",
+                   help=f"TOML config (default {DEFAULT_CONFIG})")
+    p.add_argument("--token-file", metavar="FILE", help="file holding the access token")
+    add_window_flags(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from feeds.credentials import read_token
+    from ui.app import WindowOptions, run_floor
+
+    config = Config()
+    config_path = args.config or (DEFAULT_CONFIG if not args.feed else None)
+    if config_path is not None:
+        if args.config is None and not config_path.exists():
+            print(f"no --feed given and no config at {config_path}; "
+                  "see assets/floorwatch.example.toml", file=sys.stderr)
+            return 2
+        config = load_config(config_path)
+    urls = args.feed or config.feeds
+    if not urls:
+        print("no feeds: pass --feed URL or list [[feeds]] in the config", file=sys.stderr)
+        return 2
+    token = read_token(args.token_file or config.token_file)
+    options = WindowOptions(lang=args.lang or config.lang, exit_after=args.exit_after,
+                            screenshot=args.screenshot, config=config)
+    return run_floor(urls, token, options)

@@ -1,0 +1,38 @@
+"""`floorwatch sim`: serve the simulated floor over a real websocket. Qt-free."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+
+from .common import add_sim_flags, sim_config
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("sim", help="serve a simulated blended floor over websocket")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--tokens", type=Path, metavar="FILE",
+                   help="lines 'TOKEN ROLE' allowed to connect (default: anyone)")
+    add_sim_flags(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from feeds.credentials import read_tokens
+    from feeds.sim.serve import serve_simulation
+
+    tokens = read_tokens(args.tokens) if args.tokens else None
+    config = sim_config(args)
+
+    def ready(port: int) -> None:
+        print(f"floorwatch simulator serving ws://{args.host}:{port}", flush=True)
+
+    try:
+        asyncio.run(serve_simulation(
+            config, host=args.host, port=args.port, speed=args.speed,
+            warmup_s=args.warmup, tokens=tokens, on_ready=ready))
+    except KeyboardInterrupt:
+        pass
+    return 0
