@@ -201,18 +201,25 @@ class PendingMoves:
                 move.status = status or move.status
         return touched
 
-    def observe(self, event: AgentSkills) -> bool:
-        """Clear an agent's move once the feed reports the new skills; True if cleared."""
-        move = self.by_agent.get(event.agent)
-        if move is None:
+    def settle(self, agent: str, current: Skills) -> bool:
+        """Clear an agent's move once its skills are the target; True if cleared.
+
+        A move still `sent` stays: its result may yet reject it, and skills that
+        happen to match before then prove nothing.
+        """
+        move = self.by_agent.get(agent)
+        if move is None or move.status == CommandStatus.SENT:
             return False
-        if dict(event.skills) == move.after.skills and (
-            event.chat_capacity == move.after.chat_capacity
-        ):
-            del self.by_agent[event.agent]
+        if current.skills == move.after.skills and current.chat_capacity == move.after.chat_capacity:
+            del self.by_agent[agent]
             return True
         return False
 
+    def observe(self, event: AgentSkills) -> bool:
+        """`settle` from the feed's `agent.skills` event."""
+        return self.settle(event.agent, Skills(dict(event.skills), event.chat_capacity))
+
     def badge(self, agent: str) -> str:
+        """The agent's move status ('' for none): sent, accepted or applied."""
         move = self.by_agent.get(agent)
         return "" if move is None else move.status

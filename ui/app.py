@@ -1,4 +1,4 @@
-"""Start the floor window against feed URLs: Qt app, translator, hub, tick."""
+"""Start the floor window on any sources: Qt app, translator, hub, tick."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from feeds.sources.websocket import FeedHub
+from feeds.hub import FeedHub
+from feeds.source import Source
 from feeds.store.audit import AuditWriter, default_audit_path
 from monitor.config import Config
 from monitor.floor import Floor
@@ -28,17 +29,15 @@ class WindowOptions:
     config: Config = field(default_factory=Config)  # metric settings
 
 
-def run_floor(urls: list[str], token: str, options: WindowOptions) -> int:
-    """Open the floor window on `urls` and run the Qt event loop; returns the exit code."""
+def run_floor(sources: list[Source], options: WindowOptions) -> int:
+    """Open the floor window on `sources` and run the Qt event loop; returns the exit code."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Floorwatch")
     lang = options.lang or system_language()
     translator = install_translator(app, lang)  # noqa: F841 - must outlive the window
     cfg = options.config
-    floor = Floor(short_abandon_s=cfg.short_abandon_s, window_min=cfg.window_minutes,
-                  tz=cfg.tz or None, day_reset=cfg.day_reset, sl_variant=cfg.sl_variant,
-                  sl_variants=cfg.sl_variants)
-    hub = FeedHub(urls, token=token)
+    floor = Floor.from_config(cfg)
+    hub = FeedHub(sources)
     window = FloorWindow(floor, lang=lang)
     # Controls appear once the feed grants the supervisor role; a viewer never sees them.
     audit = AuditWriter(default_audit_path())  # opens the database on its own thread

@@ -8,7 +8,7 @@ from typing import Protocol
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from feeds.health import FeedHealth
-from feeds.sources.websocket import FeedHub
+from feeds.hub import FeedHub
 from monitor.floor import Changes, Floor
 
 log = logging.getLogger(__name__)
@@ -42,12 +42,12 @@ class FloorTicker(QObject):
         self._timer.stop()
 
     def tick(self) -> None:
-        for key, event in self.hub.drain(MAX_EVENTS_PER_TICK):
+        for item in self.hub.drain(MAX_EVENTS_PER_TICK):
             try:
-                self.floor.apply(event, key)
+                self.floor.apply(item.event, item.feed)
             except Exception:  # one bad event must not stop the wall
                 self.engine_errors += 1
-                log.exception("event could not be applied: %r", event)
+                log.exception("event could not be applied: %r", item.event)
         changes = self.floor.take_changes()
         health = self.hub.health()
         for view in self.views:

@@ -387,3 +387,4 @@ def read_queue_log(path_or_lines: str | os.PathLike[str] | Iterable[str],
         with open_queue_log(path_or_lines) as f:
             return list(iter_queue_log(f, stats, sl_target_s)), stats
     return list(iter_queue_log(path_or_lines, stats, sl_target_s)), stats
+

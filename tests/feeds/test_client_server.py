@@ -9,8 +9,8 @@ import pytest
 from websockets.asyncio.server import serve
 
 from feeds import protocol as p
+from feeds.hub import FeedHub
 from feeds.server import FeedServer
-from feeds.sources.websocket import FeedHub
 from monitor import events as ev
 from monitor.floor import Floor
 from tests.conftest import wait_until
@@ -34,7 +34,8 @@ class Consumer:
         self.hub, self.floor = hub, Floor()
 
     def pump(self) -> Floor:
-        for key, event in self.hub.drain():
+        for item in self.hub.drain():
+            key, event = item.feed, item.event
             self.floor.apply(event, key)
         return self.floor
 
@@ -49,7 +50,7 @@ def hub_factory():
     hubs = []
 
     def make(url: str, **kw) -> FeedHub:
-        hub = FeedHub([url], **kw)
+        hub = FeedHub.for_urls([url], **kw)
         hub.start()
         hubs.append(hub)
         return hub

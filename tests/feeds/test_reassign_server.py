@@ -8,10 +8,10 @@ import pytest
 from websockets.asyncio.client import connect
 
 from feeds import protocol as p
+from feeds.hub import FeedHub
 from feeds.server import FeedServer
 from feeds.sim import SimConfig
 from feeds.sim.serve import SimulationFeed
-from feeds.sources.websocket import FeedHub
 from monitor.commands import Reassign, Skills
 from monitor.events import AgentSkills, Event, Heartbeat
 from monitor.floor import Floor
@@ -29,7 +29,8 @@ class Consumer:
         self.events: list[Event] = []
 
     def pump(self) -> Floor:
-        for key, event in self.hub.drain():
+        for item in self.hub.drain():
+            key, event = item.feed, item.event
             self.floor.apply(event, key)
             self.events.append(event)
         return self.floor
@@ -53,7 +54,7 @@ def served(loop_thread):
     hubs: list[FeedHub] = []
 
     def consumer(token: str) -> Consumer:
-        hub = FeedHub([f"ws://127.0.0.1:{port}"], token=token)
+        hub = FeedHub.for_urls([f"ws://127.0.0.1:{port}"], token=token)
         hub.start()
         hubs.append(hub)
         return Consumer(hub)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from feeds.hub import FeedHub
 from feeds.server import FeedServer
 from feeds.sim import START_T, SimConfig, Simulation
-from feeds.sources.websocket import FeedHub
 from monitor import events as ev
 from monitor.events import Channel
 from monitor.floor import Floor
@@ -48,13 +48,14 @@ def test_client_floor_matches_the_simulators_ground_truth(loop_thread):
 
     # Connect before the run: the client starts from a snapshot of the setup, then
     # receives every event of the run live, in sequence.
-    hub = FeedHub([f"ws://127.0.0.1:{port}"])
+    hub = FeedHub.for_urls([f"ws://127.0.0.1:{port}"])
     hub.start()
-    conn = hub.connections[0]
+    conn = hub.source()
     client = Floor()
 
     def pump() -> None:
-        for key, event in hub.drain():
+        for item in hub.drain():
+            key, event = item.feed, item.event
             client.apply(event, key)
 
     try:

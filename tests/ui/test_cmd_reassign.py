@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
+from feeds.command_sender import send_reassign
+from feeds.hub import FeedHub
 from feeds.server import FeedServer
-from feeds.sources.websocket import FeedHub
 from feeds.store.audit import AuditLog
 from monitor import events as ev
 from monitor.commands import CommandError, Reassign, Skills, target_skills
@@ -218,10 +219,10 @@ def test_cannot_connect_within_the_timeout(tokens, tmp_path, capsys):
 
 
 def test_send_reassign_without_a_connection_reports_not_sent():
-    hub = FeedHub([f"ws://127.0.0.1:{_closed_port()}"])
+    hub = FeedHub.for_urls([f"ws://127.0.0.1:{_closed_port()}"])
     hub.start()
     try:
-        result = cmd_reassign.send_reassign(hub, Reassign(("a1",), "online", request_id="x"),
+        result = send_reassign(hub, Reassign(("a1",), "online", request_id="x"),
                                             timeout=0.3)
     finally:
         hub.stop()

@@ -9,9 +9,9 @@ import sys
 import pytest
 from PySide6.QtGui import QImage
 
+from feeds.hub import FeedHub
 from feeds.sim import START_T, SimConfig
 from feeds.sim.serve import SimulationThread
-from feeds.sources.websocket import FeedHub
 from monitor.floor import Floor
 from ui.floor_window import FloorWindow
 from ui.tick import FloorTicker
@@ -23,7 +23,7 @@ def live_floor(qtbot):
     config = SimConfig(agents=60, seed=3, start_t=START_T + 3600, start_hour=9.0)
     sim = SimulationThread(config, speed=20.0, warmup_s=1800)
     port = sim.start()
-    hub = FeedHub([f"ws://127.0.0.1:{port}"])
+    hub = FeedHub.for_urls([f"ws://127.0.0.1:{port}"])
     floor = Floor()
     window = FloorWindow(floor)
     qtbot.addWidget(window)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QToolButton
 
+from feeds.hub import FeedHub
 from feeds.sim import START_T, SimConfig
 from feeds.sim.serve import SimulationThread
-from feeds.sources.websocket import FeedHub
 from monitor.floor import Floor
 from ui.floor_window import FloorWindow
 from ui.panels.agent_model import Column
@@ -24,7 +24,7 @@ def test_click_to_online_for_a_busy_agent_applies_after_its_call(qtbot):
     config = SimConfig(agents=40, seed=4, start_t=START_T + 3600, start_hour=9.0)
     sim = SimulationThread(config, speed=20.0, warmup_s=900)
     port = sim.start()
-    hub = FeedHub([f"ws://127.0.0.1:{port}"])
+    hub = FeedHub.for_urls([f"ws://127.0.0.1:{port}"])
     floor = Floor()
     window = FloorWindow(floor)
     qtbot.addWidget(window)

@@ -11,8 +11,8 @@ from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QToolButton
 
+from feeds.hub import FeedHub
 from feeds.server import FeedServer
-from feeds.sources.websocket import FeedHub
 from feeds.store.audit import AuditLog, AuditWriter
 from monitor import events as ev
 from monitor.commands import CommandError, Reassign
@@ -105,7 +105,7 @@ def make_window(qtbot):
     made = []
 
     def make(url: str, token: str, audit=None):
-        hub = FeedHub([url], token=token)
+        hub = FeedHub.for_urls([url], token=token)
         floor = Floor()
         window = FloorWindow(floor)
         qtbot.addWidget(window)

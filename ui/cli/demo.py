@@ -11,18 +11,28 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("demo", help="the simulator plus the floor window, over websocket")
     add_sim_flags(p)
     add_window_flags(p)
+    p.add_argument("--no-server", action="store_true",
+                   help="run the simulator inside the window's process, without a websocket")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from feeds.sim.serve import SimulationThread
     from ui.app import WindowOptions, run_floor
+
+    options = WindowOptions(lang=args.lang or "", exit_after=args.exit_after,
+                            screenshot=args.screenshot)
+    if args.no_server:
+        from feeds.sources.simulated import SimulatedSource
+
+        source = SimulatedSource(sim_config(args), speed=args.speed, warmup_s=args.warmup)
+        return run_floor([source], options)
+
+    from feeds.sim.serve import SimulationThread
+    from feeds.sources.websocket import WebsocketSource
 
     sim = SimulationThread(sim_config(args), speed=args.speed, warmup_s=args.warmup)
     port = sim.start()
     try:
-        options = WindowOptions(lang=args.lang or "", exit_after=args.exit_after,
-                                screenshot=args.screenshot)
-        return run_floor([f"ws://127.0.0.1:{port}"], "", options)
+        return run_floor([WebsocketSource(f"ws://127.0.0.1:{port}")], options)
     finally:
         sim.stop()

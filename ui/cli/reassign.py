@@ -1,8 +1,9 @@
 """`floorwatch reassign`: move agents between hotline and online work from a script. Qt-free.
 
-Connects to one feed, waits for its snapshot (so the audit log gets each agent's
-skills before the move), sends one `reassign` command, waits for its result and
-records both in the audit log. A dropped connection is retried with the same
+Connects to the feeds, waits for their snapshots (so the audit log gets each
+agent's skills before the move, and the command goes to the feed that owns the
+agents: `monitor.routing`), sends one `reassign` command, waits for its result
+and records both in the audit log. A dropped connection is retried with the same
 request id, which the feed treats as the same command (idempotent).
 
 Exit codes: 0 accepted or applied, 1 rejected, 2 bad arguments or no connection
@@ -20,10 +21,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from feeds.command_sender import send_reassign, wait_connected
 from feeds.credentials import read_token
-from feeds.sources.websocket import FeedHub
+from feeds.hub import FeedHub
 from feeds.store.audit import (
-    ERROR,
     AuditError,
     AuditLog,
     AuditRecord,
@@ -31,117 +32,24 @@ from feeds.store.audit import (
     default_audit_path,
     who_am_i,
 )
-from monitor.commands import ACCEPTED, APPLIED, PROFILES, REJECTED, Reassign, Skills, target_skills
+from monitor.commands import (
+    ACCEPTED,
+    APPLIED,
+    PROFILES,
+    REJECTED,
+    CommandError,
+    Reassign,
+)
 from monitor.events import Snapshot
 from monitor.floor import Floor
+from monitor.impact import floor_skills, predicted_after
+from monitor.routing import route
 from ui.fmt import format_duration, parse_duration
 
 log = logging.getLogger(__name__)
 
-ATTEMPTS = 3
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
 _POLL_S = 0.02
-
-
-# ------------------------------------------------------------------ reusable parts
-def _health(hub: FeedHub, url: str | None):
-    healths = hub.health()
-    if url is None:
-        return healths[0]
-    return next(h for h in healths if h.url == url)
-
-
-def wait_connected(hub: FeedHub, timeout: float, url: str | None = None) -> str:
-    """Wait until the feed is connected and has told us our role; returns the role.
-
-    Raises ConnectionError (with the feed's last error, e.g. 'unknown token') if
-    that does not happen within `timeout`; an unknown token fails at once.
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        health = _health(hub, url)
-        role = hub.role(url)
-        if health.connected and role:
-            return role
-        if "unknown token" in health.last_error:
-            raise ConnectionError(f"{health.url}: unknown token")
-        if time.monotonic() >= deadline:
-            why = f": {health.last_error}" if health.last_error else ""
-            raise ConnectionError(f"cannot connect to {health.url} within {timeout:g} s{why}")
-        time.sleep(_POLL_S)
-
-
-def send_reassign(
-    hub: FeedHub,
-    command: Reassign,
-    timeout: float = 10.0,
-    *,
-    url: str | None = None,
-    attempts: int = ATTEMPTS,
-) -> dict[str, Any]:
-    """Send `command` and return its `command.result` data; blocking, for a worker thread.
-
-    A connection lost before the result arrives is retried (after the hub has
-    reconnected) with the same request id, up to `attempts` sends, all within
-    `timeout` seconds. This never raises for network trouble: it returns a
-    result with status "error", a `reason`, and `sent` (False when the command
-    never left, i.e. it certainly had no effect).
-    """
-    data = command.to_data()
-    deadline = time.monotonic() + timeout
-    sends = 0  # times the command may have reached the feed
-    why = ""
-    for attempt in range(1, attempts + 1):
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            break
-        try:
-            wait_connected(hub, remaining, url)
-        except ConnectionError as exc:
-            why = str(exc)
-            break
-        remaining = max(0.05, deadline - time.monotonic())
-        future = hub.send_command(dict(data), url=url, timeout=remaining)
-        try:
-            result = future.result(remaining + 1.0)
-        except ConnectionError as exc:
-            # Lost before the result: it may or may not have reached the feed, so
-            # resend the same request id (the feed answers a repeat, never applies it
-            # twice). "... is not connected" means it never left.
-            if "is not connected" not in str(exc):
-                sends += 1
-            why = f"connection lost ({exc})"
-            log.info("reassign %s: attempt %d of %d failed: %s",
-                     command.request_id, attempt, attempts, exc)
-            continue
-        except TimeoutError:
-            future.cancel()
-            return _error(command, f"no result within {timeout:g} s", sent=True)
-        result = dict(result)
-        result.setdefault("request_id", command.request_id)
-        result["sent"] = True
-        return result
-    reason = why or f"no result within {timeout:g} s"
-    if sends:
-        reason += f" (sent {sends} time{'s' if sends != 1 else ''}, no result)"
-    return _error(command, reason, sent=sends > 0)
-
-
-def _error(command: Reassign, reason: str, *, sent: bool) -> dict[str, Any]:
-    return {"request_id": command.request_id, "status": ERROR, "reason": reason, "sent": sent}
-
-
-def floor_skills(floor: Floor, agents: list[str] | tuple[str, ...]) -> dict[str, Skills]:
-    """Current skills of the agents the floor knows."""
-    return {a: Skills(dict(floor.agents[a].skills), floor.agents[a].chat_capacity)
-            for a in agents if a in floor.agents}
-
-
-def predicted_after(floor: Floor, command: Reassign) -> dict[str, Skills]:
-    """What each known agent's skills will be once `command` applies."""
-    channels = {q.id: str(q.channel) for q in floor.queues.values()}
-    return {a: target_skills(command, s, channels)
-            for a, s in floor_skills(floor, command.agents).items()}
 
 
 # ------------------------------------------------------------------------- the CLI
@@ -153,7 +61,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                     "it in the audit log. Exit 0 accepted/applied, 1 rejected, 2 bad arguments "
                     "or no connection (nothing sent), 3 sent but no result (retry with "
                     "--request-id).")
-    p.add_argument("--feed", required=True, metavar="URL", help="feed URL (ws://host:port)")
+    p.add_argument("--feed", required=True, action="append", metavar="URL", dest="feeds",
+                   help="feed URL (ws://host:port); repeat for several feeds: the command "
+                        "goes to the one that owns the agents")
     p.add_argument("--token-file", metavar="FILE", help="file holding the access token")
     p.add_argument("--agent", action="append", required=True, metavar="ID", dest="agents",
                    help="agent id (repeatable)")
@@ -187,22 +97,21 @@ def _command(args: argparse.Namespace) -> Reassign:
 
 
 def _load_floor(hub: FeedHub, agents: tuple[str, ...], timeout: float) -> Floor:
-    """Drain the hub into a Floor until the feed's snapshot (and our agents) are in."""
+    """Drain the hub into a Floor until every feed's snapshot (and our agents) are in."""
     floor = Floor()
     deadline = time.monotonic() + timeout
-    snapshot = False
+    waiting = {s.key for s in hub.sources}  # feeds whose snapshot has not come yet
     while True:
-        for key, event in hub.drain():
-            floor.apply(event, key)
-            snapshot = snapshot or isinstance(event, Snapshot)
-        if snapshot and all(a in floor.agents for a in agents):
+        for item in hub.drain():
+            floor.apply(item.event, item.feed)
+            if isinstance(item.event, Snapshot):
+                waiting.discard(item.feed)
+        if not waiting or all(a in floor.agents for a in agents):
+            # Agents no snapshot has are still sent; the feed rejects them with a reason.
             return floor
         if time.monotonic() >= deadline:
-            if not snapshot:
-                log.warning("no snapshot within %.3g s: skills before are unknown", timeout)
-            return floor
-        if snapshot:
-            # Agents the snapshot lacks are still sent; the feed rejects them with a reason.
+            log.warning("no snapshot from %s within %.3g s: skills before are unknown",
+                        ", ".join(sorted(waiting)), timeout)
             return floor
         time.sleep(_POLL_S)
 
@@ -252,21 +161,28 @@ def run(args: argparse.Namespace) -> int:
         audit = AuditLog(args.db if args.db else default_audit_path())
     except AuditError as exc:  # no audit trail, no command
         return _fail(f"{exc}; nothing sent")
-    hub = FeedHub([args.feed], token=token)
+    feeds = list(dict.fromkeys(args.feeds))
+    hub = FeedHub.for_urls(feeds, token=token)
     hub.start()
     try:
         deadline = time.monotonic() + args.timeout
         try:
-            role = wait_connected(hub, args.timeout)
+            for url in feeds:
+                wait_connected(hub, max(0.0, deadline - time.monotonic()), url)
         except ConnectionError as exc:
             return _fail(f"{exc}; nothing sent")
         floor = _load_floor(hub, command.agents, max(0.0, deadline - time.monotonic()))
+        try:
+            feed = route(command, lambda a: floor.agents[a].feed if a in floor.agents else "",
+                         feeds)
+        except CommandError as exc:
+            return _fail(f"{exc}; nothing sent")
+        role = hub.role(feed)
         before = {a: s.as_dict() for a, s in floor_skills(floor, command.agents).items()}
         after = {a: s.as_dict() for a, s in predicted_after(floor, command).items()}
-        rec = AuditRecord.for_command(command, who=who_am_i(role), feed=args.feed,
-                                      before=before)
+        rec = AuditRecord.for_command(command, who=who_am_i(role), feed=feed, before=before)
         audit.record(rec)  # a trace even if we die before the result
-        result = send_reassign(hub, command, max(1.0, deadline - time.monotonic()))
+        result = send_reassign(hub, command, max(1.0, deadline - time.monotonic()), key=feed)
         if result.get("status") in (ACCEPTED, APPLIED) and not result.get("after"):
             result = {**result, "after": after}
         rec = rec.with_result(result)

@@ -4,13 +4,9 @@ A `FeedHub` subscribes to the feeds on its own network thread, as the window
 does; this (main) thread drains it every 0.1 s and hands each (feed key, event)
 to a `feeds.store.recording.Recorder`, whose thread writes the file. Snapshots the
 hub receives (on connect, after a gap or a reconnect to a restarted feed) are
-recorded too, so a replay can start from them.
-
-`FeedHub.drain` gives events without their sequence numbers; they are rebuilt
-per feed from the hub's ordered stream (a snapshot stamped S, then S+1, S+2 …).
-A frame the hub rejects uses up a number without giving an event, so after one
-the recorded numbers of that feed run one low until the next snapshot; the
-events, their order and their times are unaffected.
+recorded too, so a replay can start from them. Each event keeps the sequence
+number it came with (snapshots are stored with 0, as on the wire; the snapshot
+itself carries the number it includes).
 
 Stops after --duration or on Ctrl-C (or SIGTERM) and prints a summary. Exit 0;
 1 if the file could not be written; 2 on bad arguments or when a feed does not
@@ -31,7 +27,7 @@ from typing import Any
 
 from feeds.credentials import read_token
 from feeds.health import FeedHealth
-from feeds.sources.websocket import FeedHub
+from feeds.hub import FeedHub
 from feeds.store.recording import Recorder
 from monitor.events import Snapshot
 from ui.fmt import mmss, parse_duration
@@ -73,7 +69,6 @@ class _Session:
     def __init__(self, hub: FeedHub, recorder: Recorder) -> None:
         self.hub = hub
         self.recorder = recorder
-        self.next_seq: dict[str, int] = {}
         self.snapshots: Counter[str] = Counter()
 
     def pump(self) -> int:
@@ -86,15 +81,12 @@ class _Session:
         if room <= 0:
             return 0
         items = self.hub.drain(room)
-        for key, event in items:
-            if isinstance(event, Snapshot):
+        for item in items:
+            seq = item.seq
+            if isinstance(item.event, Snapshot):
                 seq = 0  # as on the wire; the snapshot carries the seq it includes
-                self.next_seq[key] = event.seq + 1
-                self.snapshots[key] += 1
-            else:
-                seq = self.next_seq.get(key, 1)
-                self.next_seq[key] = seq + 1
-            self.recorder.record(key, seq, event)
+                self.snapshots[item.feed] += 1
+            self.recorder.record(item.feed, seq, item.event)
         return len(items)
 
 
@@ -211,7 +203,7 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
         _remove(out)  # it did not exist before: leave nothing behind
         return _fail(recorder.error)
     stop = stop or threading.Event()
-    hub = FeedHub(urls, token=token)
+    hub = FeedHub.for_urls(urls, token=token)
     session = _Session(hub, recorder)
     started = time.monotonic()
     problem = ""

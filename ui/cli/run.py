@@ -27,6 +27,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from feeds.credentials import read_token
+    from feeds.sources.websocket import WebsocketSource
     from ui.app import WindowOptions, run_floor
 
     config = Config()
@@ -44,4 +45,4 @@ def run(args: argparse.Namespace) -> int:
     token = read_token(args.token_file or config.token_file)
     options = WindowOptions(lang=args.lang or config.lang, exit_after=args.exit_after,
                             screenshot=args.screenshot, config=config)
-    return run_floor(urls, token, options)
+    return run_floor([WebsocketSource(u, token) for u in dict.fromkeys(urls)], options)

@@ -8,20 +8,31 @@ Slots only gather the selection and hand over; what a move means lives in
 from __future__ import annotations
 
 import concurrent.futures
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QSpinBox, QToolButton, QWidget
 
+from feeds.command_sender import send_reassign
 from feeds.health import FeedHealth
-from feeds.sources.websocket import FeedHub
+from feeds.hub import FeedHub
 from feeds.store.audit import AuditRecord, AuditWriter, who_am_i
-from monitor.commands import REJECTED, PendingMoves, Reassign, Skills
+from monitor.commands import (
+    ACCEPTED,
+    APPLIED,
+    REJECTED,
+    CommandError,
+    CommandStatus,
+    PendingMoves,
+    Reassign,
+    Role,
+    Skills,
+)
 from monitor.floor import Changes, Floor
 from monitor.impact import ImpactPreview, preview
-from ui.cli.reassign import send_reassign
+from monitor.routing import route
 from ui.panels.agent_panel import AgentPanel
 from ui.panels.queue_wall import QueueWall
 from ui.reassign.impact_dialog import ImpactDialog
@@ -98,7 +109,7 @@ class ReassignController(QObject):
     # ----------------------------------------------------------------- roles
     def _set_role(self, role: str) -> None:
         self._role = role
-        allowed = role == "supervisor"
+        allowed = role == Role.SUPERVISOR
         for widget in self.controls:
             widget.setVisible(allowed)
         for act in (self.to_online, self.to_hotline, self.blend, self.lend, self.undo):
@@ -107,7 +118,7 @@ class ReassignController(QObject):
 
     @property
     def can_command(self) -> bool:
-        return self._role == "supervisor"
+        return self._role == Role.SUPERVISOR
 
     # -------------------------------------------------------------- requests
     def request(self, profile: str, agents: list[str] | None = None,
@@ -122,12 +133,25 @@ class ReassignController(QObject):
             return None
         duration = self.lend_minutes.value() * 60.0 if lend else None
         command = Reassign(tuple(agents), profile=profile, duration_s=duration)
+        feed = self._route(command)
+        if feed is None:
+            return None
         impact = preview(self.floor, command)
         if not self.confirm(impact, self._title(command)):
             return None
-        self._send(command, {a: before for a, (before, _after) in impact.moves.items()},
+        self._send(command, feed, {a: before for a, (before, _after) in impact.moves.items()},
                    {a: after for a, (_before, after) in impact.moves.items()})
         return command
+
+    def _route(self, command: Reassign) -> str | None:
+        """The feed that owns the command's agents, or None (and the reason shown)."""
+        feeds = [s.key for s in self.hub.sources if s.accepts_commands]
+        agents = self.floor.agents
+        try:
+            return route(command, lambda a: agents[a].feed if a in agents else "", feeds)
+        except CommandError as exc:
+            self._say(self.tr("Not sent: {reason}").format(reason=str(exc)))
+            return None
 
     def undo_last(self) -> list[Reassign]:
         """Give the agents of the last move their previous skills back."""
@@ -138,17 +162,20 @@ class ReassignController(QObject):
         for agent, before in self.undo_stack.pop().items():
             command = Reassign((agent,), skills=dict(before.skills),
                                chat_capacity=before.chat_capacity, reason="undo")
+            feed = self._route(command)
+            if feed is None:
+                continue
             current = self.floor.agents.get(agent)
             now = Skills(dict(current.skills), current.chat_capacity) if current else before
-            self._send(command, {agent: now}, {agent: before}, undoable=False)
+            self._send(command, feed, {agent: now}, {agent: before}, undoable=False)
             commands.append(command)
         return commands
 
     def _on_drop(self, channel: str, agents: list[str]) -> None:
         self.request(channel, agents)
 
-    def _send(self, command: Reassign, before: dict[str, Skills], after: dict[str, Skills],
-              undoable: bool = True) -> None:
+    def _send(self, command: Reassign, feed: str, before: dict[str, Skills],
+              after: dict[str, Skills], undoable: bool = True) -> None:
         known = [a for a in command.agents if a in before]
         self.pending.sent(Reassign(tuple(known), command.profile, command.skills,
                                    command.chat_capacity, command.duration_s,
@@ -157,20 +184,20 @@ class ReassignController(QObject):
             self.undo_stack.append({a: before[a] for a in known})
         if self.audit is not None:
             record = AuditRecord.for_command(
-                command, who=who_am_i(self._role), feed=self.hub.connections[0].url,
+                command, who=who_am_i(self.hub.role(feed)), feed=feed,
                 before={a: s.as_dict() for a, s in before.items()},
                 after={a: s.as_dict() for a, s in after.items()})
             self._records[command.request_id] = record
             self.audit.submit(record)
         self.panel.model.refresh_agents(command.agents)
         self._say(self.tr("Sending…"))
-        self._pool.submit(self._send_blocking, command)
+        self._pool.submit(self._send_blocking, command, feed)
 
-    def _send_blocking(self, command: Reassign) -> None:
+    def _send_blocking(self, command: Reassign, feed: str) -> None:
         """Worker thread: send (retrying a dropped connection with the same request id),
         then hop back to the GUI thread with the result."""
         try:
-            outcome: object = send_reassign(self.hub, command, SEND_TIMEOUT_S)
+            outcome: object = send_reassign(self.hub, command, SEND_TIMEOUT_S, key=feed)
         except Exception as exc:  # shown to the supervisor, never raised into Qt
             outcome = exc
         self._sig_done.emit(command, outcome)
@@ -182,9 +209,10 @@ class ReassignController(QObject):
             result = {"request_id": command.request_id, "status": REJECTED,
                       "reason": f"not sent: {outcome}"}
         self.last_result = result
-        if result.get("status") not in ("accepted", "applied"):
+        if result.get("status") not in (ACCEPTED, APPLIED):
             result = {**result, "status": REJECTED}  # an error result changed nothing known
         touched = self.pending.result(result)
+        self._settle(touched)  # the feed may have reported the new skills before the result
         if result.get("status") == REJECTED:
             # Nothing changed on the floor, so there is nothing to undo either.
             self.undo_stack = [u for u in self.undo_stack if set(u) != set(touched)]
@@ -205,13 +233,16 @@ class ReassignController(QObject):
         role = self.hub.role()
         if role != self._role:
             self._set_role(role)
+        # Only agents the feed changed this tick can have settled a move.
+        moved = changes.agents & self.pending.by_agent.keys() if self.pending.by_agent else ()
+        self._settle(moved)
+
+    def _settle(self, agent_ids: Iterable[str]) -> None:
         done = []
-        for agent_id, move in list(self.pending.by_agent.items()):
-            agent = floor.agents.get(agent_id)
-            if agent is None or move.status == "sent":
-                continue
-            if agent.skills == move.after.skills and agent.chat_capacity == move.after.chat_capacity:
-                del self.pending.by_agent[agent_id]
+        for agent_id in agent_ids:
+            agent = self.floor.agents.get(agent_id)
+            if agent is not None and self.pending.settle(
+                    agent_id, Skills(dict(agent.skills), agent.chat_capacity)):
                 done.append(agent_id)
         if done:
             self.panel.model.refresh_agents(done)
@@ -221,10 +252,10 @@ class ReassignController(QObject):
 
     # --------------------------------------------------------------- helpers
     def _badge(self, agent_id: str) -> str:
-        move = self.pending.by_agent.get(agent_id)
-        if move is None:
+        status = self.pending.badge(agent_id)
+        if not status:
             return ""
-        if move.status == "accepted":
+        if status == CommandStatus.ACCEPTED:
             return self.tr("move pending (after contact)")
         return self.tr("moving…")
 

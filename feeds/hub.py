@@ -1,0 +1,161 @@
+"""All sources of one client on one network thread, drained through one bounded hand-off.
+
+`FeedHub` runs an asyncio loop in a worker thread with one task per source. The
+GUI (or a headless command) calls `drain` on its own tick and never waits on the
+network; commands are submitted from any thread and come back as futures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import logging
+import threading
+from collections import deque
+from collections.abc import Iterable
+from typing import Any
+
+from monitor.commands import Role
+from monitor.events import Snapshot
+
+from .health import FeedHealth
+from .source import FeedEvent, Source
+
+log = logging.getLogger(__name__)
+
+HANDOFF_LIMIT = 200_000
+FULL_POLL_S = 0.01
+
+
+class Handoff:
+    """The one bounded, thread-safe queue between the network thread and the engine."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._items: deque[FeedEvent] = deque()
+        self._lock = threading.Lock()
+
+    def put(self, item: FeedEvent) -> bool:
+        """False when full; snapshots always fit, since they replace what was lost."""
+        with self._lock:
+            if len(self._items) >= self.limit and not isinstance(item.event, Snapshot):
+                return False
+            self._items.append(item)
+            return True
+
+    def take(self, max_items: int) -> list[FeedEvent]:
+        with self._lock:
+            n = min(max_items, len(self._items))
+            return [self._items.popleft() for _ in range(n)]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class FeedHub:
+    """Runs any mix of sources; the engine drains their events, commands go to their owner."""
+
+    def __init__(self, sources: Iterable[Source], handoff_limit: int = HANDOFF_LIMIT) -> None:
+        self.sources: list[Source] = list(sources)
+        keys = [s.key for s in self.sources]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"two sources with the same key: {keys}")
+        self._handoff = Handoff(handoff_limit)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._thread: threading.Thread | None = None
+        self.finished: set[str] = set()  # sources that ended on their own (a file at its end)
+
+    @classmethod
+    def for_urls(cls, urls: Iterable[str], token: str = "", **kw: Any) -> FeedHub:
+        """A hub of websocket feeds, all given the same token."""
+        from .sources.websocket import WebsocketSource  # websockets only when used
+
+        return cls([WebsocketSource(u, token) for u in urls], **kw)
+
+    # ---------------------------------------------------------------- life
+    def start(self) -> None:
+        started = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, args=(started,), name="floorwatch-feeds", daemon=True)
+        self._thread.start()
+        started.wait()
+
+    def _run(self, started: threading.Event) -> None:
+        self._loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self._loop)
+        self._stop = asyncio.Event()
+        started.set()
+        try:
+            self._loop.run_until_complete(
+                asyncio.gather(*(self._pump(s, self._stop) for s in self.sources)))
+        finally:
+            self._loop.close()
+
+    async def _pump(self, source: Source, stop: asyncio.Event) -> None:
+        try:
+            async for item in source.events(stop):
+                if self._handoff.put(item):
+                    continue
+                if not source.waits_when_full:
+                    source.overflowed(item)
+                    continue
+                while not self._handoff.put(item) and not stop.is_set():
+                    await asyncio.sleep(FULL_POLL_S)  # the engine catches up; then go on
+        except Exception:  # a broken source must not take the others down
+            log.exception("source %s failed", source.key)
+        self.finished.add(source.key)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop every source and join the network thread."""
+        if self._loop is None or self._thread is None:
+            return
+        if not self._loop.is_closed():
+            with contextlib.suppress(RuntimeError):
+                self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(timeout)
+        self._thread = None
+
+    # -------------------------------------------------------------- events
+    def drain(self, max_events: int = 100_000) -> list[FeedEvent]:
+        """Events ready for the engine, in order per feed; never blocks on the network."""
+        return self._handoff.take(max_events)
+
+    @property
+    def pending(self) -> int:
+        return len(self._handoff)
+
+    def health(self) -> list[FeedHealth]:
+        return [s.health() for s in self.sources]
+
+    # ------------------------------------------------------------ commands
+    def source(self, key: str | None = None) -> Source:
+        """The source with `key` (the only one when None and there is just one)."""
+        if key is None:
+            if len(self.sources) != 1:
+                raise KeyError("name a feed: this hub has several")
+            return self.sources[0]
+        for s in self.sources:
+            if s.key == key:
+                return s
+        raise KeyError(key)
+
+    def role(self, key: str | None = None) -> str:
+        """The role granted by `key`'s source; with no key, the highest any source grants
+        (supervisor if one lets us move agents: each feed still checks its own)."""
+        if key is not None:
+            return self.source(key).role
+        roles = {s.role for s in self.sources}
+        for role in (Role.SUPERVISOR, Role.VIEWER):
+            if role in roles:
+                return role.value
+        return ""
+
+    def send_command(self, data: dict[str, Any], key: str | None = None,
+                     timeout: float = 10.0) -> concurrent.futures.Future[dict[str, Any]]:
+        """Submit a command to `key`'s source from any thread; the future gives its result."""
+        if self._loop is None:
+            raise RuntimeError("hub not started")
+        source = self.source(key)
+        return asyncio.run_coroutine_threadsafe(source.send(data, timeout), self._loop)
