@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+CHANNELS = ("hotline", "online")
+
 START_T = 1767600000.0  # Monday 2026-01-05 08:00 UTC
 
 
@@ -39,3 +41,11 @@ class SimConfig:
     not_ready_share: float = 0.07
     hot_message_prob: float = 0.04  # customer messages with complaint/abuse words
     traffic_noise: float = 0.1  # spread of slow random traffic swings (log scale); 0: none
+    # Which channels this floor has: one channel alone stands for one platform of a
+    # blended site (a PBX for the hotline, a chat platform for online work).
+    channels: tuple[str, ...] = CHANNELS
+    id_prefix: str = ""  # before agent and contact ids, so two simulated feeds never clash
+
+    def __post_init__(self) -> None:
+        if not self.channels or any(c not in CHANNELS for c in self.channels):
+            raise ValueError(f"channels must be a non-empty subset of {', '.join(CHANNELS)}")

@@ -121,10 +121,10 @@ class SimAgent:
         self.chat_rank = 1 if voice and chat else 0
 
 
-def build_queues() -> dict[str, SimQueue]:
-    """Every queue of the profile, its intraday shape tabled per minute (cheap to look up
-    for every arrival) and the table's peak, the bound for thinning."""
-    queues = {spec.id: SimQueue(spec) for spec in prof.QUEUES}
+def build_queues(channels: tuple[str, ...] = ("hotline", "online")) -> dict[str, SimQueue]:
+    """Every queue of the profile on `channels`, its intraday shape tabled per minute
+    (cheap to look up for every arrival) and the table's peak, the bound for thinning."""
+    queues = {spec.id: SimQueue(spec) for spec in prof.QUEUES if spec.channel in channels}
     for q in queues.values():
         q.profile = tuple(
             prof.intraday((m + 0.5) / 60.0, q.spec.channel) for m in range(24 * 60)
@@ -138,8 +138,12 @@ def make_agents(
 ) -> list[SimAgent]:
     """The roster: about half hotline, a third online, the rest blended, mixed by id."""
     n = max(0, cfg.agents)
-    n_hot = round(n * cfg.hotline_share)
-    n_onl = min(n - n_hot, round(n * cfg.online_share))
+    if len(cfg.channels) == 1:  # one platform's floor: everyone works its channel
+        n_hot = n if cfg.channels[0] == Channel.HOTLINE else 0
+        n_onl = n - n_hot
+    else:
+        n_hot = round(n * cfg.hotline_share)
+        n_onl = min(n - n_hot, round(n * cfg.online_share))
     kinds = ["hotline"] * n_hot + ["online"] * n_onl + ["blended"] * (n - n_hot - n_onl)
     rng.shuffle(kinds)
     width = max(4, len(str(n)))
@@ -148,7 +152,7 @@ def make_agents(
     for i, kind in enumerate(kinds, start=1):
         k = seen[kind] = seen.get(kind, -1) + 1
         name = f"{rng.choice(prof.SURNAMES)} {rng.choice(prof.GIVEN_NAMES)}"
-        a = SimAgent(f"a{i:0{width}d}", name, f"{kind.capitalize()} {k // 15 + 1}")
+        a = SimAgent(f"{cfg.id_prefix}a{i:0{width}d}", name, f"{kind.capitalize()} {k // 15 + 1}")
         first = k == 0  # the first of each kind covers every queue of its kind
         if kind in ("hotline", "blended"):
             a.skills["hl-general"] = rng.randint(4, 10)

@@ -111,7 +111,7 @@ class Simulation:
         self._seq = itertools.count()
         self._out: list[Event] = []
         self._contact_no = 0
-        self._queues = build_queues()
+        self._queues = build_queues(config.channels)
         for q in self._queues.values():
             self.counters[q.id] = dict.fromkeys(COUNTER_KEYS, 0)
         mean_break = sum(w * (lo + hi) * 30.0 for _, w, lo, hi in prof.BREAKS)
@@ -134,6 +134,7 @@ class Simulation:
                 name_zh=s.name_zh,
             )
             for s in prof.QUEUES
+            if s.id in self._queues
         ]
         for a in self._agents:
             state, reason = self._initial[a.id]
@@ -348,7 +349,7 @@ class Simulation:
     def _arrival(self, t: float, q: SimQueue) -> None:
         rng = self._rng
         self._contact_no += 1
-        c = SimContact(f"c{self._contact_no:07d}", q)
+        c = SimContact(f"{self.config.id_prefix}c{self._contact_no:07d}", q)
         if q.voice:
             customer = f"+86 13{int(rng.random() * 10)}****{int(rng.random() * 1e4):04d}"
         else:
@@ -456,7 +457,7 @@ class Simulation:
         if q.voice:
             a.call = None
             if (
-                q.id == TRANSFER_FROM and not c.callback
+                q.id == TRANSFER_FROM and not c.callback and TRANSFER_TO in self._queues
                 and self._rng.random() < cfg.transfer_prob
             ):
                 self._out.append(ContactTransferred(t, c.id, q.id, TRANSFER_TO, a.id))

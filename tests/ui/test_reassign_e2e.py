@@ -1,8 +1,12 @@
 """Must-show path of reassignment, end to end with the real simulator.
 
-Click "To online" for a busy hotline agent -> command over the websocket ->
+Click "To online" for a busy hotline agent -> command to the simulated source ->
 the simulator marks it pending -> the call ends -> agent.skills on the feed ->
 floor state -> the grid shows the new skills and the pending badge goes.
+
+The simulator runs in process on a manual clock, so simulated minutes pass in
+milliseconds; the websocket path of commands is tested in tests/feeds and
+tests/ui/test_two_feeds.py.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from PySide6.QtWidgets import QToolButton
 
 from feeds.hub import FeedHub
 from feeds.sim import START_T, SimConfig
-from feeds.sim.serve import SimulationThread
+from feeds.sources.simulated import SimulatedSource
 from monitor.floor import Floor
 from ui.floor_window import FloorWindow
 from ui.panels.agent_model import Column
@@ -22,9 +26,8 @@ from ui.tick import FloorTicker
 
 def test_click_to_online_for_a_busy_agent_applies_after_its_call(qtbot):
     config = SimConfig(agents=40, seed=4, start_t=START_T + 3600, start_hour=9.0)
-    sim = SimulationThread(config, speed=20.0, warmup_s=900)
-    port = sim.start()
-    hub = FeedHub.for_urls([f"ws://127.0.0.1:{port}"])
+    source = SimulatedSource(config, manual=True, warmup_s=900)
+    hub = FeedHub([source])
     floor = Floor()
     window = FloorWindow(floor)
     qtbot.addWidget(window)
@@ -42,8 +45,8 @@ def test_click_to_online_for_a_busy_agent_applies_after_its_call(qtbot):
             # The call that started last is the least likely to end mid-test.
             return max(calls, key=lambda a: a.state_since, default=None)
 
-        qtbot.waitUntil(lambda: busy_voice_agent() is not None, timeout=10000)
         agent = busy_voice_agent()
+        assert agent is not None
         before = dict(agent.skills)
         assert all(q.startswith("hl-") for q in before)
 
@@ -71,7 +74,13 @@ def test_click_to_online_for_a_busy_agent_applies_after_its_call(qtbot):
             skills = floor.agents[agent.id].skills
             return bool(skills) and all(q.startswith("ol-") for q in skills)
 
-        qtbot.waitUntil(moved, timeout=60000)
+        for _ in range(120):  # up to an hour of simulated time, a minute at a time
+            if moved():
+                break
+            target = floor.now + 60
+            source.advance(60)
+            qtbot.waitUntil(lambda target=target: floor.now >= target, timeout=5000)
+        assert moved()
         qtbot.waitUntil(lambda: "pending" not in panel.model.index(row, Column.STATE).data(),
                         timeout=3000)
         shown = panel.model.index(row, Column.SKILLS).data()
@@ -81,4 +90,3 @@ def test_click_to_online_for_a_busy_agent_applies_after_its_call(qtbot):
         ticker.stop()
         controller.close()
         hub.stop()
-        sim.stop()

@@ -15,6 +15,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--tokens", type=Path, metavar="FILE",
                    help="lines 'TOKEN ROLE' allowed to connect (default: anyone)")
+    p.add_argument("--channel", choices=["hotline", "online", "both"], default="both",
+                   help="serve one channel only, as one platform of a blended site "
+                        "(default both)")
+    p.add_argument("--id-prefix", default="", metavar="TEXT",
+                   help="put before agent and contact ids, so two simulators can feed "
+                        "one window")
     add_sim_flags(p)
     p.set_defaults(func=run)
 
@@ -25,6 +31,9 @@ def run(args: argparse.Namespace) -> int:
 
     tokens = read_tokens(args.tokens) if args.tokens else None
     config = sim_config(args)
+    if args.channel != "both":
+        config.channels = (args.channel,)
+    config.id_prefix = args.id_prefix
 
     def ready(port: int) -> None:
         print(f"floorwatch simulator serving ws://{args.host}:{port}", flush=True)
