@@ -32,11 +32,12 @@ class Consumer:
 
     def __init__(self, hub: FeedHub) -> None:
         self.hub, self.floor = hub, Floor()
+        self.seqs: list[int] = []  # as handed over, for the recorder
 
     def pump(self) -> Floor:
         for item in self.hub.drain():
-            key, event = item.feed, item.event
-            self.floor.apply(event, key)
+            self.floor.apply(item.event, item.feed)
+            self.seqs.append(item.seq)
         return self.floor
 
     def offered(self) -> int:
@@ -184,6 +185,7 @@ def test_gap_asks_for_a_snapshot_and_drops_what_it_covers(loop_thread, hub_facto
     health = consumer.hub.health()[0]
     assert health.resyncs == 1
     assert health.duplicates >= 1
+    assert consumer.seqs == [1, 2, 3, 4, 5, 6, 8, 9]  # the snapshot stands for 7 and 8
     server_floor.apply(truth[8])
     assert consumer.floor.queue_view("hl") == server_floor.queue_view("hl")
     fake.stop()
@@ -211,6 +213,8 @@ def test_bad_frames_are_counted_and_the_feed_keeps_going(loop_thread, hub_factor
                                        "unknown_type": 1}
     assert health.resyncs == 0  # an unusable event still used up its sequence number
     assert health.connected
+    # Each event keeps its own number through the hand-off (a recording stores it).
+    assert consumer.seqs == [1, 2, 3, 6]
     fake.stop()
 
 
