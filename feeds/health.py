@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+STALE_AFTER_S = 5.0  # no event for this long: treat the feed as down
+SLOW_AFTER_S = 2.0  # no event for this long: worth a look
 
 
 @dataclass(slots=True)
@@ -26,3 +30,25 @@ class FeedHealth:
         c = FeedHealth(**{f: getattr(self, f) for f in self.__slots__})
         c.rejected_reasons = Counter(self.rejected_reasons)
         return c
+
+
+class FeedState(StrEnum):
+    """How a feed's health reads at a glance, for the status bar and the wall."""
+
+    GOOD = "good"
+    DEGRADED = "degraded"
+    DOWN = "down"
+
+
+def feed_state(health: FeedHealth) -> FeedState:
+    """Down if disconnected or silent too long; degraded if slow, not heard yet, or dropping.
+
+    A live feed sends heartbeats when nothing happens, so silence is trouble even
+    on a quiet floor.
+    """
+    age = health.last_event_age_s
+    if not health.connected or (age is not None and age > STALE_AFTER_S):
+        return FeedState.DOWN
+    if age is None or age > SLOW_AFTER_S or health.dropped:
+        return FeedState.DEGRADED
+    return FeedState.GOOD

@@ -2,7 +2,9 @@
 
 `Floor.apply` takes canonical events in order; views read `queue_view`,
 `channel_view`, agents and the trend, and `take_changes` to learn what moved
-since they last looked (so the UI updates only that).
+since they last looked (so the UI updates only that). The records it holds are
+in `monitor.state`, the views it builds in `monitor.views`, its snapshots in
+`monitor.snapshot`.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import clock, estimates, metrics
+from . import clock, estimates, metrics, views
+from . import snapshot as snapshots
+from .config import Config
 from .events import (
     AgentLogin,
     AgentLogout,
@@ -36,120 +40,19 @@ from .events import (
     Snapshot,
     SurveyResult,
 )
-from .rolling import RollingCounters, Totals
+from .rolling import Totals
+from .state import BUSY_STATES, SERVING_STATES, Agent, Contact, Queue
 from .trend import Trend
+from .views import WINDOW_INTERVAL, WINDOW_TODAY, ChannelView, QueueView, Window
 
-BUSY_STATES = frozenset(
-    {AgentStatus.RINGING, AgentStatus.ON_CONTACT, AgentStatus.WRAP_UP}
-)
+# The floor's public names; records and views live in state.py and views.py, and are
+# importable from here as before.
+__all__ = [
+    "BUSY_STATES", "SERVING_STATES", "WINDOW_INTERVAL", "WINDOW_TODAY", "Agent", "Changes",
+    "ChannelView", "Contact", "Floor", "Queue", "QueueView", "Window",
+]
+
 _STATES = frozenset(s.value for s in AgentStatus)
-SERVING_STATES = BUSY_STATES | {AgentStatus.AVAILABLE}
-
-# Windows a view can ask for: rolling minutes, or these calendar windows.
-WINDOW_INTERVAL = "interval"  # the current local half hour (Cisco "Half")
-WINDOW_TODAY = "today"  # since the configured daily reset
-Window = int | str
-
-
-@dataclass(slots=True)
-class Queue:
-    id: str
-    name: str
-    channel: str
-    sl_target_s: float = 20.0
-    tier: str = "normal"
-    name_zh: str = ""
-    feed: str = ""
-    waiting: dict[str, float] = field(default_factory=dict)  # contact -> offered_t
-    backlog: dict[str, float] = field(default_factory=dict)  # callbacks waiting
-    stats: RollingCounters = field(default_factory=RollingCounters)
-    members: Counter[str] = field(default_factory=Counter)  # AgentStatus -> count
-    in_progress: int = 0  # answered, not yet ended
-
-
-@dataclass(slots=True)
-class Contact:
-    id: str
-    queue: str
-    offered_t: float
-    answered_t: float | None = None
-    agent: str = ""
-    first_customer_msg_t: float | None = None
-    first_reply_seen: bool = False
-
-
-@dataclass(slots=True)
-class Agent:
-    id: str
-    name: str
-    team: str = ""
-    state: str = AgentStatus.LOGGED_OUT
-    reason: str = ""
-    state_since: float = 0.0
-    skills: dict[str, int] = field(default_factory=dict)
-    chat_capacity: int = 0
-    contacts: set[str] = field(default_factory=set)
-    handled: int = 0
-    handle_s: float = 0.0
-    feed: str = ""
-    # Handle time of the last ended contact waits here until wrap-up ends,
-    # because AHT includes wrap-up: (queue, talk seconds).
-    pending_handle: tuple[str, float] | None = None
-
-    @property
-    def load(self) -> int:
-        return len(self.contacts)
-
-
-@dataclass(frozen=True, slots=True)
-class QueueView:
-    """What a queue tile shows, over one rolling window."""
-
-    id: str
-    name: str
-    name_zh: str
-    channel: str
-    tier: str
-    sl_target_s: float
-    waiting: int
-    longest_wait_s: float
-    backlog: int
-    offered: int
-    answered: int
-    abandoned: int
-    service_level: float | None
-    asa_s: float | None
-    aht_s: float | None
-    abandon_rate: float | None
-    agents_available: int
-    agents_busy: int
-    agents_staffed: int
-    window: Window
-    sl_variant: str
-    short_abandoned: int
-    other_exits: int
-    callbacks: int
-    abandoned_wait_s: float | None
-    first_response_s: float | None
-    nps: float | None
-    csat: float | None
-    in_progress: int
-    ewt_s: float | None
-    ewt_model: str
-
-
-@dataclass(frozen=True, slots=True)
-class ChannelView:
-    channel: str
-    waiting: int
-    longest_wait_s: float
-    service_level: float | None
-    agents_busy: int
-    agents_staffed: int
-    backlog: int
-    occupancy: float | None  # now: busy / (busy + available)
-    chat_utilisation: float | None  # now: chats in progress / chat capacity of serving agents
-    in_progress: int
 
 
 @dataclass(slots=True)
@@ -215,6 +118,18 @@ class Floor:
             SurveyResult: self._survey,
             Heartbeat: lambda e, feed: None,
         }
+
+    @classmethod
+    def from_config(cls, config: Config) -> Floor:
+        """A floor with the metric settings of a client config (window, SL, time zone)."""
+        return cls(
+            short_abandon_s=config.short_abandon_s,
+            window_min=config.window_minutes,
+            tz=config.tz or None,  # "" means the machine's zone
+            day_reset=config.day_reset,
+            sl_variant=config.sl_variant,
+            sl_variants=config.sl_variants,
+        )
 
     # ------------------------------------------------------------------ apply
     def apply(self, event: Event, feed: str = "") -> None:
@@ -517,29 +432,8 @@ class Floor:
         return self.sl_variants.get(queue_id, self.sl_variant)
 
     def queue_view(self, queue_id: str, window: Window | None = None) -> QueueView:
-        q = self.queues[queue_id]
-        window = window or self.window_min
-        t = self.totals(q, window)
-        busy = sum(q.members[s] for s in BUSY_STATES)
-        available = q.members[AgentStatus.AVAILABLE]
-        staffed = busy + available + q.members[AgentStatus.NOT_READY]
-        variant = self.sl_variant_of(queue_id)
-        ewt = self.wait_estimate(queue_id)
-        return QueueView(
-            id=q.id, name=q.name, name_zh=q.name_zh, channel=q.channel, tier=q.tier,
-            sl_target_s=q.sl_target_s, waiting=len(q.waiting),
-            longest_wait_s=self.longest_wait_s(q), backlog=len(q.backlog),
-            offered=t.offered, answered=t.answered, abandoned=t.abandoned,
-            service_level=metrics.service_level(t, variant), asa_s=metrics.asa_s(t),
-            aht_s=metrics.aht_s(t), abandon_rate=metrics.abandon_rate(t),
-            agents_available=available, agents_busy=busy, agents_staffed=staffed,
-            window=window, sl_variant=variant, short_abandoned=t.short_abandoned,
-            other_exits=t.other_exits, callbacks=t.callbacks,
-            abandoned_wait_s=metrics.abandoned_wait_s(t),
-            first_response_s=metrics.first_response_s(t), nps=metrics.nps(t),
-            csat=metrics.csat(t), in_progress=q.in_progress,
-            ewt_s=ewt.ewt_s, ewt_model=ewt.model,
-        )
+        """One queue's tile figures over `window` (default: the floor's window)."""
+        return views.queue_view(self, queue_id, window)
 
     def wait_estimate(self, queue_id: str) -> estimates.WaitEstimate:
         """Estimated wait for a contact arriving now (cached per 10 s of event time).
@@ -567,124 +461,38 @@ class Floor:
     def _serving(self, channel: str) -> int:
         """Servers of a channel: agents available or busy; for chat, their chat slots."""
         if channel == Channel.ONLINE:
-            return self._channel_capacity[Channel.ONLINE]
-        members = self._channel_members.get(channel, Counter())
+            return self.chat_slots(Channel.ONLINE)
+        members = self.channel_members(channel)
         return sum(members[s] for s in SERVING_STATES)
 
+    def channel_members(self, channel: str) -> Counter[str]:
+        """Agents serving `channel` by state, a blended agent once (read only)."""
+        return self._channel_members.get(channel, Counter())
+
+    def chat_slots(self, channel: str) -> int:
+        """Chat slots of the agents available or busy in `channel` (0 for voice)."""
+        return self._channel_capacity[channel]
+
     def channel_view(self, channel: str, window: Window | None = None) -> ChannelView:
-        queues = [q for q in self.queues.values() if q.channel == channel]
-        totals = Totals()
-        for q in queues:
-            totals.add(self.totals(q, window))
-        members = self._channel_members.get(channel, Counter())
-        busy = sum(members[s] for s in BUSY_STATES)
-        available = members[AgentStatus.AVAILABLE]
-        staffed = busy + available + members[AgentStatus.NOT_READY]
-        in_progress = sum(q.in_progress for q in queues)
-        capacity = self._channel_capacity[channel] if channel == Channel.ONLINE else 0
-        return ChannelView(
-            channel=channel,
-            waiting=sum(len(q.waiting) for q in queues),
-            longest_wait_s=max((self.longest_wait_s(q) for q in queues), default=0.0),
-            service_level=metrics.service_level(totals, self.sl_variant),
-            agents_busy=busy,
-            agents_staffed=staffed,
-            backlog=sum(len(q.backlog) for q in queues),
-            occupancy=busy / (busy + available) if busy + available else None,
-            chat_utilisation=in_progress / capacity if capacity else None,
-            in_progress=in_progress,
-        )
+        """One channel's header figures over `window` (default: the floor's window)."""
+        return views.channel_view(self, channel, window)
 
     # -------------------------------------------------------------- snapshot
     def snapshot(self, feed: str = "") -> dict[str, Any]:
         """Everything of one feed as plain data (msgpack/JSON safe)."""
-        queues = [q for q in self.queues.values() if q.feed == feed]
-        agents = [a for a in self.agents.values() if a.feed == feed]
-        queue_ids = {q.id for q in queues}
-        return {
-            "now": self.now,
-            "first_t": self.first_t,
-            "queues": [
-                {
-                    "id": q.id, "name": q.name, "name_zh": q.name_zh, "channel": q.channel,
-                    "sl_target_s": q.sl_target_s, "tier": q.tier,
-                    "backlog": [[k, v] for k, v in q.backlog.items()],
-                    "stats": q.stats.dump(),
-                }
-                for q in queues
-            ],
-            "agents": [
-                {
-                    "id": a.id, "name": a.name, "team": a.team, "state": str(a.state),
-                    "reason": a.reason, "state_since": a.state_since, "skills": a.skills,
-                    "chat_capacity": a.chat_capacity, "handled": a.handled,
-                    "handle_s": a.handle_s, "pending_handle": a.pending_handle,
-                }
-                for a in agents
-            ],
-            "contacts": [
-                {
-                    "id": c.id, "queue": c.queue, "offered_t": c.offered_t,
-                    "answered_t": c.answered_t, "agent": c.agent,
-                    "first_customer_msg_t": c.first_customer_msg_t,
-                    "first_reply_seen": c.first_reply_seen,
-                }
-                for c in self.contacts.values()
-                if c.queue in queue_ids
-            ],
-            "trend": self.trend.dump(),
-        }
+        return snapshots.dump(self, feed)
 
     def load_snapshot(self, state: dict[str, Any], feed: str = "") -> None:
         """Replace everything of `feed` with the snapshot's state."""
-        gone_queues = {q.id for q in self.queues.values() if q.feed == feed}
-        self.contacts = {k: c for k, c in self.contacts.items() if c.queue not in gone_queues}
-        self.queues = {k: q for k, q in self.queues.items() if q.feed != feed}
-        self.agents = {k: a for k, a in self.agents.items() if a.feed != feed}
-        self.now = max(self.now, float(state.get("now", 0.0)))
-        if state.get("first_t") is not None:
-            self.first_t = min(self.first_t or state["first_t"], state["first_t"])
-        for d in state.get("queues", []):
-            q = Queue(
-                id=d["id"], name=d["name"], channel=d["channel"],
-                sl_target_s=d["sl_target_s"], tier=d["tier"], name_zh=d.get("name_zh", ""),
-                feed=feed, backlog={k: v for k, v in d.get("backlog", [])},
-            )
-            q.stats.load(d.get("stats", {}))
-            self.queues[q.id] = q
-        for d in state.get("contacts", []):
-            c = Contact(
-                id=d["id"], queue=d["queue"], offered_t=d["offered_t"],
-                answered_t=d.get("answered_t"), agent=d.get("agent", ""),
-                first_customer_msg_t=d.get("first_customer_msg_t"),
-                first_reply_seen=bool(d.get("first_reply_seen")),
-            )
-            self.contacts[c.id] = c
-            if c.answered_t is None and c.queue in self.queues:
-                self.queues[c.queue].waiting[c.id] = c.offered_t
-        for d in state.get("agents", []):
-            pending = d.get("pending_handle")
-            a = Agent(
-                id=d["id"], name=d["name"], team=d.get("team", ""),
-                state=AgentStatus(d["state"]), reason=d.get("reason", ""),
-                state_since=d["state_since"], skills=dict(d.get("skills", {})),
-                chat_capacity=d.get("chat_capacity", 0), handled=d.get("handled", 0),
-                handle_s=d.get("handle_s", 0.0), feed=feed,
-                pending_handle=tuple(pending) if pending else None,
-            )
-            self.agents[a.id] = a
+        snapshots.load(self, state, feed)
+
+    def reindex(self) -> None:
+        """Recount agents per queue and channel, and mark the whole floor changed.
+
+        For code that replaced queues or agents wholesale (a snapshot load), so
+        the counts views read and the UI's change tracking agree with the state.
+        """
         self._recount_members()
-        for c in self.contacts.values():
-            if c.answered_t is not None:
-                if c.agent in self.agents:
-                    self.agents[c.agent].contacts.add(c.id)
-                if c.queue in self.queues and self.queues[c.queue].feed == feed:
-                    self.queues[c.queue].in_progress += 1
-        # Waiting dicts must stay in arrival order for "longest wait" readers.
-        for q in self.queues.values():
-            q.waiting = dict(sorted(q.waiting.items(), key=lambda kv: kv[1]))
-        if "trend" in state:
-            self.trend.load(state["trend"])
         self._changes.structure = True
         self._changes.queues.update(self.queues)
         self._changes.agents.update(self.agents)

@@ -7,13 +7,18 @@ agents, target, patience), so a supervisor can check a preview by hand.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from . import erlang, metrics
 from .commands import Reassign, Skills, target_skills
 from .events import Channel
-from .floor import SERVING_STATES, Floor
 from .rolling import Totals
+from .state import SERVING_STATES
+
+if TYPE_CHECKING:  # only for hints: this module reads a floor, it never builds one
+    from .floor import Floor
 
 PERIOD_MIN = 15
 
@@ -93,17 +98,24 @@ def _inputs(floor: Floor, channel: str, servers: int) -> ErlangInputs:
                         None if patience is None else round(patience, 1))
 
 
+def floor_skills(floor: Floor, agents: Iterable[str]) -> dict[str, Skills]:
+    """Current skills of the agents the floor knows; unknown agents are left out."""
+    return {a: Skills(dict(floor.agents[a].skills), floor.agents[a].chat_capacity)
+            for a in agents if a in floor.agents}
+
+
+def predicted_after(floor: Floor, command: Reassign) -> dict[str, Skills]:
+    """What each known agent's skills will be once `command` applies."""
+    channels = {q.id: str(q.channel) for q in floor.queues.values()}
+    return {a: target_skills(command, s, channels)
+            for a, s in floor_skills(floor, command.agents).items()}
+
+
 def preview(floor: Floor, command: Reassign) -> ImpactPreview:
     """Erlang estimates for hotline and online with and without `command`."""
-    channels = {q.id: q.channel for q in floor.queues.values()}
-    moves: dict[str, tuple[Skills, Skills]] = {}
-    for agent_id in command.agents:
-        agent = floor.agents.get(agent_id)
-        if agent is None:
-            continue
-        current = Skills(dict(agent.skills), agent.chat_capacity)
-        moves[agent_id] = (current, target_skills(command, current, channels))
-    after_skills = {a: after for a, (_before, after) in moves.items()}
+    after_skills = predicted_after(floor, command)
+    moves = {a: (before, after_skills[a])
+             for a, before in floor_skills(floor, command.agents).items()}
     out = {}
     for channel in (Channel.HOTLINE.value, Channel.ONLINE.value):
         before = _inputs(floor, channel, _servers(floor, {}, channel))

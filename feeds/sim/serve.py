@@ -77,7 +77,9 @@ async def serve_simulation(
     With `commands`, supervisors may send `reassign` commands.
     """
     stop = stop or asyncio.Event()
-    server = FeedServer(feed_id="sim", host=host, port=port, tokens=tokens)
+    # One channel stands for one platform: say which in the feed id the status bar shows.
+    feed_id = "sim" if len(config.channels) > 1 else f"sim-{config.channels[0]}"
+    server = FeedServer(feed_id=feed_id, host=host, port=port, tokens=tokens)
     feed = SimulationFeed(config, server, speed, commands=commands)
     feed.warm_up(warmup_s)
     bound = await server.start()

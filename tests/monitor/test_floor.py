@@ -1,8 +1,11 @@
 """Floor metrics on small event lists whose answers are worked out by hand."""
 
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from monitor import events as ev
+from monitor.config import Config
 from monitor.floor import Floor
 from monitor.rolling import KEEP_MINUTES
 
@@ -198,3 +201,25 @@ def test_an_end_for_a_contact_still_waiting_takes_it_out_of_the_queue():
               ev.Heartbeat(T0 + 500))
     v = f.queue_view("hl")
     assert (v.waiting, v.longest_wait_s) == (0, 0.0)
+
+
+def test_from_config_takes_the_metric_settings():
+    cfg = Config(window_minutes=30, short_abandon_s=10.0, tz="Asia/Shanghai",
+                 day_reset="06:00", sl_variant="answered", sl_variants={"hl": "removed"})
+    f = Floor.from_config(cfg)
+    assert (f.window_min, f.short_abandon_s, f.day_reset) == (30, 10.0, (6, 0))
+    assert f.tz == ZoneInfo("Asia/Shanghai")
+    assert (f.sl_variant_of("hl"), f.sl_variant_of("ol")) == ("removed", "answered")
+    cfg.sl_variants["ol"] = "offered"
+    assert f.sl_variant_of("ol") == "answered"  # the floor keeps its own copy
+
+
+def test_from_a_default_config_is_a_default_floor():
+    f, g = Floor.from_config(Config()), Floor()
+    assert (f.window_min, f.short_abandon_s, f.tz, f.day_reset, f.sl_variant, f.sl_variants) \
+        == (g.window_min, g.short_abandon_s, g.tz, g.day_reset, g.sl_variant, g.sl_variants)
+
+
+def test_from_config_refuses_an_unknown_variant():
+    with pytest.raises(ValueError, match="made_up"):
+        Floor.from_config(Config(sl_variants={"hl": "made_up"}))

@@ -5,9 +5,9 @@ import json
 import pytest
 
 from monitor import events as ev
-from monitor.commands import Reassign
+from monitor.commands import Reassign, Skills
 from monitor.floor import Floor
-from monitor.impact import preview
+from monitor.impact import floor_skills, predicted_after, preview
 from ui.cli import main
 
 T0 = 1_767_258_000.0
@@ -75,3 +75,23 @@ def test_blend_adds_chat_slots_and_keeps_the_hotline(floor):
     p = preview(floor, Reassign(("h0",), profile="blend"))
     assert p.channels["hotline"].after.agents == 6
     assert p.channels["online"].after.agents == 9
+
+
+def test_floor_skills_and_predicted_after_skip_unknown_agents(floor):
+    assert floor_skills(floor, ["o0", "nobody", "h0"]) == {
+        "o0": Skills({"ol": 4}, 3), "h0": Skills({"hl": 4}, 0)}
+    command = Reassign(("h0", "nobody", "o0"), profile="blend")
+    assert predicted_after(floor, command) == {
+        "h0": Skills({"hl": 4, "ol": 5}, 3),  # levels kept, the new channel at 5
+        "o0": Skills({"hl": 5, "ol": 4}, 3),
+    }
+
+
+def test_preview_moves_are_floor_skills_then_predicted_after(floor):
+    command = Reassign(("h0", "nobody", "o1"), profile="hotline")
+    moves = preview(floor, command).moves
+    after = predicted_after(floor, command)
+    assert moves == {a: (before, after[a])
+                     for a, before in floor_skills(floor, command.agents).items()}
+    assert list(moves) == ["h0", "o1"]
+    assert moves["o1"][1] == Skills({"hl": 5}, 0)

@@ -324,3 +324,71 @@ def test_the_command_loads_no_qt():
                          text=True, check=True)
     assert out.stdout.splitlines()[0] == HEADER
     assert out.stdout.splitlines()[-1] == "0 []"
+
+
+# ----------------------------------------------------------------------- --config
+def write_config(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "floorwatch.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+CONFIG = '[client]\ntz = "UTC"\nsl_variant = "answered"\nshort_abandon_s = 0\n'
+
+
+def test_a_config_gives_the_defaults_of_tz_variant_and_short_abandon(capsys, tmp_path):
+    config = str(write_config(tmp_path, CONFIG))
+    for fmt in ("csv", "table"):
+        with_config = run(capsys, "--queue-log", str(DATA), "--format", fmt, "--config", config)
+        with_flags = run(capsys, "--queue-log", str(DATA), "--format", fmt, "--tz", "UTC",
+                         "--sl-variant", "answered", "--short-abandon", "0")
+        assert with_config == with_flags
+        assert with_config[0] == 0
+    code, out, _ = run(capsys, "--queue-log", str(DATA), "--config", config)
+    assert out.splitlines()[-1].startswith("SL (answered) = ")
+    assert "short abandon < 0 s" in out.splitlines()[-1]
+    assert out.splitlines()[1].startswith("2026-03-02T01:30:00+00:00")
+
+
+def test_flags_override_the_config(capsys, tmp_path):
+    config = str(write_config(tmp_path, CONFIG))
+    flags = ("--tz", "Asia/Shanghai", "--sl-variant", "offered", "--short-abandon", "5")
+    for fmt in ("csv", "table"):
+        assert run(capsys, "--queue-log", str(DATA), "--format", fmt, "--config", config,
+                   *flags) == report(capsys, "--format", fmt)
+
+
+def test_a_config_applies_to_recordings_too(capsys, tmp_path, recording):
+    config = str(write_config(tmp_path, CONFIG))
+    assert run(capsys, str(recording), "--format", "json", "--config", config) == \
+        run(capsys, str(recording), "--format", "json", "--tz", "UTC",
+            "--sl-variant", "answered", "--short-abandon", "0")
+
+
+def test_a_config_without_metric_settings_changes_nothing(capsys, tmp_path):
+    config = str(write_config(tmp_path, '[[feeds]]\nurl = "ws://127.0.0.1:8765"\n'))
+    assert run(capsys, "--queue-log", str(DATA), "--config", config) == \
+        run(capsys, "--queue-log", str(DATA))
+
+
+def test_per_queue_variants_of_a_config_are_named_not_silently_dropped(capsys, tmp_path):
+    config = str(write_config(tmp_path, CONFIG + '\n[sl_variants]\nsales = "removed"\n'))
+    code, out, err = run(capsys, "--queue-log", str(DATA), "--format", "csv",
+                         "--config", config)
+    assert code == 0 and out.splitlines()[0] == HEADER
+    assert err.splitlines()[0] == (f"floorwatch report: {config}: per-queue sl_variants are "
+                                   "not applied; every queue's SL is answered")
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ('[client]\ntz = "Mars/Olympus"\n', "client.tz"),
+    ('[client]\nsl_variant = "fast"\n', "client.sl_variant"),
+    ("not = [valid", "not valid TOML"),
+])
+def test_a_bad_config_exits_2(capsys, tmp_path, text, why):
+    config = str(write_config(tmp_path, text))
+    code, out, err = run(capsys, "--queue-log", str(DATA), "--config", config)
+    assert code == 2 and out == ""
+    assert err.startswith(f"floorwatch report: {config}: ") and why in err
+    code, out, err = run(capsys, "--queue-log", str(DATA), "--config", str(tmp_path / "none"))
+    assert code == 2 and "cannot read" in err

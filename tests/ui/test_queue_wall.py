@@ -1,7 +1,8 @@
 """Queue wall: one tile per queue with the floor's numbers, rebuilt only on structure change."""
 
 from monitor import events as ev
-from ui.panels.queue_wall import QueueTile, QueueWall, TileState
+from monitor.thresholds import TileState
+from ui.panels.queue_wall import QueueTile, QueueWall
 
 
 def _wall(qtbot, floor, lang="en"):

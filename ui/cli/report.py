@@ -12,6 +12,10 @@ and ends are ignored too). Only the queue definitions (name, channel, SL target)
 are taken from a snapshot: a feed sends its `queue.defined` events once, usually
 before the recording began, and without them every queue would report as a
 hotline queue with the default target.
+
+With --config, the time zone, service level variant and short-abandon threshold
+of a client config (the ones the live wall uses) are the defaults; flags given
+on the command line still win.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from typing import TextIO
 
 from feeds.sources.queue_log import DEFAULT_SL_TARGET_S, ImportStats, iter_queue_log, open_queue_log
 from feeds.store.recording import ReadStats, RecordingError, read_recording
+from monitor.config import Config, ConfigError, load_config
 from monitor.events import Event, QueueDefined, Snapshot
 from monitor.floor import Floor
 from monitor.metrics import DEFAULT_SL_VARIANT, SL_VARIANTS
@@ -40,6 +45,7 @@ from monitor.report import (
 )
 
 PROBLEM_SAMPLES_SHOWN = 5
+SHORT_ABANDON_S = 5.0  # without --short-abandon or a config
 
 
 def _seconds(text: str) -> float:
@@ -69,13 +75,36 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--sl-target", type=_seconds, metavar="SECONDS",
                    help="service level target T (default: each queue's own target in a "
                         f"recording, {DEFAULT_SL_TARGET_S:g} for queue_log)")
-    p.add_argument("--short-abandon", type=_seconds, default=5.0, metavar="SECONDS",
-                   help="abandons after less than this are short (default 5; 0 = none)")
-    p.add_argument("--sl-variant", choices=list(SL_VARIANTS), default=DEFAULT_SL_VARIANT,
+    # No argparse defaults: a flag left out takes the --config value (see with_defaults).
+    p.add_argument("--short-abandon", type=_seconds, metavar="SECONDS",
+                   help=f"abandons after less than this are short (default {SHORT_ABANDON_S:g}; "
+                        "0 = none)")
+    p.add_argument("--sl-variant", choices=list(SL_VARIANTS),
                    help=f"service level definition (default {DEFAULT_SL_VARIANT})")
     p.add_argument("--format", choices=("csv", "json", "table"), default="table",
                    help="output format (default table)")
+    p.add_argument("--config", type=Path, metavar="FILE",
+                   help="client TOML config: its tz, sl_variant and short_abandon_s replace "
+                        "the defaults of --tz, --sl-variant and --short-abandon")
     p.set_defaults(func=run)
+
+
+def with_defaults(args: argparse.Namespace, config: Config | None) -> argparse.Namespace:
+    """`args` with --tz, --sl-variant and --short-abandon filled in where not given.
+
+    They come from `config` when there is one, so a report reads like the wall
+    that config drives; else from the report's own defaults.
+    """
+    defaults = config or Config(tz="", sl_variant=DEFAULT_SL_VARIANT,
+                                short_abandon_s=SHORT_ABANDON_S)
+    out = argparse.Namespace(**vars(args))
+    if out.tz is None:
+        out.tz = defaults.tz or None  # "" is the machine's zone, as None is here
+    if out.sl_variant is None:
+        out.sl_variant = defaults.sl_variant
+    if out.short_abandon is None:
+        out.short_abandon = defaults.short_abandon_s
+    return out
 
 
 def report_problems(stats: ImportStats, path: object, err: TextIO) -> None:
@@ -163,6 +192,16 @@ def _build_rows(args: argparse.Namespace, target: float | None,
 def run(args: argparse.Namespace) -> int:
     """Run `floorwatch report`; 0 on success, 2 on bad arguments or an unreadable file."""
     err = sys.stderr
+    try:
+        config = load_config(args.config) if args.config is not None else None
+    except ConfigError as exc:
+        print(f"floorwatch report: {exc}", file=err)
+        return 2
+    args = with_defaults(args, config)
+    if config is not None and any(v != args.sl_variant for v in config.sl_variants.values()):
+        # One report, one SL definition: say so rather than silently differ from the wall.
+        print(f"floorwatch report: {args.config}: per-queue sl_variants are not applied; "
+              f"every queue's SL is {args.sl_variant}", file=err)
     if args.source is not None and args.queue_log is not None:
         print("floorwatch report: give either a recording (SOURCE) or --queue-log PATH, "
               "not both", file=err)

@@ -2,41 +2,19 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
-from feeds.health import FeedHealth
+from feeds.health import FeedHealth, FeedState, feed_state
 from monitor.floor import Floor
 from ui import fmt
-
-STALE_AFTER_S = 5.0  # no event for this long: treat the feed as down
-SLOW_AFTER_S = 2.0  # no event for this long: worth a look
-
-
-class FeedState(StrEnum):
-    GOOD = "good"
-    DEGRADED = "degraded"
-    DOWN = "down"
-
 
 FEED_COLOURS = {
     FeedState.GOOD: QColor("#2e7d32"),
     FeedState.DEGRADED: QColor("#b26a00"),
     FeedState.DOWN: QColor("#c62828"),
 }
-
-
-def feed_state(health: FeedHealth) -> FeedState:
-    """Red if disconnected or silent > 5 s; amber if slow, not heard yet, or dropping events."""
-    age = health.last_event_age_s
-    if not health.connected or (age is not None and age > STALE_AFTER_S):
-        return FeedState.DOWN
-    if age is None or age > SLOW_AFTER_S or health.dropped:
-        return FeedState.DEGRADED
-    return FeedState.GOOD
 
 
 class HealthBar(QWidget):

@@ -6,8 +6,6 @@ only sets the text of labels whose value moved.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from PySide6.QtCore import QCoreApplication, QMimeData, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
@@ -33,24 +31,14 @@ from PySide6.QtWidgets import (
 
 from monitor.erlang import MODEL_EMPIRICAL, MODEL_ERLANG_A, MODEL_ERLANG_C
 from monitor.events import Channel
-from monitor.floor import WINDOW_INTERVAL, WINDOW_TODAY, Changes, ChannelView, Floor, QueueView
+from monitor.floor import Changes, Floor
 from monitor.metrics import SL_VARIANTS
+from monitor.thresholds import TileState, tile_state
+from monitor.views import WINDOW_INTERVAL, WINDOW_TODAY, ChannelView, QueueView
 from ui import fmt
 from ui.panels.agent_model import AGENT_IDS_MIME
 
-# Until alert rules drive tile state, a plain reading of the numbers: below this
-# service level, or waiting longer than the queue's SL threshold, needs a look.
-SL_GOAL = 0.80
-SL_CRITICAL = 0.60
-CRITICAL_WAIT_FACTOR = 3.0
 TILE_COLUMNS = 3
-
-
-class TileState(StrEnum):
-    OK = "ok"
-    WARNING = "warning"
-    CRITICAL = "critical"
-
 
 # (background, border, badge text) per state; light, like the rest of the window.
 TILE_COLOURS: dict[TileState, tuple[QColor, QColor, QColor]] = {
@@ -58,19 +46,6 @@ TILE_COLOURS: dict[TileState, tuple[QColor, QColor, QColor]] = {
     TileState.WARNING: (QColor("#fff6dc"), QColor("#f0a500"), QColor("#7a4f00")),
     TileState.CRITICAL: (QColor("#fde4e4"), QColor("#d32f2f"), QColor("#b71c1c")),
 }
-
-
-def tile_state(view: QueueView) -> TileState:
-    """How urgent a queue looks: critical, warning or ok (interim, until alert rules)."""
-    sl = view.service_level
-    target = max(1.0, view.sl_target_s)
-    if view.waiting and view.agents_staffed == 0:
-        return TileState.CRITICAL
-    if view.longest_wait_s > CRITICAL_WAIT_FACTOR * target or (sl is not None and sl < SL_CRITICAL):
-        return TileState.CRITICAL
-    if view.longest_wait_s > target or (sl is not None and sl < SL_GOAL):
-        return TileState.WARNING
-    return TileState.OK
 
 
 def state_text(state: TileState) -> str:

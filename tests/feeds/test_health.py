@@ -1,0 +1,34 @@
+"""Feed staleness: when a feed reads as good, degraded or down (no Qt needed)."""
+
+import pytest
+
+from feeds.health import SLOW_AFTER_S, STALE_AFTER_S, FeedHealth, FeedState, feed_state
+
+
+def health(**kw) -> FeedHealth:
+    values = {"url": "ws://feed", "connected": True, "last_event_age_s": 0.5} | kw
+    return FeedHealth(**values)
+
+
+def test_limits():
+    assert (SLOW_AFTER_S, STALE_AFTER_S) == (2.0, 5.0)
+
+
+@pytest.mark.parametrize(("kw", "state"), [
+    ({}, FeedState.GOOD),
+    ({"last_event_age_s": SLOW_AFTER_S}, FeedState.GOOD),  # at the limit is not over it
+    ({"last_event_age_s": 2.5}, FeedState.DEGRADED),  # slow
+    ({"last_event_age_s": None}, FeedState.DEGRADED),  # connected, nothing heard yet
+    ({"dropped": 1}, FeedState.DEGRADED),  # the hand-off to the UI overflowed
+    ({"last_event_age_s": STALE_AFTER_S}, FeedState.DEGRADED),
+    ({"last_event_age_s": 5.1}, FeedState.DOWN),  # silent: stale
+    ({"last_event_age_s": 5.1, "dropped": 3}, FeedState.DOWN),
+    ({"connected": False}, FeedState.DOWN),
+    ({"connected": False, "last_event_age_s": None}, FeedState.DOWN),
+])
+def test_feed_state(kw, state):
+    assert feed_state(health(**kw)) == state
+
+
+def test_rejected_frames_alone_do_not_degrade():
+    assert feed_state(health(rejected=7)) == FeedState.GOOD
