@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -52,3 +53,29 @@ def feed_state(health: FeedHealth) -> FeedState:
     if age is None or age > SLOW_AFTER_S or health.dropped:
         return FeedState.DEGRADED
     return FeedState.GOOD
+
+
+class EventRate:
+    """Events per second and age of the last event, measured on the monotonic clock.
+
+    Each source counts its events in its `FeedHealth`; this turns the count into
+    the rate and age the status bar shows, at most once a second.
+    """
+
+    def __init__(self) -> None:
+        self._mark = (time.monotonic(), 0)
+        self._last_at: float | None = None
+
+    def seen(self) -> None:
+        """Something arrived from the feed just now."""
+        self._last_at = time.monotonic()
+
+    def fill(self, health: FeedHealth) -> FeedHealth:
+        """Set `events_per_s` and `last_event_age_s` on `health` (the source's own record)."""
+        now = time.monotonic()
+        mark_t, mark_n = self._mark
+        if now - mark_t >= 1.0:
+            health.events_per_s = (health.events - mark_n) / (now - mark_t)
+            self._mark = (now, health.events)
+        health.last_event_age_s = None if self._last_at is None else now - self._last_at
+        return health

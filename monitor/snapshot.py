@@ -103,5 +103,9 @@ def load(floor: Floor, state: dict[str, Any], feed: str = "") -> None:
     for q in floor.queues.values():
         q.waiting = dict(sorted(q.waiting.items(), key=lambda kv: kv[1]))
     if "trend" in state:
-        floor.trend.load(state["trend"])
+        if any(q.feed != feed for q in floor.queues.values()):
+            # Other feeds fill other channels: take only this feed's channels.
+            floor.trend.merge(state["trend"], {str(d["channel"]) for d in state["queues"]})
+        else:
+            floor.trend.load(state["trend"])
     floor.reindex()

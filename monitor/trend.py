@@ -41,6 +41,29 @@ class Trend:
             "next_t": self.next_t,
         }
 
+    def merge(self, data: dict[str, Any], channels: set[str]) -> None:
+        """Take only `channels` from `data` (another feed's trend), placed by sample time.
+
+        With several feeds each snapshot carries a trend of its own channels; loading
+        one whole would blank the channels another feed had filled.
+        """
+        times = list(data.get("times", []))
+        if not self.times:
+            self.load({"times": times, "next_t": data.get("next_t"), "series": {}})
+            for w, s in self.series.values():
+                w.extend(0.0 for _ in times)
+                s.extend(float("nan") for _ in times)
+        at = {t: i for i, t in enumerate(times)}
+        for ch in channels:
+            w, s = data.get("series", {}).get(ch, ([], []))
+            if len(w) != len(times) or len(s) != len(times):
+                continue  # malformed: keep what we have
+            self.series[ch] = (
+                deque((w[at[t]] if t in at else 0.0 for t in self.times), maxlen=SAMPLES),
+                deque((s[at[t]] if t in at else float("nan") for t in self.times),
+                      maxlen=SAMPLES),
+            )
+
     def load(self, data: dict[str, Any]) -> None:
         self.times = deque(data.get("times", []), maxlen=SAMPLES)
         for ch, (w, s) in data.get("series", {}).items():

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-import time
 from collections.abc import AsyncIterator
 
-from ..health import FeedHealth
+from ..health import EventRate, FeedHealth
 from ..source import FeedEvent, Source
 from .queue_log import DEFAULT_SL_TARGET_S, ImportStats, iter_queue_log, open_queue_log
 
@@ -31,7 +30,7 @@ class QueueLogSource(Source):
         self.sl_target_s = sl_target_s
         self.stats = ImportStats()
         self._health = FeedHealth(url=self.key, feed="queue_log")
-        self._last_at: float | None = None
+        self._rate = EventRate()
 
     async def events(self, stop: asyncio.Event) -> AsyncIterator[FeedEvent]:
         try:
@@ -48,14 +47,12 @@ class QueueLogSource(Source):
                     self._health.events += 1
                     yield FeedEvent(self.key, 0, event)
                     if n % CHUNK == 0:
-                        self._last_at = time.monotonic()
+                        self._rate.seen()
                         await asyncio.sleep(0)
         finally:
-            self._last_at = time.monotonic()
+            self._rate.seen()
             self._health.connected = False
 
     def health(self) -> FeedHealth:
-        h = self._health.copy()
-        h.rejected = self.stats.skipped  # lines with a problem; reasons in `stats.problems`
-        h.last_event_age_s = None if self._last_at is None else time.monotonic() - self._last_at
-        return h
+        self._health.rejected = self.stats.skipped  # lines with a problem: `stats.problems`
+        return self._rate.fill(self._health).copy()

@@ -10,14 +10,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-import time
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from monitor.commands import Role
 from monitor.events import Event, Heartbeat
 
-from ..health import FeedHealth
+from ..health import EventRate, FeedHealth
 from ..sim.commands import run_command
 from ..sim.config import SimConfig
 from ..sim.simulator import Simulation
@@ -49,7 +48,7 @@ class SimulatedSource(Source):
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()
-        self._last_at: float | None = None
+        self._rate = EventRate()
 
     @property
     def role(self) -> str:
@@ -101,7 +100,7 @@ class SimulatedSource(Source):
             out.append(FeedEvent(self.key, self._seq, event))
         if out:
             self._health.events += len(out)
-            self._last_at = time.monotonic()
+            self._rate.seen()
         return out
 
     def advance(self, seconds: float) -> None:
@@ -125,6 +124,4 @@ class SimulatedSource(Source):
 
     # -------------------------------------------------------------- health
     def health(self) -> FeedHealth:
-        h = self._health.copy()
-        h.last_event_age_s = None if self._last_at is None else time.monotonic() - self._last_at
-        return h
+        return self._rate.fill(self._health).copy()

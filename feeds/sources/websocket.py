@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
-import time
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -20,7 +19,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from monitor.events import Snapshot
 
 from .. import protocol as p
-from ..health import FeedHealth
+from ..health import EventRate, FeedHealth
 from ..sequencing import Sequencer
 from ..source import FeedEvent, Source
 
@@ -42,8 +41,7 @@ class WebsocketSource(Source):
         self.sequencer: Sequencer[p.Envelope] = Sequencer()
         self._ws: ClientConnection | None = None
         self._want_resync = False
-        self._last_frame_at: float | None = None
-        self._rate_mark = (time.monotonic(), 0)
+        self._rate = EventRate()
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._attempt = 0
 
@@ -107,7 +105,7 @@ class WebsocketSource(Source):
     # -------------------------------------------------------------- frames
     def _on_frame(self, frame: bytes | str) -> list[FeedEvent]:
         """Decode one frame; the events it releases, in order (a snapshot may release many)."""
-        self._last_frame_at = time.monotonic()
+        self._rate.seen()
         try:
             env = p.decode(frame, self._max_frame)
         except p.FrameError as exc:
@@ -195,12 +193,4 @@ class WebsocketSource(Source):
 
     # -------------------------------------------------------------- health
     def health(self) -> FeedHealth:
-        now = time.monotonic()
-        mark_t, mark_n = self._rate_mark
-        if now - mark_t >= 1.0:
-            self._health.events_per_s = (self._health.events - mark_n) / (now - mark_t)
-            self._rate_mark = (now, self._health.events)
-        self._health.last_event_age_s = (
-            None if self._last_frame_at is None else now - self._last_frame_at
-        )
-        return self._health.copy()
+        return self._rate.fill(self._health).copy()

@@ -32,3 +32,20 @@ def test_feed_state(kw, state):
 
 def test_rejected_frames_alone_do_not_degrade():
     assert feed_state(health(rejected=7)) == FeedState.GOOD
+
+
+def test_event_rate_gives_events_per_second_and_age(monkeypatch):
+    from feeds import health as h
+
+    now = [100.0]
+    monkeypatch.setattr(h.time, "monotonic", lambda: now[0])
+    rate, record = h.EventRate(), h.FeedHealth(url="x")
+    assert rate.fill(record).last_event_age_s is None  # nothing heard yet
+    record.events = 50
+    rate.seen()
+    now[0] = 102.0
+    rate.fill(record)
+    assert record.events_per_s == 25.0 and record.last_event_age_s == 2.0
+    record.events = 60
+    now[0] = 102.5  # under a second since the last mark: the rate stands
+    assert rate.fill(record).events_per_s == 25.0

@@ -67,3 +67,16 @@ def test_loading_one_feed_leaves_the_others_and_twice_is_once():
     assert set(g.queues) == {"hl"} and set(g.agents) == {"a1"}
     assert sorted(g.contacts) == ["hl-t1", "hl-w1", "hl-w2"]
     assert g.channel_view("online").agents_staffed == 0
+
+
+def test_two_feeds_snapshots_keep_each_channels_trend():
+    hotline = floor_of("pbx", "hl", "h1", "hotline")
+    online = floor_of("chat", "ol", "o1", "online")
+    client = Floor()
+    client.load_snapshot(hotline.snapshot("pbx"), "pbx")
+    client.load_snapshot(online.snapshot("chat"), "chat")
+    waiting = {ch: list(w) for ch, (w, _sl) in client.trend.series.items()}
+    assert waiting["hotline"] == list(hotline.trend.series["hotline"][0])
+    assert waiting["online"] == list(online.trend.series["online"][0])
+    assert max(waiting["hotline"]) > 0 and max(waiting["online"]) > 0
+    assert len(client.trend.times) == len(waiting["hotline"]) == len(waiting["online"])
