@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from bench.machine import describe  # noqa: E402
 from feeds.sim import SimConfig, Simulation  # noqa: E402
+from feeds.source import FeedEvent  # noqa: E402
 from monitor.floor import Floor  # noqa: E402
 from ui.floor_window import FloorWindow  # noqa: E402
 from ui.tick import FloorTicker  # noqa: E402
@@ -33,7 +34,7 @@ class PreparedHub:
 
     def drain(self, max_events: int) -> list:
         batch, self.batch = self.batch, []
-        return [("sim", e) for e in batch]
+        return [FeedEvent("sim", 0, e) for e in batch]
 
     def health(self) -> list:
         return []
