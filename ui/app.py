@@ -16,6 +16,7 @@ from monitor.config import Config
 from monitor.floor import Floor
 from ui.reassign.controller import ReassignController
 
+from .display import explain_missing_display
 from .floor_window import FloorWindow
 from .i18n import install_translator, system_language
 from .tick import FloorTicker
@@ -31,6 +32,8 @@ class WindowOptions:
 
 def run_floor(sources: list[Source], options: WindowOptions) -> int:
     """Open the floor window on `sources` and run the Qt event loop; returns the exit code."""
+    if explain_missing_display():  # Qt would abort the process with a core dump instead
+        return 2
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Floorwatch")
     lang = options.lang or system_language()

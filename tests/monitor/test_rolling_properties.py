@@ -45,14 +45,16 @@ TOTALS_FIELDS = (
 FLOAT_FIELDS = frozenset({"wait_answered_s", "wait_abandoned_s", "max_wait_s", "handle_s"})
 WRAP_UP, ON_CONTACT = "wrap_up", "on_contact"
 
+# Example counts scale with the Hypothesis profile (tests/conftest.py: "dev" 100, "ci" 50).
+EXAMPLES = settings.default.max_examples
 PROPERTY_SETTINGS = settings(
-    max_examples=200,
+    max_examples=2 * EXAMPLES,
     deadline=None,
     database=None,  # write nothing into the working tree
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 # The end-state checks are cheaper to find wrong; fewer examples keep the file under 15 s.
-END_STATE_SETTINGS = settings(PROPERTY_SETTINGS, max_examples=120)
+END_STATE_SETTINGS = settings(PROPERTY_SETTINGS, max_examples=EXAMPLES * 6 // 5)
 
 
 # ------------------------------------------------------------------ reference
@@ -474,7 +476,7 @@ def test_memory_stays_bounded_and_live_contacts_match(scenario: Scenario) -> Non
 
 # The ring's own drop rule, on its own: with t <= now (all the Floor ever asks) a bucket
 # is refused exactly when its minute is KEEP_MINUTES or more behind now's minute.
-@settings(max_examples=300, deadline=None, database=None)
+@settings(max_examples=3 * EXAMPLES, deadline=None, database=None)
 @given(st.lists(st.tuples(st.floats(0.0, 4 * 3600.0), st.floats(0.0, 2 * 3600.0)),
                 min_size=1, max_size=60))
 def test_ring_bucket_drop_rule(steps: list[tuple[float, float]]) -> None:

@@ -17,6 +17,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ui.display import explain_missing_display
+
+    if explain_missing_display():  # before Qt loads and before the simulator starts
+        return 2
     from ui.app import WindowOptions, run_floor
 
     options = WindowOptions(lang=args.lang or "", exit_after=args.exit_after,

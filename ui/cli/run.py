@@ -28,6 +28,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from feeds.credentials import read_token
     from feeds.sources.websocket import WebsocketSource
+    from ui.display import explain_missing_display
+
+    if explain_missing_display():  # before Qt loads: a missing library would abort it
+        return 2
     from ui.app import WindowOptions, run_floor
 
     config = Config()
