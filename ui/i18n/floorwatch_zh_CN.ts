@@ -156,67 +156,67 @@
 <context>
     <name>HealthBar</name>
     <message>
-        <location filename="../panels/health_bar.py" line="50"/>
+        <location filename="../panels/health_bar.py" line="28"/>
         <source>Floor clock: time of the latest event</source>
         <translation>现场时钟：最新事件的时间</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="74"/>
+        <location filename="../panels/health_bar.py" line="52"/>
         <source>{rate} ev/s total</source>
         <translation>共 {rate} 事件/秒</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="87"/>
+        <location filename="../panels/health_bar.py" line="65"/>
         <source>disconnected</source>
         <translation>已断开</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="89"/>
+        <location filename="../panels/health_bar.py" line="67"/>
         <source>stale</source>
         <translation>停滞</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="91"/>
+        <location filename="../panels/health_bar.py" line="69"/>
         <source>connected</source>
         <translation>已连接</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="94"/>
+        <location filename="../panels/health_bar.py" line="72"/>
         <source>{rate} ev/s</source>
         <translation>{rate} 事件/秒</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="96"/>
+        <location filename="../panels/health_bar.py" line="74"/>
         <source>rejected {n}</source>
         <translation>拒收 {n}</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="97"/>
+        <location filename="../panels/health_bar.py" line="75"/>
         <source>resyncs {n}</source>
         <translation>重同步 {n}</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="100"/>
+        <location filename="../panels/health_bar.py" line="78"/>
         <source>dropped {n}</source>
         <translation>丢弃 {n}</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="114"/>
+        <location filename="../panels/health_bar.py" line="92"/>
         <source>events {events} · duplicates {duplicates} · reconnects {reconnects}</source>
         <translation>事件 {events} · 重复 {duplicates} · 重连 {reconnects}</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="119"/>
+        <location filename="../panels/health_bar.py" line="97"/>
         <source>Rejected frames:</source>
         <translation>拒收帧：</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="124"/>
+        <location filename="../panels/health_bar.py" line="102"/>
         <source>No rejected frames</source>
         <translation>无拒收帧</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="126"/>
+        <location filename="../panels/health_bar.py" line="104"/>
         <source>Last error: {error}</source>
         <translation>最近错误：{error}</translation>
     </message>
@@ -272,93 +272,93 @@
 <context>
     <name>QueueTile</name>
     <message>
-        <location filename="../panels/queue_wall.py" line="164"/>
+        <location filename="../panels/queue_wall.py" line="139"/>
         <source>Waiting</source>
         <translation>排队</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="165"/>
+        <location filename="../panels/queue_wall.py" line="140"/>
         <source>Longest</source>
         <translation>最长等待</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="166"/>
+        <location filename="../panels/queue_wall.py" line="141"/>
         <source>SL</source>
         <translation>服务水平</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="167"/>
-        <location filename="../panels/queue_wall.py" line="253"/>
+        <location filename="../panels/queue_wall.py" line="142"/>
+        <location filename="../panels/queue_wall.py" line="228"/>
         <source>EWT</source>
         <translation>预计等待</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="168"/>
+        <location filename="../panels/queue_wall.py" line="143"/>
         <source>ASA</source>
         <translation>平均应答</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="169"/>
+        <location filename="../panels/queue_wall.py" line="144"/>
         <source>AHT</source>
         <translation>平均处理时长</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="170"/>
+        <location filename="../panels/queue_wall.py" line="145"/>
         <source>Abandoned</source>
         <translation>放弃率</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="171"/>
+        <location filename="../panels/queue_wall.py" line="146"/>
         <source>Avail / busy</source>
         <translation>空闲 / 忙</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="172"/>
+        <location filename="../panels/queue_wall.py" line="147"/>
         <source>Callbacks</source>
         <translation>回呼</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="175"/>
+        <location filename="../panels/queue_wall.py" line="150"/>
         <source>Average speed of answer: mean wait of answered contacts</source>
         <translation>平均应答速度：已应答联系的平均等待时间</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="177"/>
+        <location filename="../panels/queue_wall.py" line="152"/>
         <source>Average handle time: talk or chat + wrap-up of completed contacts</source>
         <translation>平均处理时长：已完成联系的通话或会话时长 + 话后处理</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="230"/>
+        <location filename="../panels/queue_wall.py" line="205"/>
         <source>Service level over {window}: {definition}, T = {target} s ({answered} answered, {offered} offered)</source>
         <translation>服务水平（{window}）：{definition}，T = {target} 秒（应答 {answered}，进线 {offered}）</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="179"/>
+        <location filename="../panels/queue_wall.py" line="154"/>
         <source>Abandoned after the short-abandon threshold, of contacts with an outcome</source>
         <translation>超过短放弃阈值后放弃的占有结果联系的比例</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="181"/>
+        <location filename="../panels/queue_wall.py" line="156"/>
         <source>Callbacks and appointments waiting</source>
         <translation>待处理的回呼和预约</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="243"/>
+        <location filename="../panels/queue_wall.py" line="218"/>
         <source>SL {target}s</source>
         <translation>服务水平 {target}秒</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="246"/>
+        <location filename="../panels/queue_wall.py" line="221"/>
         <source>Estimated wait for a contact arriving now ({model}); offer a callback or appointment above {threshold} s</source>
         <translation>现在进入的客户预计等待时间（{model}）；超过 {threshold} 秒时提供回呼或预约</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="253"/>
+        <location filename="../panels/queue_wall.py" line="228"/>
         <source>EWT · offer callback</source>
         <translation>预计等待 · 建议回呼</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="254"/>
+        <location filename="../panels/queue_wall.py" line="229"/>
         <source>Available {available} · busy {busy} · staffed {staffed}</source>
         <translation>空闲 {available} · 忙 {busy} · 在岗 {staffed}</translation>
     </message>
@@ -366,77 +366,77 @@
 <context>
     <name>QueueWall</name>
     <message>
-        <location filename="../panels/queue_wall.py" line="79"/>
+        <location filename="../panels/queue_wall.py" line="54"/>
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="80"/>
+        <location filename="../panels/queue_wall.py" line="55"/>
         <source>Warning</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="81"/>
+        <location filename="../panels/queue_wall.py" line="56"/>
         <source>Critical</source>
         <translation>严重</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="125"/>
+        <location filename="../panels/queue_wall.py" line="100"/>
         <source>today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="127"/>
+        <location filename="../panels/queue_wall.py" line="102"/>
         <source>this half hour</source>
         <translation>本半小时</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="128"/>
+        <location filename="../panels/queue_wall.py" line="103"/>
         <source>the last {n} min</source>
         <translation>最近 {n} 分钟</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="133"/>
+        <location filename="../panels/queue_wall.py" line="108"/>
         <source>Erlang A, with observed patience</source>
         <translation>Erlang A，按观测到的耐心时间</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="134"/>
+        <location filename="../panels/queue_wall.py" line="109"/>
         <source>Erlang C</source>
         <translation>Erlang C</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="135"/>
+        <location filename="../panels/queue_wall.py" line="110"/>
         <source>queue position × recent time between answers</source>
         <translation>排队位置 × 最近的应答间隔</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="138"/>
+        <location filename="../panels/queue_wall.py" line="113"/>
         <source>not enough data</source>
         <translation>数据不足</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="344"/>
+        <location filename="../panels/queue_wall.py" line="319"/>
         <source>Hotline</source>
         <translation>热线</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="345"/>
+        <location filename="../panels/queue_wall.py" line="320"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="398"/>
+        <location filename="../panels/queue_wall.py" line="373"/>
         <source>{waiting} waiting · longest {longest} · SL {sl} · {busy}/{staffed} busy · callbacks {backlog}</source>
         <translation>排队 {waiting} · 最长 {longest} · 服务水平 {sl} · 忙 {busy}/{staffed} · 回呼 {backlog}</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="409"/>
+        <location filename="../panels/queue_wall.py" line="384"/>
         <source> · chat slots {util} used</source>
         <translation> · 会话容量已用 {util}</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="412"/>
+        <location filename="../panels/queue_wall.py" line="387"/>
         <source> · occupancy {occ}</source>
         <translation> · 占用率 {occ}</translation>
     </message>
@@ -444,102 +444,107 @@
 <context>
     <name>ReassignController</name>
     <message>
-        <location filename="../reassign/controller.py" line="67"/>
+        <location filename="../reassign/controller.py" line="78"/>
         <source>To online</source>
         <translation>调往在线</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="69"/>
+        <location filename="../reassign/controller.py" line="80"/>
         <source>To hotline</source>
         <translation>调往热线</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="71"/>
+        <location filename="../reassign/controller.py" line="82"/>
         <source>Blend</source>
         <translation>混合</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="72"/>
+        <location filename="../reassign/controller.py" line="83"/>
         <source>Lend to online</source>
         <translation>借调到在线</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="74"/>
+        <location filename="../reassign/controller.py" line="85"/>
         <source>Undo move</source>
         <translation>撤销调配</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="79"/>
+        <location filename="../reassign/controller.py" line="90"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="80"/>
+        <location filename="../reassign/controller.py" line="91"/>
         <source>How long a lend lasts before the agents come back</source>
         <translation>借调多久后坐席自动调回</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="117"/>
+        <location filename="../reassign/controller.py" line="128"/>
         <source>Only supervisors can move agents.</source>
         <translation>只有班长可以调配坐席。</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="121"/>
+        <location filename="../reassign/controller.py" line="132"/>
         <source>Select one or more agents first.</source>
         <translation>请先选择一个或多个坐席。</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="135"/>
+        <location filename="../reassign/controller.py" line="153"/>
+        <source>Not sent: {reason}</source>
+        <translation>未发送：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../reassign/controller.py" line="159"/>
         <source>Nothing to undo.</source>
         <translation>没有可撤销的调配。</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="166"/>
+        <location filename="../reassign/controller.py" line="193"/>
         <source>Sending…</source>
         <translation>发送中…</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="191"/>
+        <location filename="../reassign/controller.py" line="219"/>
         <source>Rejected: {reason}</source>
         <translation>已拒绝：{reason}</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="193"/>
+        <location filename="../reassign/controller.py" line="221"/>
         <source>{status}: {agents}</source>
         <translation>{status}：{agents}</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="228"/>
+        <location filename="../reassign/controller.py" line="259"/>
         <source>move pending (after contact)</source>
         <translation>待调配（当前联系结束后）</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="229"/>
+        <location filename="../reassign/controller.py" line="260"/>
         <source>moving…</source>
         <translation>调配中…</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="232"/>
+        <location filename="../reassign/controller.py" line="263"/>
         <source>Move to online</source>
         <translation>调往在线</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="232"/>
+        <location filename="../reassign/controller.py" line="263"/>
         <source>Move to hotline</source>
         <translation>调往热线</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="233"/>
+        <location filename="../reassign/controller.py" line="264"/>
         <source>Blend hotline and online</source>
         <translation>热线与在线混合</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="234"/>
+        <location filename="../reassign/controller.py" line="265"/>
         <source>Move agents</source>
         <translation>调配坐席</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="236"/>
+        <location filename="../reassign/controller.py" line="267"/>
         <source> for {n} min</source>
         <translation>，{n} 分钟</translation>
     </message>
