@@ -72,14 +72,13 @@ WRAP_UP = AgentStatus.WRAP_UP.value
 NOT_READY = AgentStatus.NOT_READY.value
 CUSTOMER, AGENT = Side.CUSTOMER.value, Side.AGENT.value
 
-SUPERVISOR = "supervisor"  # the one role that may send commands
 PENDING = "pending"  # per-agent outcome: the move waits for the agent's last contact to end
 RESULT_MEMORY = 10_000  # command results kept by request_id, for idempotent retries
 
 
 def command_refusal(role: str) -> str:
     """Why a connection with `role` may not send commands; "" if it may."""
-    if role == SUPERVISOR:
+    if role == Role.SUPERVISOR:
         return ""
     if role == Role.VIEWER:
         return "viewer tokens may not send commands"
@@ -167,7 +166,7 @@ class Simulation:
         return self._by_id[agent_id].pending
 
     # ---------------------------------------------------------------- commands
-    def reassign(self, command: Reassign, role: str = SUPERVISOR) -> dict[str, Any]:
+    def reassign(self, command: Reassign, role: str = Role.SUPERVISOR) -> dict[str, Any]:
         """Carry out a `reassign` at the current time `now`; returns the `command.result` data.
 
         An agent with no contact in hand gets the new skills now; one on a contact keeps it,
