@@ -19,6 +19,10 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
+# The one fake platform (a FeedServer that carries out `reassign` as docs/protocol.md
+# says) is a fixture every test package may use: `fake_platform(setup_events, ...)`.
+pytest_plugins = ["tests.fake_platform"]
+
 # Loaded here, before any test module builds its own `settings(...)` on top of the
 # profile: tests that want more or fewer examples scale `settings.default.max_examples`.
 settings.register_profile(

@@ -14,13 +14,9 @@ from feeds.server import FeedServer
 from monitor import events as ev
 from monitor.floor import Floor
 from tests.conftest import wait_until
+from tests.floors import T0, hotline_queue, logged_in
 
-T0 = 1_767_258_000.0
-SETUP = [
-    ev.QueueDefined(T0, "hl", "General", "hotline", 20.0),
-    ev.AgentLogin(T0, "a1", "Ann"),
-    ev.AgentSkills(T0, "a1", {"hl": 5}, 0),
-]
+SETUP = [hotline_queue(), *logged_in("a1", "Ann", {"hl": 5})]
 
 
 def offers(start: int, n: int) -> list[ev.Event]:

@@ -23,8 +23,8 @@ from feeds.store.recording import (
 from monitor import events as ev
 from monitor.floor import Floor
 from tests.conftest import wait_until
+from tests.floors import T0
 
-T0 = 1_767_258_000.0
 FEED = "ws://127.0.0.1:9/sim"
 OTHER = "ws://127.0.0.1:9/chat"
 

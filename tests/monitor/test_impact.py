@@ -8,22 +8,18 @@ from monitor import events as ev
 from monitor.commands import Reassign, Skills
 from monitor.floor import Floor
 from monitor.impact import floor_skills, predicted_after, preview
+from tests.floors import T0, logged_in, two_channel_queues
 from ui.cli import main
-
-T0 = 1_767_258_000.0
 
 
 @pytest.fixture
 def floor():
     f = Floor()
-    setup = [
-        ev.QueueDefined(T0, "hl", "General", "hotline", 20.0),
-        ev.QueueDefined(T0, "ol", "App", "online", 60.0),
-    ]
+    setup = two_channel_queues()
     for i in range(6):
-        setup += [ev.AgentLogin(T0, f"h{i}", f"H{i}"), ev.AgentSkills(T0, f"h{i}", {"hl": 4}, 0)]
+        setup += logged_in(f"h{i}", f"H{i}", {"hl": 4})
     for i in range(2):
-        setup += [ev.AgentLogin(T0, f"o{i}", f"O{i}"), ev.AgentSkills(T0, f"o{i}", {"ol": 4}, 3)]
+        setup += logged_in(f"o{i}", f"O{i}", {"ol": 4}, 3)
     for e in setup:
         f.apply(e)
     events = []

@@ -5,16 +5,14 @@ import json
 from monitor import events as ev
 from monitor import snapshot
 from monitor.floor import Floor
-
-T0 = 1_767_258_000.0
+from tests.floors import T0, logged_in
 
 
 def floor_of(feed: str, queue: str, agent: str, channel: str = "hotline") -> Floor:
     f = Floor()
     for e in [
         ev.QueueDefined(T0, queue, queue.title(), channel, 20.0, name_zh="队列"),
-        ev.AgentLogin(T0, agent, agent.title()),
-        ev.AgentSkills(T0, agent, {queue: 5}, 3 if channel == "online" else 0),
+        *logged_in(agent, agent.title(), {queue: 5}, 3 if channel == "online" else 0),
         ev.ContactOffered(T0 + 1, f"{queue}-w1", queue),
         ev.ContactOffered(T0 + 2, f"{queue}-w2", queue),
         ev.ContactOffered(T0 + 3, f"{queue}-t1", queue),

@@ -9,21 +9,18 @@ import pytest
 from monitor import events as ev
 from monitor import views
 from monitor.floor import Floor
+from tests.floors import T0, logged_in, two_channel_queues
 
 ROOT = Path(__file__).resolve().parents[2]
-T0 = 1_767_258_000.0
 
 
 @pytest.fixture
 def floor() -> Floor:
     f = Floor()
     for e in [
-        ev.QueueDefined(T0, "hl", "General", "hotline", 20.0),
-        ev.QueueDefined(T0, "ol", "App chat", "online", 60.0),
-        ev.AgentLogin(T0, "a1", "Ann"),
-        ev.AgentSkills(T0, "a1", {"hl": 5}, 0),
-        ev.AgentLogin(T0, "a2", "Bo"),
-        ev.AgentSkills(T0, "a2", {"hl": 1, "ol": 5}, 3),  # blended
+        *two_channel_queues(),
+        *logged_in("a1", "Ann", {"hl": 5}),
+        *logged_in("a2", "Bo", {"hl": 1, "ol": 5}, 3),  # blended
         ev.ContactOffered(T0 + 1, "c1", "hl"),
         ev.ContactOffered(T0 + 2, "c2", "hl"),
         ev.ContactAnswered(T0 + 11, "c1", "hl", "a1"),

@@ -1,4 +1,4 @@
-"""A small hand-built floor whose numbers are worked out in the comments; Qt timer hygiene."""
+"""The worked-example floor of tests/floors.py as a fixture; Qt timer hygiene."""
 
 from __future__ import annotations
 
@@ -11,60 +11,8 @@ from typing import Any
 
 import pytest
 
-from monitor import events as ev
 from monitor.floor import Floor
-
-T0 = 1_767_258_000.0  # a whole minute
-NOW = T0 + 130
-
-# At NOW (T0 + 130):
-#   general (hotline, SL 20 s): c1 answered after 10 s (a1), c2 after 35 s (a3),
-#     c3 abandoned after 30 s, c4 waiting 30 s  -> SL 1/3, ASA 22.5 s, abandon 1/3
-#   vip (hotline): c6 left for a callback      -> backlog 1
-#   app (online, SL 60 s): c5 answered after 15 s (a2) -> SL 100%, ASA 15 s
-#   wechat (online): nothing yet
-#   agents: a1 Ann on contact since +10, a2 Bo on contact since +45,
-#     a3 Cy on contact since +40, a4 Di not ready (break) since +2, a5 Eve available since +0
-FLOOR_EVENTS: list[ev.Event] = [
-    ev.QueueDefined(T0, "general", "General", "hotline", 20.0, name_zh="普通"),
-    ev.QueueDefined(T0, "vip", "VIP", "hotline", 20.0, tier="vip"),
-    ev.QueueDefined(T0, "app", "App chat", "online", 60.0, name_zh="应用"),
-    ev.QueueDefined(T0, "wechat", "WeChat", "online", 60.0, name_zh="微信"),
-    ev.AgentLogin(T0, "a1", "Ann"),
-    ev.AgentSkills(T0, "a1", {"general": 5, "vip": 5}, 0),
-    ev.AgentLogin(T0, "a2", "Bo"),
-    ev.AgentSkills(T0, "a2", {"app": 5, "wechat": 3}, 3),
-    ev.AgentLogin(T0, "a3", "Cy"),
-    ev.AgentSkills(T0, "a3", {"general": 2, "app": 2}, 3),
-    ev.AgentLogin(T0, "a4", "Di"),
-    ev.AgentSkills(T0, "a4", {"general": 1}, 0),
-    ev.AgentLogin(T0, "a5", "Eve"),
-    ev.AgentSkills(T0, "a5", {"app": 4}, 2),
-    ev.ContactOffered(T0, "c1", "general"),
-    ev.AgentStateChanged(T0 + 2, "a4", "not_ready", "break"),
-    ev.ContactOffered(T0 + 5, "c2", "general"),
-    ev.ContactAnswered(T0 + 10, "c1", "general", "a1"),
-    ev.AgentStateChanged(T0 + 10, "a1", "on_contact"),
-    ev.ContactOffered(T0 + 20, "c3", "general"),
-    ev.ContactOffered(T0 + 30, "c5", "app"),
-    ev.ContactAnswered(T0 + 40, "c2", "general", "a3"),
-    ev.AgentStateChanged(T0 + 40, "a3", "on_contact"),
-    ev.ContactAnswered(T0 + 45, "c5", "app", "a2"),
-    ev.AgentStateChanged(T0 + 45, "a2", "on_contact"),
-    ev.ContactAbandoned(T0 + 50, "c3", "general"),
-    ev.ContactOffered(T0 + 60, "c6", "vip"),
-    ev.CallbackRequested(T0 + 90, "c6", "vip", waited_s=30.0),
-    ev.ContactOffered(T0 + 100, "c4", "general"),
-    ev.Heartbeat(NOW),
-]
-
-
-def build_floor(*extra: ev.Event) -> Floor:
-    """The floor described above, plus any extra events."""
-    floor = Floor()
-    for event in [*FLOOR_EVENTS, *extra]:
-        floor.apply(event, "sim")
-    return floor
+from tests.floors import build_floor  # the worked example, numbers in its docstring
 
 
 @pytest.fixture

@@ -1,109 +1,36 @@
-"""`floorwatch reassign` against a real FeedServer with a small fake command handler; no Qt."""
+"""`floorwatch reassign` against a FeedServer playing the platform (tests/fake_platform); no Qt."""
 
 from __future__ import annotations
 
 import argparse
 import socket
 from collections import Counter
-from typing import Any
 
 import pytest
 
 from feeds.command_sender import send_reassign
 from feeds.hub import FeedHub
-from feeds.server import FeedServer
 from feeds.store.audit import AuditLog
 from monitor import events as ev
-from monitor.commands import CommandError, Reassign, Skills, target_skills
+from monitor.commands import Reassign
+from tests.floors import T0, logged_in
 from ui.cli import reassign as cmd_reassign
 
-T0 = 1_767_258_000.0
-TOKENS = {"sup": "supervisor", "view": "viewer"}
 SETUP = [
     ev.QueueDefined(T0, "hl-general", "General", "hotline"),
     ev.QueueDefined(T0, "hl-vip", "VIP", "hotline", tier="vip"),
     ev.QueueDefined(T0, "ol-app", "App chat", "online", 60.0),
     ev.QueueDefined(T0, "ol-wechat", "WeChat", "online", 60.0),
-    ev.AgentLogin(T0, "a1", "Ann"),
-    ev.AgentSkills(T0, "a1", {"hl-general": 5, "hl-vip": 5}, 0),
-    ev.AgentLogin(T0, "a2", "Bo"),
-    ev.AgentSkills(T0, "a2", {"hl-general": 4}, 0),
+    *logged_in("a1", "Ann", {"hl-general": 5, "hl-vip": 5}),
+    *logged_in("a2", "Bo", {"hl-general": 4}),
 ]
 HOTLINE_A1 = {"skills": {"hl-general": 5, "hl-vip": 5}, "chat_capacity": 0}
 ONLINE = {"skills": {"ol-app": 5, "ol-wechat": 5}, "chat_capacity": 3}
 
 
-class FakeFeed:
-    """A FeedServer whose command handler speaks the reassign protocol, minimally.
-
-    Idempotent by request id: a repeat gets the first answer and changes nothing.
-    With `drop_first`, it applies the first command and then drops the connection
-    before the result can be sent, as a network failure would.
-    """
-
-    def __init__(self, loop_thread, drop_first: bool = False) -> None:
-        self.lt = loop_thread
-        self.server = FeedServer(tokens=TOKENS, command_handler=self.handle)
-        self.drop_first = drop_first
-        self.calls: Counter[str] = Counter()  # request id -> times received
-        self.applied: Counter[str] = Counter()  # agent -> skills changes published
-        self.received: list[tuple[dict[str, Any], str]] = []
-        self._results: dict[str, dict[str, Any]] = {}
-
-    def start(self) -> str:
-        port = self.lt.run(self.server.start())
-        self.lt.call(self.server.publish, SETUP)
-        return f"ws://127.0.0.1:{port}"
-
-    def stop(self) -> None:
-        self.lt.run(self.server.stop())
-
-    async def handle(self, data: dict[str, Any], role: str) -> dict[str, Any]:
-        request_id = str(data.get("request_id", ""))
-        self.calls[request_id] += 1
-        self.received.append((dict(data), role))
-        if request_id in self._results:
-            return self._results[request_id]
-        if role != "supervisor":
-            return self._answer(request_id, "rejected", "viewer tokens may not send commands")
-        try:
-            command = Reassign.from_data(data)
-        except CommandError as exc:
-            return self._answer(request_id, "rejected", str(exc))
-        floor = self.server.floor
-        unknown = [a for a in command.agents if a not in floor.agents]
-        if unknown:
-            return self._answer(request_id, "rejected", f"unknown agent {', '.join(unknown)}")
-        channels = {q.id: str(q.channel) for q in floor.queues.values()}
-        before = {a: Skills(dict(floor.agents[a].skills), floor.agents[a].chat_capacity)
-                  for a in command.agents}
-        after = {a: target_skills(command, s, channels) for a, s in before.items()}
-        self.server.publish(
-            ev.AgentSkills(floor.now, a, dict(s.skills), s.chat_capacity) for a, s in after.items())
-        self.applied.update(command.agents)
-        result = self._answer(
-            request_id, "applied", "",
-            agents={a: "applied" for a in command.agents},
-            before={a: s.as_dict() for a, s in before.items()},
-            after={a: s.as_dict() for a, s in after.items()})
-        if self.drop_first:
-            self.drop_first = False
-            for client in list(self.server._clients):
-                await client.ws.close()
-        return result
-
-    def _answer(self, request_id: str, status: str, reason: str, **extra: Any) -> dict[str, Any]:
-        result = {"request_id": request_id, "status": status, "reason": reason, **extra}
-        self._results[request_id] = result
-        return result
-
-
 @pytest.fixture
-def feed(loop_thread):
-    fake = FakeFeed(loop_thread)
-    fake.url = fake.start()
-    yield fake
-    fake.stop()
+def feed(fake_platform):
+    return fake_platform(SETUP)
 
 
 @pytest.fixture
@@ -186,16 +113,12 @@ def test_unknown_token_exits_2_and_sends_nothing(feed, tokens, tmp_path, capsys)
     assert feed.received == [] and _audit(db) == []
 
 
-def test_retry_after_a_dropped_connection_reuses_the_request_id(loop_thread, tokens, tmp_path,
+def test_retry_after_a_dropped_connection_reuses_the_request_id(fake_platform, tokens, tmp_path,
                                                                capsys):
-    fake = FakeFeed(loop_thread, drop_first=True)
-    url = fake.start()
+    fake = fake_platform(SETUP, drop_first=True)
     db = tmp_path / "audit.db"
-    try:
-        code, out, err = _run(["--feed", url, "--token-file", str(tokens["sup"]),
-                               "--agent", "a1", "--to", "online", "--db", str(db)], capsys)
-    finally:
-        fake.stop()
+    code, out, err = _run(["--feed", fake.url, "--token-file", str(tokens["sup"]),
+                           "--agent", "a1", "--to", "online", "--db", str(db)], capsys)
     assert code == 0, err
     [request_id] = fake.calls
     assert fake.calls[request_id] == 2  # sent twice, same id

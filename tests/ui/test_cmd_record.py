@@ -21,13 +21,13 @@ from feeds.sim import START_T, SimConfig, Simulation
 from feeds.store.recording import read_recording
 from monitor import events as ev
 from tests.conftest import wait_until
+from tests.floors import T0, hotline_queue
 from ui.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[2]
 # 11:00 on the simulated clock: busy enough for abandons, callbacks and transfers.
 CONFIG = SimConfig(agents=30, seed=5, start_t=START_T + 3 * 3600, start_hour=11.0)
 RUN_MIN = 20
-T0 = 1_767_258_000.0
 
 
 def last_recorded_seq(path: Path, feed: str) -> int:
@@ -133,7 +133,7 @@ def test_duration_stops_the_recording(loop_thread, tmp_path, capsys):
     server = FeedServer()
     port = loop_thread.run(server.start())
     url = f"ws://127.0.0.1:{port}"
-    loop_thread.call(server.publish, [ev.QueueDefined(T0, "hl", "General", "hotline")])
+    loop_thread.call(server.publish, [hotline_queue()])
     out = tmp_path / "short.fwrec"
 
     def publish_when_connected() -> None:
