@@ -9,6 +9,7 @@ from enum import StrEnum
 
 STALE_AFTER_S = 5.0  # no event for this long: treat the feed as down
 SLOW_AFTER_S = 2.0  # no event for this long: worth a look
+BEHIND_AFTER_S = 1.0  # events waiting this long for the engine: the window lags the feed
 
 
 @dataclass(slots=True)
@@ -25,6 +26,7 @@ class FeedHealth:
     resyncs: int = 0
     reconnects: int = 0
     dropped: int = 0  # events dropped because the hand-off to the UI was full
+    behind_s: float = 0.0  # how long the oldest event not yet applied has waited (wall clock)
     last_error: str = ""
 
     def copy(self) -> FeedHealth:
@@ -42,7 +44,8 @@ class FeedState(StrEnum):
 
 
 def feed_state(health: FeedHealth) -> FeedState:
-    """Down if disconnected or silent too long; degraded if slow, not heard yet, or dropping.
+    """Down if disconnected or silent too long; degraded if slow, not heard yet, dropping,
+    or waiting for an engine that has fallen behind.
 
     A live feed sends heartbeats when nothing happens, so silence is trouble even
     on a quiet floor.
@@ -50,7 +53,7 @@ def feed_state(health: FeedHealth) -> FeedState:
     age = health.last_event_age_s
     if not health.connected or (age is not None and age > STALE_AFTER_S):
         return FeedState.DOWN
-    if age is None or age > SLOW_AFTER_S or health.dropped:
+    if age is None or age > SLOW_AFTER_S or health.dropped or health.behind_s > BEHIND_AFTER_S:
         return FeedState.DEGRADED
     return FeedState.GOOD
 

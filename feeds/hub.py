@@ -12,6 +12,7 @@ import concurrent.futures
 import contextlib
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable
 from typing import Any
@@ -34,6 +35,7 @@ class Handoff:
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self._items: deque[FeedEvent] = deque()
+        self._arrived: deque[float] = deque()  # monotonic time each item was put
         self._lock = threading.Lock()
 
     def put(self, item: FeedEvent) -> bool:
@@ -42,12 +44,20 @@ class Handoff:
             if len(self._items) >= self.limit and not isinstance(item.event, Snapshot):
                 return False
             self._items.append(item)
+            self._arrived.append(time.monotonic())
             return True
 
     def take(self, max_items: int) -> list[FeedEvent]:
         with self._lock:
             n = min(max_items, len(self._items))
+            for _ in range(n):
+                self._arrived.popleft()
             return [self._items.popleft() for _ in range(n)]
+
+    def waited_s(self) -> float:
+        """How long the oldest item has waited for the engine (0 when empty)."""
+        with self._lock:
+            return time.monotonic() - self._arrived[0] if self._arrived else 0.0
 
     def __len__(self) -> int:
         return len(self._items)
@@ -127,7 +137,13 @@ class FeedHub:
         return len(self._handoff)
 
     def health(self) -> list[FeedHealth]:
-        return [s.health() for s in self.sources]
+        """Each source's health; `behind_s` says how far the engine lags the hand-off
+        (one queue for all feeds, so the same figure for each)."""
+        behind = self._handoff.waited_s()
+        records = [s.health() for s in self.sources]
+        for record in records:
+            record.behind_s = behind
+        return records
 
     # ------------------------------------------------------------ commands
     def source(self, key: str | None = None) -> Source:

@@ -20,6 +20,8 @@ def test_limits():
     ({"last_event_age_s": 2.5}, FeedState.DEGRADED),  # slow
     ({"last_event_age_s": None}, FeedState.DEGRADED),  # connected, nothing heard yet
     ({"dropped": 1}, FeedState.DEGRADED),  # the hand-off to the UI overflowed
+    ({"behind_s": 0.9}, FeedState.GOOD),
+    ({"behind_s": 1.5}, FeedState.DEGRADED),  # the engine lags the feed
     ({"last_event_age_s": STALE_AFTER_S}, FeedState.DEGRADED),
     ({"last_event_age_s": 5.1}, FeedState.DOWN),  # silent: stale
     ({"last_event_age_s": 5.1, "dropped": 3}, FeedState.DOWN),

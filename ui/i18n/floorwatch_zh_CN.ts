@@ -201,22 +201,27 @@
         <translation>丢弃 {n}</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="92"/>
+        <location filename="../panels/health_bar.py" line="81"/>
+        <source>behind by {s} s</source>
+        <translation>落后 {s} 秒</translation>
+    </message>
+    <message>
+        <location filename="../panels/health_bar.py" line="95"/>
         <source>events {events} · duplicates {duplicates} · reconnects {reconnects}</source>
         <translation>事件 {events} · 重复 {duplicates} · 重连 {reconnects}</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="97"/>
+        <location filename="../panels/health_bar.py" line="100"/>
         <source>Rejected frames:</source>
         <translation>拒收帧：</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="102"/>
+        <location filename="../panels/health_bar.py" line="105"/>
         <source>No rejected frames</source>
         <translation>无拒收帧</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="104"/>
+        <location filename="../panels/health_bar.py" line="107"/>
         <source>Last error: {error}</source>
         <translation>最近错误：{error}</translation>
     </message>

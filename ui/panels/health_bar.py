@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
-from feeds.health import FeedHealth, FeedState, feed_state
+from feeds.health import BEHIND_AFTER_S, FeedHealth, FeedState, feed_state
 from monitor.floor import Floor
 from ui import fmt
 
@@ -76,6 +76,9 @@ class HealthBar(QWidget):
         ]
         if health.dropped:
             parts.append(self.tr("dropped {n}").format(n=health.dropped))
+        if health.behind_s > BEHIND_AFTER_S:
+            # The window shows the floor as it was this long ago: say so plainly.
+            parts.append(self.tr("behind by {s} s").format(s=f"{health.behind_s:.0f}"))
         _set_text(label, " · ".join(parts))
         colour = FEED_COLOURS[state]
         if label.palette().color(QPalette.ColorRole.WindowText) != colour:

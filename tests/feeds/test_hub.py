@@ -1,0 +1,43 @@
+"""The hub's hand-off: how far the engine lags is measured and reported per feed."""
+
+from __future__ import annotations
+
+import time
+
+from feeds.hub import FeedHub, Handoff
+from feeds.sim import START_T, SimConfig
+from feeds.source import FeedEvent
+from feeds.sources.simulated import SimulatedSource
+from monitor.events import Heartbeat
+from tests.conftest import wait_until
+
+
+def test_handoff_says_how_long_its_oldest_item_waited(monkeypatch):
+    from feeds import hub as hub_module
+
+    now = [10.0]
+    monkeypatch.setattr(hub_module.time, "monotonic", lambda: now[0])
+    handoff = Handoff(limit=10)
+    assert handoff.waited_s() == 0.0
+    handoff.put(FeedEvent("f", 1, Heartbeat(1.0)))
+    now[0] = 12.5
+    handoff.put(FeedEvent("f", 2, Heartbeat(2.0)))
+    assert handoff.waited_s() == 2.5
+    handoff.take(1)
+    assert handoff.waited_s() == 0.0  # the second arrived just now
+    handoff.take(5)
+    assert handoff.waited_s() == 0.0 and len(handoff) == 0
+
+
+def test_an_engine_that_does_not_drain_shows_as_behind():
+    source = SimulatedSource(SimConfig(agents=10, start_t=START_T), manual=True, warmup_s=60)
+    hub = FeedHub([source])
+    hub.start()
+    try:
+        assert wait_until(lambda: hub.pending > 0)
+        time.sleep(0.3)
+        assert hub.health()[0].behind_s >= 0.3
+        hub.drain()
+        assert hub.health()[0].behind_s == 0.0
+    finally:
+        hub.stop()
