@@ -15,6 +15,11 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 HOLD_LIMIT = 100_000  # events held while waiting for a snapshot; beyond this, drop
+# A feed numbers its events 1, 2, 3 …; a server never lets a client fall this far behind
+# without a snapshot (its replay buffer and send queue are far smaller), so a jump past
+# it is a broken or hostile frame, not a gap: rejected, never a reason to resync.
+MAX_JUMP = 1_000_000
+SEQ_JUMP = "seq_jump"  # the rejection reason, as counted in feed health
 
 
 @dataclass(slots=True)
@@ -23,6 +28,7 @@ class Step(Generic[T]):
 
     deliver: list[tuple[int, T]] = field(default_factory=list)
     resync: bool = False
+    rejected: int = 0  # inputs refused as implausible (SEQ_JUMP); they changed nothing
 
 
 class Sequencer(Generic[T]):
@@ -32,6 +38,7 @@ class Sequencer(Generic[T]):
         self.hold_limit = hold_limit
         self.last_seq = 0  # the last number delivered (or included in a snapshot)
         self.epoch = ""  # the server run our numbers belong to
+        self.anchor: int | None = None  # the server's number at welcome, if it said
         self.awaiting_snapshot = False
         self.duplicates = 0
         self.resyncs = 0
@@ -43,10 +50,20 @@ class Sequencer(Generic[T]):
         """What to ask a server to resume after, or None for a fresh start."""
         return self.last_seq if self.last_seq > 0 else None
 
-    def welcome(self, epoch: str) -> None:
-        """The server told us its run; numbers of another run mean nothing here."""
+    def welcome(self, epoch: str, seq: int | None = None) -> None:
+        """The server told us its run (and its latest number); numbers of another run
+        mean nothing here."""
         if epoch != self.epoch:
             self.epoch, self.last_seq = epoch, 0
+        self.anchor = seq if isinstance(seq, int) and seq >= 0 else None
+
+    def plausible(self, seq: int) -> bool:
+        """Within MAX_JUMP of what we know of the feed's numbering (anything goes before
+        we know anything: the first number becomes the reference)."""
+        known = max(self.last_seq, self.anchor or 0)
+        if not known and self.anchor is None:
+            return True
+        return seq <= known + MAX_JUMP
 
     def event(self, seq: int, item: T) -> Step[T]:
         """A sequenced (seq > 0) or unsequenced (seq == 0) event arrived."""
@@ -57,6 +74,8 @@ class Sequencer(Generic[T]):
             if seq <= self.last_seq:
                 self.duplicates += 1
                 return Step()
+            if not self.plausible(seq):
+                return Step(rejected=1)
             if self.last_seq and seq != self.last_seq + 1:
                 self._hold(seq, item)
                 return Step(resync=self._start_resync())
@@ -65,6 +84,8 @@ class Sequencer(Generic[T]):
 
     def snapshot(self, seq: int, item: T) -> Step[T]:
         """A snapshot including everything up to `seq`: deliver it, then what was held."""
+        if not self.plausible(seq):
+            return Step(rejected=1)
         self.last_seq = seq
         self.awaiting_snapshot = False
         held, self._held = self._held, []
@@ -74,6 +95,7 @@ class Sequencer(Generic[T]):
                 more = self.event(held_seq, held_item)
                 step.deliver += more.deliver
                 step.resync = step.resync or more.resync
+                step.rejected += more.rejected
         return step
 
     def lost(self) -> bool:

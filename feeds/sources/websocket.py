@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import time
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -16,14 +17,18 @@ from typing import Any
 import websockets
 from websockets.asyncio.client import ClientConnection, connect
 
+from monitor.commands import Role
 from monitor.events import Snapshot
 
 from .. import protocol as p
 from ..health import EventRate, FeedHealth
-from ..sequencing import Sequencer
+from ..sequencing import SEQ_JUMP, Sequencer
 from ..source import FeedEvent, Source
 
 MAX_BACKOFF_S = 10.0
+RESYNC_MIN_S, RESYNC_MAX_S = 0.5, 30.0
+MAX_NAME = 200  # feed ids and epochs are short; a longer one is cut, not stored whole
+ROLES = frozenset(r.value for r in Role)
 
 
 class WebsocketSource(Source):
@@ -41,6 +46,9 @@ class WebsocketSource(Source):
         self.sequencer: Sequencer[p.Envelope] = Sequencer()
         self._ws: ClientConnection | None = None
         self._want_resync = False
+        self._welcomed = False
+        self._resync_delay = 0.0  # pause before the next resync may be asked; doubles
+        self._next_resync_at = 0.0
         self._rate = EventRate()
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._attempt = 0
@@ -62,6 +70,7 @@ class WebsocketSource(Source):
                     close_timeout=1, compression=None,
                 ) as ws:
                     self._ws = ws
+                    self._welcomed = False
                     # Stopping must not wait for the server to hang up.
                     closer = asyncio.create_task(self._close_on(stop, ws))
                     self._health.connected = True
@@ -125,6 +134,9 @@ class WebsocketSource(Source):
         else:
             step = self.sequencer.event(env.seq, env)
         self._want_resync = self._want_resync or step.resync
+        if step.rejected:
+            self._health.rejected += step.rejected
+            self._health.rejected_reasons[SEQ_JUMP] += step.rejected
         out = []
         for seq, item in step.deliver:
             try:
@@ -145,9 +157,18 @@ class WebsocketSource(Source):
 
     def _on_control(self, env: p.Envelope) -> None:
         if env.type == p.WELCOME:
-            self._health.feed = str(env.data.get("feed", ""))
-            self._role = str(env.data.get("role", ""))
-            self.sequencer.welcome(str(env.data.get("epoch", "")))
+            if self._welcomed:
+                # Only the first frame of a connection may name the feed and our role.
+                self._reject(p.FrameError("unexpected_welcome"))
+                return
+            self._welcomed = True
+            self._health.feed = str(env.data.get("feed", ""))[:MAX_NAME]
+            role = str(env.data.get("role", ""))
+            self._role = role if role in ROLES else ""
+            seq = env.data.get("seq")
+            self.sequencer.welcome(str(env.data.get("epoch", ""))[:MAX_NAME],
+                                   seq if isinstance(seq, int) and not isinstance(seq, bool)
+                                   else None)
         elif env.type == p.COMMAND_RESULT:
             fut = self._pending.pop(str(env.data.get("request_id", "")), None)
             if fut is not None and not fut.done():
@@ -164,7 +185,16 @@ class WebsocketSource(Source):
         self._health.resyncs = self.sequencer.resyncs
 
     async def _send_resync(self) -> None:
+        """Ask for a snapshot, at most once per pause; the pause doubles (to
+        RESYNC_MAX_S) while requests keep coming, so no frame can cause a storm."""
+        now = time.monotonic()
+        if now < self._next_resync_at:
+            return  # still wanted: asked again after a later frame, once the pause is over
         self._want_resync = False
+        calm = now - self._next_resync_at > RESYNC_MAX_S
+        self._resync_delay = RESYNC_MIN_S if calm else min(
+            RESYNC_MAX_S, max(RESYNC_MIN_S, self._resync_delay * 2))
+        self._next_resync_at = now + self._resync_delay
         if self._ws is not None:
             with contextlib.suppress(websockets.ConnectionClosed):
                 await self._ws.send(p.encode(p.Envelope(type=p.RESYNC)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import msgpack
 import pytest
@@ -221,3 +222,56 @@ def test_unknown_token_is_refused_and_reported(loop_thread, hub_factory):
     assert wait_until(lambda: "unknown token" in hub.health()[0].last_error)
     assert hub.role() == ""
     loop_thread.run(server.stop())
+
+
+def test_one_frame_cannot_rename_the_feed_change_the_role_or_start_a_resync_storm(
+        loop_thread, hub_factory):
+    fake = FakeFeed(loop_thread)
+    port = fake.start()
+    consumer = Consumer(hub_factory(f"ws://127.0.0.1:{port}"))
+    fake.wait_connected()
+    fake.send(*(frame(e, i + 1) for i, e in enumerate(SETUP)))
+    fake.send(
+        p.encode(p.Envelope(type=p.WELCOME, data={"feed": "evil", "role": "supervisor",
+                                                  "epoch": "other"})),
+        frame(ev.ContactOffered(T0 + 1, "bogus", "hl"), 2**62),  # far past any real gap
+        *(frame(ev.ContactOffered(T0 + 2, f"g{n}", "hl"), 10 + 2 * n)  # a gap every frame
+          for n in range(40)),
+    )
+    assert wait_until(lambda: consumer.hub.health()[0].rejected == 2)
+    health = consumer.hub.health()[0]
+    assert health.feed == "fake" and consumer.hub.role() == ""  # the first welcome stands
+    assert health.rejected_reasons == {"unexpected_welcome": 1, "seq_jump": 1}
+    assert wait_until(lambda: any(m.type == p.RESYNC for m in fake.received))
+    time.sleep(0.2)
+    assert sum(m.type == p.RESYNC for m in fake.received) == 1  # forty gaps, one request
+    assert "bogus" not in consumer.pump().contacts
+    fake.stop()
+
+
+def test_a_feed_that_always_skips_a_number_gets_resyncs_at_a_falling_rate(
+        loop_thread, hub_factory):
+    fake = FakeFeed(loop_thread)
+    port = fake.start()
+    consumer = Consumer(hub_factory(f"ws://127.0.0.1:{port}"))
+    fake.wait_connected()
+    state = Floor()
+    for e in SETUP:
+        state.apply(e)
+    fake.send(*(frame(e, i + 1) for i, e in enumerate(SETUP)), frame(SETUP[0], 5))  # gap
+    answered, seq, deadline = 0, 5, time.monotonic() + 3.0
+    while time.monotonic() < deadline:  # a broken bridge: every snapshot is followed by a gap
+        asked = sum(m.type == p.RESYNC for m in fake.received)
+        if asked > answered:
+            answered, seq = asked, seq + 10
+            snap = p.Envelope(type="snapshot", feed="fake", t=state.now,
+                              data={"seq": seq, "state": state.snapshot()})
+            fake.send(p.encode(snap), frame(SETUP[0], seq + 2))
+        else:
+            fake.send(frame(ev.Heartbeat(T0), 0))  # frames keep coming, as heartbeats do
+        time.sleep(0.02)
+    # Without a pause it would be one request per round trip (hundreds in 3 s); with
+    # pauses of 0.5, 1, 2 s … it is a handful.
+    assert 2 <= answered <= 4, answered
+    assert consumer.hub.health()[0].resyncs >= answered
+    fake.stop()

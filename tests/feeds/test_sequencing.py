@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from feeds.sequencing import Sequencer
+from feeds.sequencing import MAX_JUMP, Sequencer
 
 
 def seqs(step) -> list[int]:
@@ -68,3 +68,37 @@ def test_a_new_server_run_resets_the_numbers_and_the_same_run_keeps_them():
     assert s.resume_from == 1
     s.welcome("run-2")
     assert s.resume_from is None and seqs(s.event(1, "a")) == [1]
+
+
+def test_an_implausible_jump_is_rejected_not_a_gap():
+    s: Sequencer[str] = Sequencer()
+    s.welcome("run", seq=100)
+    assert seqs(s.event(101, "a")) == [101]
+    step = s.event(101 + MAX_JUMP + 1, "bogus")
+    assert step.rejected == 1 and not step.resync and not s.awaiting_snapshot
+    assert seqs(s.event(102, "b")) == [102]  # the stream goes on as if it never came
+
+
+def test_a_snapshot_stamped_near_the_top_cannot_swallow_later_events():
+    s: Sequencer[str] = Sequencer()
+    s.welcome("run", seq=10)
+    assert s.snapshot(2**64 - 1, "bogus").rejected == 1
+    assert s.last_seq == 0
+    assert seqs(s.event(11, "a")) == [11]  # not counted as a duplicate
+
+
+def test_the_welcome_number_bounds_even_the_first_event():
+    s: Sequencer[str] = Sequencer()
+    s.welcome("run", seq=0)
+    assert s.event(2**63 - 1, "bogus").rejected == 1
+    assert seqs(s.event(1, "a")) == [1]
+
+
+def test_a_jump_held_during_resync_is_rejected_when_played():
+    s: Sequencer[str] = Sequencer()
+    s.welcome("run", seq=1)
+    s.event(1, "a")
+    s.event(3, "c")  # gap: waiting
+    s.event(3 + MAX_JUMP * 2, "bogus")  # held without judging, judged after the snapshot
+    step = s.snapshot(2, "snap")
+    assert [item for _seq, item in step.deliver] == ["snap", "c"] and step.rejected == 1
