@@ -78,11 +78,14 @@ class FeedHub:
         self.finished: set[str] = set()  # sources that ended on their own (a file at its end)
 
     @classmethod
-    def for_urls(cls, urls: Iterable[str], token: str = "", **kw: Any) -> FeedHub:
-        """A hub of websocket feeds, all given the same token."""
+    def for_urls(cls, urls: Iterable[str], token: str = "",
+                 tokens: dict[str, str] | None = None, **kw: Any) -> FeedHub:
+        """A hub of websocket feeds; each gets its own token from `tokens` (by URL),
+        else `token`."""
         from .sources.websocket import WebsocketSource  # websockets only when used
 
-        return cls([WebsocketSource(u, token) for u in urls], **kw)
+        tokens = tokens or {}
+        return cls([WebsocketSource(u, tokens.get(u, token)) for u in urls], **kw)
 
     # ---------------------------------------------------------------- life
     def start(self) -> None:

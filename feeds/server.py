@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import ssl
 import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
@@ -25,6 +26,7 @@ from monitor.events import Event
 from monitor.floor import Floor
 
 from . import protocol as p
+from .login_throttle import LoginThrottle
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +53,13 @@ class FeedServer:
         tokens: dict[str, str] | None = None,
         replay_buffer: int = 50_000,
         command_handler: CommandHandler | None = None,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.feed_id = feed_id
         self.host, self.port = host, port
         self.tokens = tokens  # token -> role; None admits everyone as supervisor
         self.command_handler = command_handler
+        self.tls = tls  # serve wss:// with this context; None: plain ws://
         self.floor = Floor()
         self.seq = 0
         # Sequence numbers are only comparable within one server run: a client
@@ -65,12 +69,15 @@ class FeedServer:
         self._clients: set[_Client] = set()
         self._server: Any = None
         self.rejected_frames = 0
+        self.failed_logins = 0
+        self._throttle = LoginThrottle()
 
     # ---------------------------------------------------------------- life
     async def start(self) -> int:
         """Listen; returns the bound port (useful with port 0)."""
         self._server = await serve(
             self._handle, self.host, self.port, max_size=1024 * 1024, compression=None,
+            ssl=self.tls,
         )
         self.port = self._server.sockets[0].getsockname()[1]
         return self.port
@@ -132,6 +139,9 @@ class FeedServer:
         token = hello.data.get("token", "")
         role = Role.SUPERVISOR.value if self.tokens is None else self.tokens.get(str(token), "")
         if not role:
+            self.failed_logins += 1
+            address = ws.remote_address[0] if ws.remote_address else ""
+            await self._throttle.failed(str(address))
             await self._send_error(ws, "unknown token")
             await ws.close(4001, "unknown token")
             return

@@ -17,7 +17,8 @@ class ConfigError(ValueError):
 @dataclass(slots=True)
 class Config:
     feeds: list[str] = field(default_factory=list)
-    token_file: str = ""
+    token_file: str = ""  # for every feed of this config without a token file of its own
+    feed_token_files: dict[str, str] = field(default_factory=dict)  # url -> its token file
     lang: str = ""  # "" = system locale
     window_minutes: int = 15
     short_abandon_s: float = 5.0
@@ -43,6 +44,11 @@ def load_config(path: Path) -> Config:
         if not isinstance(url, str) or not url.startswith(("ws://", "wss://")):
             raise ConfigError(f"{path}: feeds[{i}].url must be a ws:// or wss:// URL")
         cfg.feeds.append(url)
+        token_file = entry.get("token_file", "") if isinstance(entry, dict) else ""
+        if not isinstance(token_file, str):
+            raise ConfigError(f"{path}: feeds[{i}].token_file must be a path")
+        if token_file:
+            cfg.feed_token_files[url] = token_file
     client = raw.get("client", {})
     if not isinstance(client, dict):
         raise ConfigError(f"{path}: [client] must be a table")

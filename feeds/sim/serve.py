@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
 import threading
 from collections.abc import Callable
 
@@ -70,6 +71,7 @@ async def serve_simulation(
     stop: asyncio.Event | None = None,
     on_ready: Callable[[int], None] | None = None,
     commands: bool = True,
+    tls: ssl.SSLContext | None = None,
 ) -> None:
     """Serve a simulated floor until `stop` is set; `on_ready(port)` once listening.
 
@@ -79,7 +81,7 @@ async def serve_simulation(
     stop = stop or asyncio.Event()
     # One channel stands for one platform: say which in the feed id the status bar shows.
     feed_id = "sim" if len(config.channels) > 1 else f"sim-{config.channels[0]}"
-    server = FeedServer(feed_id=feed_id, host=host, port=port, tokens=tokens)
+    server = FeedServer(feed_id=feed_id, host=host, port=port, tokens=tokens, tls=tls)
     feed = SimulationFeed(config, server, speed, commands=commands)
     feed.warm_up(warmup_s)
     bound = await server.start()

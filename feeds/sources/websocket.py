@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import ssl
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -21,6 +22,7 @@ from monitor.commands import Role
 from monitor.events import Snapshot
 
 from .. import protocol as p
+from ..credentials import redact_url
 from ..health import EventRate, FeedHealth
 from ..sequencing import SEQ_JUMP, Sequencer
 from ..source import FeedEvent, Source
@@ -32,16 +34,24 @@ ROLES = frozenset(r.value for r in Role)
 
 
 class WebsocketSource(Source):
-    """One feed URL. The token goes to this URL only and is never logged."""
+    """One feed URL. The token goes to this URL only and is never logged.
+
+    The feed is named (key, health, errors) by its URL without credentials or
+    query (`redact_url`); the full URL is used only to connect.
+    """
 
     accepts_commands = True
 
-    def __init__(self, url: str, token: str = "", max_frame: int = p.MAX_FRAME_BYTES) -> None:
-        self.key = url
-        self.url = url
+    def __init__(self, url: str, token: str = "", max_frame: int = p.MAX_FRAME_BYTES,
+                 tls: ssl.SSLContext | None = None) -> None:
+        self.key = redact_url(url)
+        self.url = self.key
+        self._connect_url = url
+        # wss:// trusts the system's CAs (or SSL_CERT_FILE) unless given a context.
+        self._tls = tls
         self._token = token
         self._max_frame = max_frame
-        self._health = FeedHealth(url=url)
+        self._health = FeedHealth(url=self.key)
         self._role = ""
         self.sequencer: Sequencer[p.Envelope] = Sequencer()
         self._ws: ClientConnection | None = None
@@ -66,8 +76,9 @@ class WebsocketSource(Source):
         while not stop.is_set():
             try:
                 async with connect(
-                    self.url, max_size=self._max_frame, open_timeout=5,
+                    self._connect_url, max_size=self._max_frame, open_timeout=5,
                     close_timeout=1, compression=None,
+                    **({"ssl": self._tls} if self._tls is not None else {}),
                 ) as ws:
                     self._ws = ws
                     self._welcomed = False
@@ -88,7 +99,9 @@ class WebsocketSource(Source):
                     finally:
                         closer.cancel()
             except (OSError, TimeoutError, websockets.WebSocketException) as exc:
-                self._health.last_error = f"{type(exc).__name__}: {exc}"[:200]
+                # The library's messages may quote the URL: never with its secrets.
+                why = str(exc).replace(self._connect_url, self.key)
+                self._health.last_error = f"{type(exc).__name__}: {why}"[:200]
             finally:
                 was_connected, self._ws = self._ws is not None, None
                 self._health.connected = False

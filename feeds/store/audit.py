@@ -28,6 +28,7 @@ import sqlite_utils
 
 from monitor.commands import REASSIGN, CommandStatus, Reassign
 
+from ..credentials import create_private
 from .batch_writer import BatchWriter
 
 log = logging.getLogger(__name__)
@@ -177,10 +178,11 @@ class AuditLog:
                 from exc
         db: sqlite_utils.Database | None = None
         try:
+            create_private(self.path)  # who moved whom is nobody else's business
             db = sqlite_utils.Database(self.path)
             self.db = db
             self._prepare()
-        except (sqlite3.Error, AuditError) as exc:
+        except (sqlite3.Error, OSError, AuditError) as exc:
             if db is not None:
                 db.close()
             if isinstance(exc, AuditError):

@@ -42,8 +42,10 @@ import msgpack
 import sqlite_utils
 
 from feeds import protocol as p
-from feeds.store.batch_writer import BatchWriter
 from monitor.events import Event
+
+from ..credentials import create_private
+from .batch_writer import BatchWriter
 
 log = logging.getLogger(__name__)
 
@@ -91,10 +93,11 @@ class RecordingStore:
         self.feeds: list[str] = []
         db: sqlite_utils.Database | None = None
         try:
+            create_private(self.path)  # a recording holds the floor's whole day
             db = sqlite_utils.Database(self.path)
             self.db = db
             self._prepare(list(feeds))
-        except (sqlite3.Error, RecordingError) as exc:
+        except (sqlite3.Error, OSError, RecordingError) as exc:
             if db is not None:
                 db.close()
             if isinstance(exc, RecordingError):
@@ -162,7 +165,7 @@ class RecordingStore:
         self.db.close()
 
 
-def _sqlite_error(path: Path, exc: sqlite3.Error, doing: str) -> RecordingError:
+def _sqlite_error(path: Path, exc: sqlite3.Error | OSError, doing: str) -> RecordingError:
     text = str(exc)
     if "not a database" in text:
         return RecordingError(f"{path} is not a Floorwatch recording (not an SQLite database)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,3 +49,17 @@ def add_sim_flags(p: argparse.ArgumentParser) -> None:
                    help="simulated clock at start of warm-up, today (default 09:00)")
     p.add_argument("--warmup", type=float, default=3600.0, metavar="SECONDS",
                    help="simulated history run before serving (default 3600)")
+
+
+def feed_tokens(urls: list[str], token_files: list[str] | None,
+                fallback: dict[str, str] | None = None) -> dict[str, str]:
+    """Each feed URL's token: from the --token-file given with it (one per --feed, in
+    order), else from `fallback` (url -> token file, from a config). A token file other
+    users can read is read all the same, with a warning on stderr."""
+    from feeds.credentials import read_feed_tokens, token_files_per_feed
+
+    files = token_files_per_feed(urls, token_files)
+    if not any(files.values()) and fallback:
+        files = {url: fallback.get(url, "") for url in urls}
+    return read_feed_tokens(files, lambda message: print(f"floorwatch: warning: {message}",
+                                                         file=sys.stderr))

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from feeds.command_sender import send_reassign, wait_connected
-from feeds.credentials import read_token
 from feeds.hub import FeedHub
 from feeds.store.audit import (
     AuditError,
@@ -46,6 +45,8 @@ from monitor.impact import floor_skills, predicted_after
 from monitor.routing import route
 from ui.fmt import format_duration, parse_duration
 
+from .common import feed_tokens
+
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
@@ -64,7 +65,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--feed", required=True, action="append", metavar="URL", dest="feeds",
                    help="feed URL (ws://host:port); repeat for several feeds: the command "
                         "goes to the one that owns the agents")
-    p.add_argument("--token-file", metavar="FILE", help="file holding the access token")
+    p.add_argument("--token-file", action="append", metavar="FILE", dest="token_files",
+                   help="file holding the access token; with several --feed, one per feed "
+                        "in the same order")
     p.add_argument("--agent", action="append", required=True, metavar="ID", dest="agents",
                    help="agent id (repeatable)")
     p.add_argument("--to", required=True, choices=PROFILES, dest="profile",
@@ -154,15 +157,16 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         command = _command(args)
-        token = read_token(args.token_file)
+        feeds = list(dict.fromkeys(args.feeds))
+        tokens = feed_tokens(feeds, args.token_files)
     except (ValueError, OSError) as exc:
         return _fail(str(exc))
     try:
         audit = AuditLog(args.db if args.db else default_audit_path())
     except AuditError as exc:  # no audit trail, no command
         return _fail(f"{exc}; nothing sent")
-    feeds = list(dict.fromkeys(args.feeds))
-    hub = FeedHub.for_urls(feeds, token=token)
+    hub = FeedHub.for_urls(feeds, tokens=tokens)
+    feeds = [source.key for source in hub.sources]  # named without secrets from here on
     hub.start()
     try:
         deadline = time.monotonic() + args.timeout

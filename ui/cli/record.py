@@ -25,12 +25,14 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from feeds.credentials import read_token
+from feeds.credentials import redact_url
 from feeds.health import FeedHealth
 from feeds.hub import FeedHub
 from feeds.store.recording import Recorder
 from monitor.events import Snapshot
 from ui.fmt import mmss, parse_duration
+
+from .common import feed_tokens
 
 EXIT_OK, EXIT_WRITE_FAILED, EXIT_USAGE = 0, 1, 2
 POLL_S = 0.1
@@ -49,7 +51,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    help="feed URL, ws://host:port (repeatable)")
     p.add_argument("--out", required=True, type=Path, metavar="FILE",
                    help="the recording to create (must not exist yet)")
-    p.add_argument("--token-file", metavar="FILE", help="file holding the access token")
+    p.add_argument("--token-file", action="append", metavar="FILE", dest="token_files",
+                   help="file holding the access token; with several --feed, one per feed "
+                        "in the same order")
     p.add_argument("--duration", metavar="DURATION",
                    help="stop after this long (90s, 30m, 1h); default: until Ctrl-C")
     p.add_argument("--timeout", type=float, default=CONNECT_TIMEOUT_S, metavar="SECONDS",
@@ -190,27 +194,28 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
         duration = None if args.duration is None else parse_duration(args.duration)
         if not args.timeout > 0:
             raise ValueError("--timeout must be > 0")
-        token = read_token(args.token_file)
+        tokens = feed_tokens(urls, args.token_files)
     except (ValueError, OSError) as exc:
         return _fail(str(exc))
     if out.exists():
         return _fail(f"{out} already exists; record into a new file")
 
-    recorder = Recorder(out, feeds=urls)
+    keys = [redact_url(u) for u in urls]  # feeds are stored by name, never with secrets
+    recorder = Recorder(out, feeds=keys)
     recorder.wait_ready()
     if recorder.error:
         recorder.close()
         _remove(out)  # it did not exist before: leave nothing behind
         return _fail(recorder.error)
     stop = stop or threading.Event()
-    hub = FeedHub.for_urls(urls, token=token)
+    hub = FeedHub.for_urls(urls, tokens=tokens)
     session = _Session(hub, recorder)
     started = time.monotonic()
     problem = ""
     with _stop_on_signals(stop):
         hub.start()
         try:
-            problem = _wait_connected(session, urls, args.timeout, stop)
+            problem = _wait_connected(session, keys, args.timeout, stop)
             if not problem:
                 started = time.monotonic()
                 _record_until(session, stop, None if duration is None else started + duration)
@@ -225,7 +230,7 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
     if problem:
         _remove(out)
         return _fail(f"{problem}; nothing recorded")
-    print_summary(out, time.monotonic() - started, urls, session, healths, recorder)
+    print_summary(out, time.monotonic() - started, keys, session, healths, recorder)
     if recorder.error:
         return _fail(recorder.error, EXIT_WRITE_FAILED)
     return EXIT_OK

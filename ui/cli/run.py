@@ -10,7 +10,7 @@ from platformdirs import user_config_path
 
 from monitor.config import Config, load_config
 
-from .common import add_window_flags
+from .common import add_window_flags, feed_tokens
 
 DEFAULT_CONFIG = user_config_path("floorwatch") / "floorwatch.toml"
 
@@ -20,13 +20,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--feed", action="append", metavar="URL", help="feed URL (repeatable)")
     p.add_argument("--config", type=Path, metavar="FILE",
                    help=f"TOML config (default {DEFAULT_CONFIG})")
-    p.add_argument("--token-file", metavar="FILE", help="file holding the access token")
+    p.add_argument("--token-file", action="append", metavar="FILE", dest="token_files",
+                   help="file holding the access token; with several --feed, one per feed "
+                        "in the same order")
     add_window_flags(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from feeds.credentials import read_token
     from feeds.sources.websocket import WebsocketSource
     from ui.display import explain_missing_display
 
@@ -46,7 +47,10 @@ def run(args: argparse.Namespace) -> int:
     if not urls:
         print("no feeds: pass --feed URL or list [[feeds]] in the config", file=sys.stderr)
         return 2
-    token = read_token(args.token_file or config.token_file)
+    urls = list(dict.fromkeys(urls))
+    # A config's token files were given for the config's own feeds, and only those.
+    from_config = {u: config.feed_token_files.get(u, config.token_file) for u in config.feeds}
+    tokens = feed_tokens(urls, args.token_files, from_config)
     options = WindowOptions(lang=args.lang or config.lang, exit_after=args.exit_after,
                             screenshot=args.screenshot, config=config)
-    return run_floor([WebsocketSource(u, token) for u in dict.fromkeys(urls)], options)
+    return run_floor([WebsocketSource(u, tokens[u]) for u in urls], options)

@@ -21,27 +21,33 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--id-prefix", default="", metavar="TEXT",
                    help="put before agent and contact ids, so two simulators can feed "
                         "one window")
+    p.add_argument("--tls-cert", type=Path, metavar="FILE",
+                   help="serve wss:// with this certificate (PEM; with --tls-key)")
+    p.add_argument("--tls-key", type=Path, metavar="FILE",
+                   help="the certificate's private key (PEM)")
     add_sim_flags(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from feeds.credentials import read_tokens
+    from feeds.credentials import read_tokens, tls_context
     from feeds.sim.serve import serve_simulation
 
     tokens = read_tokens(args.tokens) if args.tokens else None
+    tls = tls_context(args.tls_cert, args.tls_key)
     config = sim_config(args)
     if args.channel != "both":
         config.channels = (args.channel,)
     config.id_prefix = args.id_prefix
 
     def ready(port: int) -> None:
-        print(f"floorwatch simulator serving ws://{args.host}:{port}", flush=True)
+        scheme = "wss" if tls else "ws"
+        print(f"floorwatch simulator serving {scheme}://{args.host}:{port}", flush=True)
 
     try:
         asyncio.run(serve_simulation(
             config, host=args.host, port=args.port, speed=args.speed,
-            warmup_s=args.warmup, tokens=tokens, on_ready=ready))
+            warmup_s=args.warmup, tokens=tokens, on_ready=ready, tls=tls))
     except KeyboardInterrupt:
         pass
     return 0
