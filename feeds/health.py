@@ -27,6 +27,7 @@ class FeedHealth:
     reconnects: int = 0
     dropped: int = 0  # events dropped because the hand-off to the UI was full
     behind_s: float = 0.0  # how long the oldest event not yet applied has waited (wall clock)
+    restarts: int = 0  # times the source failed (a bug, not the network) and was restarted
     last_error: str = ""
 
     def copy(self) -> FeedHealth:

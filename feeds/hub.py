@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 HANDOFF_LIMIT = 200_000
 FULL_POLL_S = 0.01
+RESTART_MIN_S, RESTART_MAX_S = 0.5, 30.0  # pause before restarting a failed source
 
 
 class Handoff:
@@ -76,6 +77,7 @@ class FeedHub:
         self._stop: asyncio.Event | None = None
         self._thread: threading.Thread | None = None
         self.finished: set[str] = set()  # sources that ended on their own (a file at its end)
+        self.failures: dict[str, tuple[int, str]] = {}  # key -> (restarts, last failure)
 
     @classmethod
     def for_urls(cls, urls: Iterable[str], token: str = "",
@@ -107,17 +109,27 @@ class FeedHub:
             self._loop.close()
 
     async def _pump(self, source: Source, stop: asyncio.Event) -> None:
-        try:
-            async for item in source.events(stop):
-                if self._handoff.put(item):
-                    continue
-                if not source.waits_when_full:
-                    source.overflowed(item)
-                    continue
-                while not self._handoff.put(item) and not stop.is_set():
-                    await asyncio.sleep(FULL_POLL_S)  # the engine catches up; then go on
-        except Exception:  # a broken source must not take the others down
-            log.exception("source %s failed", source.key)
+        """Move one source's events into the hand-off; restart it if it fails."""
+        pause = RESTART_MIN_S
+        while not stop.is_set():
+            try:
+                async for item in source.events(stop):
+                    if self._handoff.put(item):
+                        continue
+                    if not source.waits_when_full:
+                        source.overflowed(item)
+                        continue
+                    while not self._handoff.put(item) and not stop.is_set():
+                        await asyncio.sleep(FULL_POLL_S)  # the engine catches up; go on
+                break  # stopped, or a finite source (a file) came to its end
+            except Exception as exc:  # a bug in one source must not end it, nor the others
+                log.exception("source %s failed; restarting in %.1f s", source.key, pause)
+                self.failures[source.key] = (
+                    self.failures.get(source.key, (0, ""))[0] + 1,
+                    f"{type(exc).__name__}: {exc}"[:200])
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), pause)
+                pause = min(RESTART_MAX_S, pause * 2)
         self.finished.add(source.key)
 
     def stop(self, timeout: float = 5.0) -> None:
@@ -144,8 +156,12 @@ class FeedHub:
         (one queue for all feeds, so the same figure for each)."""
         behind = self._handoff.waited_s()
         records = [s.health() for s in self.sources]
-        for record in records:
+        for source, record in zip(self.sources, records, strict=True):
             record.behind_s = behind
+            failed = self.failures.get(source.key)
+            if failed is not None:
+                record.restarts, why = failed
+                record.last_error = record.last_error or f"restarted after {why}"
         return records
 
     # ------------------------------------------------------------ commands

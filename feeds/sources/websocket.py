@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import random
 import ssl
 import time
@@ -27,7 +28,12 @@ from ..health import EventRate, FeedHealth
 from ..sequencing import SEQ_JUMP, Sequencer
 from ..source import FeedEvent, Source
 
+log = logging.getLogger(__name__)
+
 MAX_BACKOFF_S = 10.0
+QUICK_RECONNECT_EVERY_S = 10.0  # at most one immediate reconnect this often
+# Close codes the websocket layer sends when one frame broke the rules (RFC 6455).
+FRAME_CLOSE_REASONS = {1009: "too_big", 1007: "bad_utf8"}
 RESYNC_MIN_S, RESYNC_MAX_S = 0.5, 30.0
 MAX_NAME = 200  # feed ids and epochs are short; a longer one is cut, not stored whole
 ROLES = frozenset(r.value for r in Role)
@@ -62,6 +68,7 @@ class WebsocketSource(Source):
         self._rate = EventRate()
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._attempt = 0
+        self._last_quick_reconnect = -QUICK_RECONNECT_EVERY_S
 
     @property
     def role(self) -> str:
@@ -102,6 +109,11 @@ class WebsocketSource(Source):
                 # The library's messages may quote the URL: never with its secrets.
                 why = str(exc).replace(self._connect_url, self.key)
                 self._health.last_error = f"{type(exc).__name__}: {why}"[:200]
+                reason = _frame_close_reason(exc)
+                if reason:
+                    # One frame the websocket layer cannot skip (too big, text that is
+                    # not UTF-8) closes the connection: count it like any bad frame.
+                    self._reject(p.FrameError(reason))
             finally:
                 was_connected, self._ws = self._ws is not None, None
                 self._health.connected = False
@@ -110,8 +122,13 @@ class WebsocketSource(Source):
                 return
             if was_connected:
                 self._health.reconnects += 1
+            delay = self._next_delay()
+            now = time.monotonic()
+            if was_connected and now - self._last_quick_reconnect > QUICK_RECONNECT_EVERY_S:
+                # A connection that worked comes back at once; a flapping one backs off.
+                self._last_quick_reconnect, delay = now, 0.0
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self._next_delay())
+                await asyncio.wait_for(stop.wait(), delay)
 
     @staticmethod
     async def _close_on(stop: asyncio.Event, ws: ClientConnection) -> None:
@@ -128,6 +145,14 @@ class WebsocketSource(Source):
     def _on_frame(self, frame: bytes | str) -> list[FeedEvent]:
         """Decode one frame; the events it releases, in order (a snapshot may release many)."""
         self._rate.seen()
+        try:
+            return self._use_frame(frame)
+        except Exception as exc:  # noqa: BLE001 - no frame may kill the feed
+            log.exception("frame from %s could not be handled", self.key)
+            self._reject(p.FrameError("unhandled", type(exc).__name__))
+            return []
+
+    def _use_frame(self, frame: bytes | str) -> list[FeedEvent]:
         try:
             env = p.decode(frame, self._max_frame)
         except p.FrameError as exc:
@@ -237,3 +262,13 @@ class WebsocketSource(Source):
     # -------------------------------------------------------------- health
     def health(self) -> FeedHealth:
         return self._rate.fill(self._health).copy()
+
+
+def _frame_close_reason(exc: BaseException) -> str:
+    """The bad-frame reason when the websocket layer closed over one frame, else ''."""
+    if not isinstance(exc, websockets.ConnectionClosed):
+        return ""
+    for close in (exc.sent, exc.rcvd):
+        if close is not None and close.code in FRAME_CLOSE_REASONS:
+            return FRAME_CLOSE_REASONS[close.code]
+    return ""

@@ -12,6 +12,7 @@ from websockets.asyncio.server import serve
 from feeds import protocol as p
 from feeds.hub import FeedHub
 from feeds.server import FeedServer
+from feeds.sources.websocket import WebsocketSource
 from monitor import events as ev
 from monitor.floor import Floor
 from tests.conftest import wait_until
@@ -275,3 +276,30 @@ def test_a_feed_that_always_skips_a_number_gets_resyncs_at_a_falling_rate(
     assert 2 <= answered <= 4, answered
     assert consumer.hub.health()[0].resyncs >= answered
     fake.stop()
+
+
+def test_frames_the_websocket_layer_must_close_on_are_counted_and_reconnect_at_once(
+        loop_thread):
+    fake = FakeFeed(loop_thread)
+    port = fake.start()
+    hub = FeedHub([WebsocketSource(f"ws://127.0.0.1:{port}", max_frame=4096)])
+    hub.start()
+    try:
+        fake.wait_connected()
+        fake.connected.clear()
+        fake.send(b"\x00" * 10_000)  # over the client's frame limit
+        t0 = time.monotonic()
+        fake.wait_connected()  # back at once, not after a backoff
+        assert time.monotonic() - t0 < 1.0
+        fake.connected.clear()
+
+        async def bad_text():
+            await fake.ws.send(b"\xff\xfe not utf-8", text=True)
+
+        loop_thread.run(bad_text())
+        assert wait_until(lambda: hub.health()[0].rejected == 2)
+        assert hub.health()[0].rejected_reasons == {"too_big": 1, "bad_utf8": 1}
+        fake.wait_connected()  # reconnected again (after a backoff this time)
+    finally:
+        hub.stop()
+        fake.stop()

@@ -41,3 +41,34 @@ def test_an_engine_that_does_not_drain_shows_as_behind():
         assert hub.health()[0].behind_s == 0.0
     finally:
         hub.stop()
+
+
+class Flaky(SimulatedSource):
+    """A source with a bug that strikes once, after a few events."""
+
+    def __init__(self) -> None:
+        super().__init__(SimConfig(agents=5, start_t=START_T), key="flaky", manual=True)
+        self.runs = 0
+
+    async def events(self, stop):
+        self.runs += 1
+        n = 0
+        async for item in super().events(stop):
+            n += 1
+            if self.runs == 1 and n == 3:
+                raise RuntimeError("a bug in the source")
+            yield item
+
+
+def test_a_failing_source_is_restarted_and_says_so():
+    source = Flaky()
+    hub = FeedHub([source])
+    hub.start()
+    try:
+        assert wait_until(lambda: source.runs == 2, timeout=5)
+        health = hub.health()[0]
+        assert health.restarts == 1 and "RuntimeError: a bug in the source" in health.last_error
+        assert wait_until(lambda: hub.pending > 3)  # and its events flow again
+    finally:
+        hub.stop()
+    assert "flaky" in hub.finished

@@ -201,27 +201,32 @@
         <translation>丢弃 {n}</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="81"/>
+        <location filename="../panels/health_bar.py" line="80"/>
+        <source>restarted {n}</source>
+        <translation>已重启 {n} 次</translation>
+    </message>
+    <message>
+        <location filename="../panels/health_bar.py" line="83"/>
         <source>behind by {s} s</source>
         <translation>落后 {s} 秒</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="95"/>
+        <location filename="../panels/health_bar.py" line="97"/>
         <source>events {events} · duplicates {duplicates} · reconnects {reconnects}</source>
         <translation>事件 {events} · 重复 {duplicates} · 重连 {reconnects}</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="100"/>
+        <location filename="../panels/health_bar.py" line="102"/>
         <source>Rejected frames:</source>
         <translation>拒收帧：</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="105"/>
+        <location filename="../panels/health_bar.py" line="107"/>
         <source>No rejected frames</source>
         <translation>无拒收帧</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="107"/>
+        <location filename="../panels/health_bar.py" line="109"/>
         <source>Last error: {error}</source>
         <translation>最近错误：{error}</translation>
     </message>
@@ -277,93 +282,93 @@
 <context>
     <name>QueueTile</name>
     <message>
-        <location filename="../panels/queue_wall.py" line="139"/>
+        <location filename="../panels/queue_wall.py" line="167"/>
         <source>Waiting</source>
         <translation>排队</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="140"/>
+        <location filename="../panels/queue_wall.py" line="168"/>
         <source>Longest</source>
         <translation>最长等待</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="141"/>
+        <location filename="../panels/queue_wall.py" line="169"/>
         <source>SL</source>
         <translation>服务水平</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="142"/>
-        <location filename="../panels/queue_wall.py" line="228"/>
+        <location filename="../panels/queue_wall.py" line="170"/>
+        <location filename="../panels/queue_wall.py" line="245"/>
         <source>EWT</source>
         <translation>预计等待</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="143"/>
+        <location filename="../panels/queue_wall.py" line="171"/>
         <source>ASA</source>
         <translation>平均应答</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="144"/>
+        <location filename="../panels/queue_wall.py" line="172"/>
         <source>AHT</source>
         <translation>平均处理时长</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="145"/>
+        <location filename="../panels/queue_wall.py" line="173"/>
         <source>Abandoned</source>
         <translation>放弃率</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="146"/>
+        <location filename="../panels/queue_wall.py" line="174"/>
         <source>Avail / busy</source>
         <translation>空闲 / 忙</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="147"/>
+        <location filename="../panels/queue_wall.py" line="175"/>
         <source>Callbacks</source>
         <translation>回呼</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="150"/>
+        <location filename="../panels/queue_wall.py" line="178"/>
         <source>Average speed of answer: mean wait of answered contacts</source>
         <translation>平均应答速度：已应答联系的平均等待时间</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="152"/>
+        <location filename="../panels/queue_wall.py" line="180"/>
         <source>Average handle time: talk or chat + wrap-up of completed contacts</source>
         <translation>平均处理时长：已完成联系的通话或会话时长 + 话后处理</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="205"/>
+        <location filename="../panels/queue_wall.py" line="255"/>
         <source>Service level over {window}: {definition}, T = {target} s ({answered} answered, {offered} offered)</source>
         <translation>服务水平（{window}）：{definition}，T = {target} 秒（应答 {answered}，进线 {offered}）</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="154"/>
+        <location filename="../panels/queue_wall.py" line="182"/>
         <source>Abandoned after the short-abandon threshold, of contacts with an outcome</source>
         <translation>超过短放弃阈值后放弃的占有结果联系的比例</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="156"/>
+        <location filename="../panels/queue_wall.py" line="184"/>
         <source>Callbacks and appointments waiting</source>
         <translation>待处理的回呼和预约</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="218"/>
+        <location filename="../panels/queue_wall.py" line="267"/>
         <source>SL {target}s</source>
         <translation>服务水平 {target}秒</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="221"/>
+        <location filename="../panels/queue_wall.py" line="238"/>
         <source>Estimated wait for a contact arriving now ({model}); offer a callback or appointment above {threshold} s</source>
         <translation>现在进入的客户预计等待时间（{model}）；超过 {threshold} 秒时提供回呼或预约</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="228"/>
+        <location filename="../panels/queue_wall.py" line="245"/>
         <source>EWT · offer callback</source>
         <translation>预计等待 · 建议回呼</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="229"/>
+        <location filename="../panels/queue_wall.py" line="248"/>
         <source>Available {available} · busy {busy} · staffed {staffed}</source>
         <translation>空闲 {available} · 忙 {busy} · 在岗 {staffed}</translation>
     </message>
@@ -371,77 +376,77 @@
 <context>
     <name>QueueWall</name>
     <message>
-        <location filename="../panels/queue_wall.py" line="54"/>
+        <location filename="../panels/queue_wall.py" line="58"/>
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="55"/>
+        <location filename="../panels/queue_wall.py" line="59"/>
         <source>Warning</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="56"/>
+        <location filename="../panels/queue_wall.py" line="60"/>
         <source>Critical</source>
         <translation>严重</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="100"/>
+        <location filename="../panels/queue_wall.py" line="104"/>
         <source>today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="102"/>
+        <location filename="../panels/queue_wall.py" line="106"/>
         <source>this half hour</source>
         <translation>本半小时</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="103"/>
+        <location filename="../panels/queue_wall.py" line="107"/>
         <source>the last {n} min</source>
         <translation>最近 {n} 分钟</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="108"/>
+        <location filename="../panels/queue_wall.py" line="112"/>
         <source>Erlang A, with observed patience</source>
         <translation>Erlang A，按观测到的耐心时间</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="109"/>
+        <location filename="../panels/queue_wall.py" line="113"/>
         <source>Erlang C</source>
         <translation>Erlang C</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="110"/>
+        <location filename="../panels/queue_wall.py" line="114"/>
         <source>queue position × recent time between answers</source>
         <translation>排队位置 × 最近的应答间隔</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="113"/>
+        <location filename="../panels/queue_wall.py" line="117"/>
         <source>not enough data</source>
         <translation>数据不足</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="319"/>
+        <location filename="../panels/queue_wall.py" line="359"/>
         <source>Hotline</source>
         <translation>热线</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="320"/>
+        <location filename="../panels/queue_wall.py" line="360"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="373"/>
+        <location filename="../panels/queue_wall.py" line="460"/>
         <source>{waiting} waiting · longest {longest} · SL {sl} · {busy}/{staffed} busy · callbacks {backlog}</source>
         <translation>排队 {waiting} · 最长 {longest} · 服务水平 {sl} · 忙 {busy}/{staffed} · 回呼 {backlog}</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="384"/>
+        <location filename="../panels/queue_wall.py" line="471"/>
         <source> · chat slots {util} used</source>
         <translation> · 会话容量已用 {util}</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="387"/>
+        <location filename="../panels/queue_wall.py" line="474"/>
         <source> · occupancy {occ}</source>
         <translation> · 占用率 {occ}</translation>
     </message>

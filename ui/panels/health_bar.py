@@ -76,6 +76,8 @@ class HealthBar(QWidget):
         ]
         if health.dropped:
             parts.append(self.tr("dropped {n}").format(n=health.dropped))
+        if health.restarts:
+            parts.append(self.tr("restarted {n}").format(n=health.restarts))
         if health.behind_s > BEHIND_AFTER_S:
             # The window shows the floor as it was this long ago: say so plainly.
             parts.append(self.tr("behind by {s} s").format(s=f"{health.behind_s:.0f}"))
