@@ -16,21 +16,31 @@ from urllib.parse import urlsplit, urlunsplit
 from monitor.commands import Role
 
 
+def _read(path: str | Path, what: str) -> str:
+    try:
+        return Path(path).expanduser().read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ValueError(f"{what} {path}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{what} {path}: not UTF-8 text") from None
+
+
 def read_token(path: str | Path | None) -> str:
-    """The first non-empty line of a token file ('' for no file)."""
+    """The first non-empty line of a token file ('' for no file); ValueError naming
+    the file when it cannot be read or holds no token."""
     if not path:
         return ""
-    for line in Path(path).expanduser().read_text(encoding="utf-8").splitlines():
+    for line in _read(path, "token file").splitlines():
         if line.strip():
             return line.strip()
-    return ""
+    raise ValueError(f"token file {path}: empty (the token goes on its first line)")
 
 
 def read_tokens(path: str | Path) -> dict[str, str]:
     """Lines `TOKEN ROLE` (role viewer or supervisor); '#' starts a comment."""
     tokens: dict[str, str] = {}
     roles = {r.value for r in Role}
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+    for n, line in enumerate(_read(path, "tokens file").splitlines(), 1):
         line = line.split("#", 1)[0].strip()
         if not line:
             continue
@@ -38,6 +48,9 @@ def read_tokens(path: str | Path) -> dict[str, str]:
         if len(parts) != 2 or parts[1] not in roles:
             raise ValueError(f"{path}:{n}: expected 'TOKEN viewer|supervisor'")
         tokens[parts[0]] = parts[1]
+    if not tokens:
+        # An empty list would admit nobody: surely not what was meant.
+        raise ValueError(f"tokens file {path}: no tokens (lines 'TOKEN viewer|supervisor')")
     return tokens
 
 

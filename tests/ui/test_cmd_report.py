@@ -74,9 +74,11 @@ def test_many_problems_are_summarised(capsys, tmp_path):
     log = tmp_path / "queue_log"
     log.write_text("".join(f"{i}|u|q|NONE|BOGUS|\n" for i in range(1, 9)), encoding="utf-8")
     code, out, err = run(capsys, "--queue-log", str(log), "--tz", "UTC", "--format", "json")
-    assert code == 0 and json.loads(out) == []
+    # Nothing usable is an error, not an empty report; the problems are still summarised.
+    assert code == 2 and out == ""
     assert err.splitlines()[0] == f"{log}: 8 of 8 lines skipped"
-    assert err.splitlines()[-1] == "  … and 3 more"
+    assert err.splitlines()[-2] == "  … and 3 more"
+    assert "no usable line in 8" in err.splitlines()[-1]
 
 
 def test_json_output(capsys):

@@ -35,31 +35,106 @@ def sim_config(args: argparse.Namespace) -> SimConfig:
 
 def add_window_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=["en", "zh_CN"], help="UI language (default: system)")
-    p.add_argument("--exit-after", type=float, metavar="SECONDS",
+    p.add_argument("--exit-after", type=non_negative_float, metavar="SECONDS",
                    help="quit after this many seconds (for scripts and screenshots)")
     p.add_argument("--screenshot", type=Path, metavar="PATH",
                    help="save a PNG of the main window when exiting")
 
 
 def add_sim_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--agents", type=int, default=60, help="agents on the floor (default 60)")
+    p.add_argument("--agents", type=positive_int, default=60,
+                   help="agents on the floor (default 60)")
     p.add_argument("--seed", type=int, default=1, help="random seed (same seed, same floor)")
-    p.add_argument("--speed", type=float, default=1.0, help="simulated seconds per second")
+    p.add_argument("--speed", type=positive_float, default=1.0,
+                   help="simulated seconds per second")
     p.add_argument("--start", default="09:00", metavar="HH:MM",
                    help="simulated clock at start of warm-up, today (default 09:00)")
-    p.add_argument("--warmup", type=float, default=3600.0, metavar="SECONDS",
+    p.add_argument("--warmup", type=non_negative_float, default=3600.0, metavar="SECONDS",
                    help="simulated history run before serving (default 3600)")
 
 
 def feed_tokens(urls: list[str], token_files: list[str] | None,
-                fallback: dict[str, str] | None = None) -> dict[str, str]:
+                fallback: dict[str, str] | None = None, fallback_origin: str = "") -> dict[str, str]:
     """Each feed URL's token: from the --token-file given with it (one per --feed, in
-    order), else from `fallback` (url -> token file, from a config). A token file other
-    users can read is read all the same, with a warning on stderr."""
+    order), else from `fallback` (url -> token file, from a config named by
+    `fallback_origin`). A token file other users can read is read all the same, with a
+    warning on stderr; one that cannot be read is a ValueError naming where it came from."""
     from feeds.credentials import read_feed_tokens, token_files_per_feed
 
     files = token_files_per_feed(urls, token_files)
+    origin = "--token-file"
     if not any(files.values()) and fallback:
         files = {url: fallback.get(url, "") for url in urls}
-    return read_feed_tokens(files, lambda message: print(f"floorwatch: warning: {message}",
-                                                         file=sys.stderr))
+        origin = fallback_origin or "config"
+    try:
+        return read_feed_tokens(files, lambda message: print(
+            f"floorwatch: warning: {message}", file=sys.stderr))
+    except ValueError as exc:
+        raise ValueError(f"{origin}: {exc}") from None
+
+
+# ---------------------------------------------------------------- flag types
+# argparse prints "argument --flag: <message>" and exits 2 for these, so every bad
+# value is refused in one line that names the flag, before anything starts.
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, not {value}")
+    return value
+
+
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, not {text!r}") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"expected a finite number, not {text!r}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    value = _number(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+    return value
+
+
+def non_negative_float(text: str) -> float:
+    value = _number(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
+    return value
+
+
+def port_number(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, not {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0..65535, not {value}")
+    return value
+
+
+def feed_url(text: str) -> str:
+    """A ws:// or wss:// URL with a host and, if given, a numeric port."""
+    from urllib.parse import urlsplit
+
+    from feeds.credentials import redact_url
+
+    shown = redact_url(text) if "://" in text else text
+    parts = urlsplit(text)
+    if parts.scheme not in ("ws", "wss"):
+        raise argparse.ArgumentTypeError(f"expected a ws:// or wss:// URL, not {shown!r}")
+    if not parts.hostname:
+        raise argparse.ArgumentTypeError(f"{shown!r} names no host")
+    try:
+        parts.port  # noqa: B018 - parsing it is the check
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{shown!r}: the port is not a number 0..65535") \
+            from None
+    return text

@@ -45,7 +45,7 @@ from monitor.impact import floor_skills, predicted_after
 from monitor.routing import route
 from ui.fmt import format_duration, parse_duration
 
-from .common import feed_tokens
+from .common import feed_tokens, feed_url, positive_float
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                     "it in the audit log. Exit 0 accepted/applied, 1 rejected, 2 bad arguments "
                     "or no connection (nothing sent), 3 sent but no result (retry with "
                     "--request-id).")
-    p.add_argument("--feed", required=True, action="append", metavar="URL", dest="feeds",
+    p.add_argument("--feed", required=True, action="append", type=feed_url, metavar="URL",
+                   dest="feeds",
                    help="feed URL (ws://host:port); repeat for several feeds: the command "
                         "goes to the one that owns the agents")
     p.add_argument("--token-file", action="append", metavar="FILE", dest="token_files",
@@ -74,7 +75,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    help="target skill profile")
     p.add_argument("--for", dest="duration", metavar="DURATION",
                    help="lend for this long, then revert (30m, 2h)")
-    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+    p.add_argument("--timeout", type=positive_float, default=10.0, metavar="SECONDS",
                    help="give up connecting / waiting for the result after this (default 10)")
     p.add_argument("--request-id", metavar="ID",
                    help="reuse a request id (retrying an earlier run is then safe)")
@@ -89,8 +90,6 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
 
 
 def _command(args: argparse.Namespace) -> Reassign:
-    if not args.timeout > 0:
-        raise ValueError("--timeout must be > 0")
     duration = None if args.duration is None else parse_duration(args.duration)
     agents = tuple(dict.fromkeys(a.strip() for a in args.agents))  # order kept, no repeats
     if not all(agents):

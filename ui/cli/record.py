@@ -32,7 +32,7 @@ from feeds.store.recording import Recorder
 from monitor.events import Snapshot
 from ui.fmt import mmss, parse_duration
 
-from .common import feed_tokens
+from .common import feed_tokens, feed_url, positive_float
 
 EXIT_OK, EXIT_WRITE_FAILED, EXIT_USAGE = 0, 1, 2
 POLL_S = 0.1
@@ -47,7 +47,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                     "recording until --duration has passed or Ctrl-C. `floorwatch report FILE` "
                     "reads it. Exit 0; 1 if the file could not be written; 2 on bad arguments "
                     "or no connection.")
-    p.add_argument("--feed", action="append", required=True, metavar="URL", dest="feeds",
+    p.add_argument("--feed", action="append", required=True, type=feed_url, metavar="URL",
+                   dest="feeds",
                    help="feed URL, ws://host:port (repeatable)")
     p.add_argument("--out", required=True, type=Path, metavar="FILE",
                    help="the recording to create (must not exist yet)")
@@ -56,7 +57,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         "in the same order")
     p.add_argument("--duration", metavar="DURATION",
                    help="stop after this long (90s, 30m, 1h); default: until Ctrl-C")
-    p.add_argument("--timeout", type=float, default=CONNECT_TIMEOUT_S, metavar="SECONDS",
+    p.add_argument("--timeout", type=positive_float, default=CONNECT_TIMEOUT_S, metavar="SECONDS",
                    help=f"give up if a feed is not connected after this "
                         f"(default {CONNECT_TIMEOUT_S:g})")
     p.set_defaults(func=run)
@@ -192,13 +193,14 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
     out: Path = args.out.expanduser()
     try:
         duration = None if args.duration is None else parse_duration(args.duration)
-        if not args.timeout > 0:
-            raise ValueError("--timeout must be > 0")
         tokens = feed_tokens(urls, args.token_files)
     except (ValueError, OSError) as exc:
         return _fail(str(exc))
     if out.exists():
         return _fail(f"{out} already exists; record into a new file")
+    if not out.parent.is_dir():
+        why = "is not a folder" if out.parent.exists() else "does not exist"
+        return _fail(f"--out {out}: {out.parent} {why}")
 
     keys = [redact_url(u) for u in urls]  # feeds are stored by name, never with secrets
     recorder = Recorder(out, feeds=keys)

@@ -186,6 +186,10 @@ def _build_rows(args: argparse.Namespace, target: float | None,
               file=err)
         return None
     report_problems(stats, args.queue_log, err)
+    if stats.lines and not stats.events:
+        print(f"floorwatch report: {args.queue_log}: no usable line in {stats.lines}; "
+              "is it an Asterisk queue_log?", file=err)
+        return None
     return rows
 
 

@@ -10,14 +10,15 @@ from platformdirs import user_config_path
 
 from monitor.config import Config, load_config
 
-from .common import add_window_flags, feed_tokens
+from .common import add_window_flags, feed_tokens, feed_url
 
 DEFAULT_CONFIG = user_config_path("floorwatch") / "floorwatch.toml"
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("run", help="open the floor window on real feeds")
-    p.add_argument("--feed", action="append", metavar="URL", help="feed URL (repeatable)")
+    p.add_argument("--feed", action="append", type=feed_url, metavar="URL",
+                   help="feed URL (repeatable)")
     p.add_argument("--config", type=Path, metavar="FILE",
                    help=f"TOML config (default {DEFAULT_CONFIG})")
     p.add_argument("--token-file", action="append", metavar="FILE", dest="token_files",
@@ -50,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
     urls = list(dict.fromkeys(urls))
     # A config's token files were given for the config's own feeds, and only those.
     from_config = {u: config.feed_token_files.get(u, config.token_file) for u in config.feeds}
-    tokens = feed_tokens(urls, args.token_files, from_config)
+    tokens = feed_tokens(urls, args.token_files, from_config,
+                         f"{config_path}: token_file" if config_path else "")
     options = WindowOptions(lang=args.lang or config.lang, exit_after=args.exit_after,
                             screenshot=args.screenshot, config=config)
     return run_floor([WebsocketSource(u, tokens[u]) for u in urls], options)

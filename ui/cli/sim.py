@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from pathlib import Path
 
-from .common import add_sim_flags, sim_config
+from .common import add_sim_flags, port_number, sim_config
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("sim", help="serve a simulated blended floor over websocket")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--port", type=port_number, default=8765)
     p.add_argument("--tokens", type=Path, metavar="FILE",
                    help="lines 'TOKEN ROLE' allowed to connect (default: anyone)")
     p.add_argument("--channel", choices=["hotline", "online", "both"], default="both",
@@ -50,4 +51,8 @@ def run(args: argparse.Namespace) -> int:
             warmup_s=args.warmup, tokens=tokens, on_ready=ready, tls=tls))
     except KeyboardInterrupt:
         pass
+    except OSError as exc:  # e.g. the port is taken
+        print(f"floorwatch sim: --port {args.port}: cannot listen on {args.host} "
+              f"({exc.strerror or exc})", file=sys.stderr)
+        return 2
     return 0
