@@ -90,6 +90,12 @@ class Reassign:
             data["reason"] = self.reason
         return data
 
+    def same_move(self, other: Reassign) -> bool:
+        """The same command apart from its request id (a retry may differ in nothing else)."""
+        return (self.agents, self.profile, self.skills, self.chat_capacity, self.duration_s,
+                self.reason) == (other.agents, other.profile, other.skills,
+                                 other.chat_capacity, other.duration_s, other.reason)
+
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Reassign:
         """Parse and check a command's data; raises CommandError with the reason."""

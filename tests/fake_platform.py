@@ -65,7 +65,8 @@ class FakePlatform:
         self.received: list[Received] = []
         self.applied: Counter[str] = Counter()  # agent -> agent.skills published for moves
         self.waiting: dict[str, Skills] = {}  # pending agent -> its target
-        self._results: dict[str, dict[str, Any]] = {}  # request id -> accepted/applied result
+        # request id -> (the command, its accepted or applied result)
+        self._results: dict[str, tuple[Reassign, dict[str, Any]]] = {}
         self._loop_thread: Any = None
 
     # ------------------------------------------------------------------ life
@@ -133,7 +134,11 @@ class FakePlatform:
         except CommandError as exc:
             return self._rejected(request_id, str(exc))
         if command.request_id in self._results:
-            return self._results[command.request_id]
+            first, result = self._results[command.request_id]
+            if not first.same_move(command):
+                return self._rejected(request_id, f"request id {request_id} was already "
+                                      "used for a different command")
+            return result
         agents = list(dict.fromkeys(command.agents))
         unknown = [a for a in agents if a not in floor.agents]
         if unknown:
@@ -163,7 +168,7 @@ class FakePlatform:
             CommandStatus.ACCEPTED.value
         result = {"request_id": request_id, "status": status, "reason": "",
                   "agents": outcomes, "before": before, "after": after, "t": t}
-        self._results[request_id] = result
+        self._results[request_id] = (command, result)
         return result
 
     def _rejected(self, request_id: str, reason: str) -> dict[str, Any]:

@@ -118,7 +118,8 @@ class Simulation:
         self._break_gap_s = mean_break * (1.0 - share) / share
         self._agents = make_agents(config, self._rng, self._queues)
         self._by_id = {a.id: a for a in self._agents}
-        self._results: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        # request id -> (the command, its result): a retry gets the result again
+        self._results: OrderedDict[str, tuple[Reassign, dict[str, Any]]] = OrderedDict()
         self._initial: dict[str, tuple[str, str]] = {}
         set_rates(config, self._agents, self._queues)
         self._start()
@@ -174,8 +175,8 @@ class Simulation:
         Either way an AgentSkills event marks the change; events made now come out of the
         next `run_until`. With `duration_s` the previous skills come back that much later,
         the same way, unless a newer reassignment of the agent came first. A retried
-        request_id returns the first result and changes nothing; a rejection changes
-        nothing at all.
+        request_id returns the first result and changes nothing (the same id with a
+        different command is rejected); a rejection changes nothing at all.
         """
         t = self.now
         refusal = command_refusal(role)
@@ -183,7 +184,13 @@ class Simulation:
             return rejected(command.request_id, refusal, t)
         done = self._results.get(command.request_id)
         if done is not None:
-            return copy.deepcopy(done)
+            first, result = done
+            if not first.same_move(command):
+                # A reused id must never pass for a retry: the client would be told the
+                # first command's outcome for a move that did not happen.
+                return rejected(command.request_id, f"request id {command.request_id} was "
+                                "already used for a different command", t)
+            return copy.deepcopy(result)
         agent_ids = list(dict.fromkeys(command.agents))
         unknown = [x for x in agent_ids if x not in self._by_id]
         if unknown:
@@ -209,7 +216,7 @@ class Simulation:
         status = APPLIED if all(o == APPLIED for o in outcomes.values()) else ACCEPTED
         result = {"request_id": command.request_id, "status": status, "reason": "",
                   "agents": outcomes, "before": before, "after": after, "t": t}
-        self._results[command.request_id] = result
+        self._results[command.request_id] = (command, result)
         while len(self._results) > RESULT_MEMORY:
             self._results.popitem(last=False)
         return copy.deepcopy(result)

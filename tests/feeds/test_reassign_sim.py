@@ -196,6 +196,20 @@ def test_a_retried_request_id_returns_the_same_result_and_applies_once() -> None
     assert sim.agent_skills(agent) == Skills.from_dict(back["after"][agent])
 
 
+def test_a_request_id_reused_for_another_command_is_rejected_and_changes_nothing() -> None:
+    sim, _ = new_sim()
+    (agent, *_), _ = advance_until(sim, lambda: hotline_only(sim))
+    first = sim.reassign(Reassign((agent,), "online", request_id="X"))
+    sim.run_until(sim.now)
+    skills = sim.agent_skills(agent)
+    other = sim.reassign(Reassign((agent,), "hotline", request_id="X"))
+    assert other["status"] == "rejected"
+    assert other["reason"] == "request id X was already used for a different command"
+    assert skills_events(sim.run_until(sim.now + 60), agent) == []
+    assert sim.agent_skills(agent) == skills
+    assert sim.reassign(Reassign((agent,), "online", request_id="X")) == first  # a true retry
+
+
 def _expected_revert_t(events: list[Event], agent: str, due: float) -> float:
     """When a revert due at `due` applies: then, if the agent holds no contact, else when
     its last contact ends (it leaves on_contact, for wrap-up)."""

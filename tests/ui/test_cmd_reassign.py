@@ -174,3 +174,16 @@ def test_a_corrupt_audit_log_sends_nothing(feed, tokens, tmp_path, capsys):
                          "--agent", "a1", "--to", "online", "--db", str(db)], capsys)
     assert code == 2 and str(db) in err and "nothing sent" in err
     assert feed.received == []
+
+
+def test_a_request_id_reused_for_another_move_is_rejected_not_reported_as_done(
+        feed, tokens, tmp_path, capsys):
+    db = tmp_path / "audit.db"
+    common = ["--feed", feed.url, "--token-file", str(tokens["sup"]), "--agent", "a2",
+              "--request-id", "X", "--db", str(db)]
+    code, out, _ = _run([*common, "--to", "hotline"], capsys)
+    assert code == 0
+    code, out, err = _run([*common, "--to", "online"], capsys)
+    assert code == 1
+    assert "rejected" in out and "already used for a different command" in out
+    assert feed.applied["a2"] == 1  # the second never moved anyone
