@@ -1,9 +1,12 @@
 """Cost of one UI tick at 10,000 agents: apply the tick's events, refresh every panel,
 and let Qt paint (offscreen). Prints mean and 95th-percentile milliseconds per tick.
+
+`--smoke`: 300 agents and 10 ticks per speed, a second or two (the CI smoke run).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import sys
@@ -24,6 +27,7 @@ from ui.tick import FloorTicker  # noqa: E402
 
 AGENTS = 10_000
 TICKS = 100
+SMOKE_AGENTS, SMOKE_TICKS = 300, 10
 
 
 class PreparedHub:
@@ -41,8 +45,13 @@ class PreparedHub:
 
 
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--smoke", action="store_true",
+                    help=f"{SMOKE_AGENTS} agents, {SMOKE_TICKS} ticks per speed (CI smoke run)")
+    smoke = ap.parse_args().smoke
+    agents, ticks = (SMOKE_AGENTS, SMOKE_TICKS) if smoke else (AGENTS, TICKS)
     app = QApplication.instance() or QApplication([])
-    sim = Simulation(SimConfig(agents=AGENTS, seed=5))
+    sim = Simulation(SimConfig(agents=agents, seed=5))
     floor = Floor()
     for event in sim.setup_events() + sim.run_until(sim.now + 600):
         floor.apply(event)
@@ -56,7 +65,7 @@ def main() -> None:
 
     for speed in (1, 10):
         costs, events = [], 0
-        for _ in range(TICKS):
+        for _ in range(ticks):
             hub.batch = sim.run_until(sim.now + 0.1 * speed)
             events += len(hub.batch)
             start = time.perf_counter()
@@ -64,8 +73,8 @@ def main() -> None:
             app.processEvents()  # the repaint the tick caused
             costs.append((time.perf_counter() - start) * 1000)
         costs.sort()
-        print(f"{AGENTS:,} agents, sim at {speed}x real time ({events / TICKS:,.0f} events/tick): "
-              f"tick mean {statistics.mean(costs):.1f} ms, p95 {costs[int(0.95 * TICKS)]:.1f} ms")
+        print(f"{agents:,} agents, sim at {speed}x real time ({events / ticks:,.0f} events/tick): "
+              f"tick mean {statistics.mean(costs):.1f} ms, p95 {costs[int(0.95 * ticks)]:.1f} ms")
     print(f"machine: {describe()}")
     window.close()
 

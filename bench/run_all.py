@@ -6,6 +6,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-for script in ("bench_engine.py", "bench_ui_tick.py", "bench_queue_log.py"):
+# bench_latency.py runs its five points, each in a fresh process, about 40 s each.
+SCRIPTS = ("bench_engine.py", "bench_views.py", "bench_ui_tick.py", "bench_wall.py",
+           "bench_queue_log.py", "bench_latency.py")
+for script in SCRIPTS:
     print(f"== {script}", flush=True)
     subprocess.run([sys.executable, str(HERE / script)], check=True)

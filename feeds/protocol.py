@@ -11,6 +11,7 @@ import dataclasses
 import json
 import math
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,8 +69,15 @@ def encode(env: Envelope, binary: bool = True) -> bytes | str:
 
 
 def event_envelope(event: Event, feed: str, seq: int) -> Envelope:
-    data = {f.name: getattr(event, f.name) for f in dataclasses.fields(event) if f.name != "t"}
+    names = _DATA_FIELDS.get(type(event))
+    if names is None:
+        names = _DATA_FIELDS[type(event)] = tuple(
+            f.name for f in dataclasses.fields(event) if f.name != "t")
+    data = {name: getattr(event, name) for name in names}
     return Envelope(type=event.TYPE, data=data, feed=feed, seq=seq, t=event.t)
+
+
+_DATA_FIELDS: dict[type, tuple[str, ...]] = {}  # event class -> its fields but "t"
 
 
 # ------------------------------------------------------------------- decode
@@ -105,21 +113,44 @@ def decode(frame: bytes | str, max_bytes: int = MAX_FRAME_BYTES) -> Envelope:
 
 
 def to_event(env: Envelope) -> Event:
-    """The canonical event an envelope carries, fields checked against its class."""
-    cls = EVENT_TYPES.get(env.type)
-    if cls is None:
-        raise FrameError("unknown_type", env.type)
-    hints = _hints(cls)
+    """The canonical event an envelope carries, fields checked against its class.
+
+    Fields are checked in the class's order and the first bad one is reported, with
+    the same reasons as ever; what to check for each type is worked out once.
+    """
+    plan = _PLANS.get(env.type)
+    if plan is None:
+        plan = _plan(env.type)
+    cls, fields = plan
+    data = env.data
     kwargs: dict[str, Any] = {"t": env.t}
-    for f in dataclasses.fields(cls):
-        if f.name == "t":
-            continue
-        if f.name not in env.data:
-            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                raise FrameError("missing_field", f"{env.type}.{f.name}")
-            continue
-        kwargs[f.name] = _check(env.type, f.name, hints[f.name], env.data[f.name])
+    for name, required, check, where in fields:
+        if name in data:
+            kwargs[name] = check(data[name])
+        elif required:
+            raise FrameError("missing_field", where)
     return cls(**kwargs)
+
+
+# Per event type: its class and, per field but "t", (name, required, checker, "type.name").
+_Checker = Callable[[Any], Any]
+_PLANS: dict[str, tuple[type[Event], tuple[tuple[str, bool, _Checker, str], ...]]] = {}
+
+
+def _plan(typ: str) -> tuple[type[Event], tuple[tuple[str, bool, _Checker, str], ...]]:
+    cls = EVENT_TYPES.get(typ)
+    if cls is None:
+        raise FrameError("unknown_type", typ)
+    hints = _hints(cls)
+    fields = tuple(
+        (f.name,
+         f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+         _checker(typ, f.name, hints[f.name]),
+         f"{typ}.{f.name}")
+        for f in dataclasses.fields(cls) if f.name != "t"
+    )
+    _PLANS[typ] = (cls, fields)
+    return cls, fields
 
 
 def decode_event(frame: bytes | str, max_bytes: int = MAX_FRAME_BYTES) -> tuple[Envelope, Event]:
@@ -143,6 +174,39 @@ def _hints(cls: type) -> dict[str, Any]:
     if cls not in _HINTS:
         _HINTS[cls] = typing.get_type_hints(cls)
     return _HINTS[cls]
+
+
+def _checker(typ: str, name: str, hint: Any) -> _Checker:
+    """`_check` for one field, specialised: the common types skip the general path."""
+    where = f"{typ}.{name}"
+    isfinite = math.isfinite
+    if hint is str and name not in _ENUM_FIELDS:
+        def check_str(value: Any) -> Any:
+            if isinstance(value, str):
+                return value
+            raise FrameError("wrong_field_type", where)
+        return check_str
+    if hint is str:
+        allowed = _ENUM_FIELDS[name]
+
+        def check_enum(value: Any) -> Any:
+            if isinstance(value, str) and value in allowed:
+                return value
+            return _check(typ, name, hint, value)
+        return check_enum
+    if hint is float:
+        def check_float(value: Any) -> Any:
+            if type(value) is float and isfinite(value):
+                return value
+            return _check(typ, name, hint, value)
+        return check_float
+    if hint is int:
+        def check_int(value: Any) -> Any:
+            if type(value) is int:
+                return value
+            return _check(typ, name, hint, value)
+        return check_int
+    return lambda value: _check(typ, name, hint, value)
 
 
 def _check(typ: str, name: str, hint: Any, value: Any) -> Any:

@@ -40,9 +40,9 @@ from .events import (
     Snapshot,
     SurveyResult,
 )
-from .rolling import Totals
+from .rolling import BUCKET_S, KEEP_MINUTES, ChannelPool, RollingCounters, Totals
 from .state import BUSY_STATES, SERVING_STATES, Agent, Contact, Queue
-from .trend import Trend
+from .trend import SAMPLE_S, SAMPLES, Trend
 from .views import WINDOW_INTERVAL, WINDOW_TODAY, ChannelView, QueueView, Window
 
 # The floor's public names; records and views live in state.py and views.py, and are
@@ -57,11 +57,37 @@ _STATES = frozenset(s.value for s in AgentStatus)
 
 @dataclass(slots=True)
 class Changes:
-    """What moved since the last `take_changes` call."""
+    """What a reader must re-read since the previous `take_changes` call.
+
+    The contract, for a reader that calls `take_changes` and then reads views at the
+    same `floor.now` (the UI tick); tests/monitor/test_view_cache.py checks it:
+
+    - `queues` holds every queue whose `Floor.queue_view` may differ from what it
+      returned right after the previous call, for every window views have been read
+      with: each queue an event touched (its contacts, counters, in-progress and
+      backlog, its agents' states or skills, its definition); every queue with
+      someone waiting whenever `floor.now` moved (its longest wait grows with the
+      clock); each queue whose wait estimate changed when a new 10 s estimate slot
+      began; when minutes passed, each queue with counts in the minutes that left a
+      rolling window (or in the half hour that ended); and every queue at the daily
+      reset. It may name queues whose view did not change, or that no longer exist
+      (after a snapshot); it never leaves out one whose view changed.
+    - `channels` holds the channel of each queue in `queues`, and the one a queue
+      left when it was moved to the other channel: a channel's header
+      (`Floor.channel_view`) moves only when one of its queues' figures, agents or
+      contacts do.
+    - `agents` holds agents whose record changed (state, load, skills, handled...).
+      Time in state is `floor.now - agent.state_since`, moving for every agent with
+      the clock: a reader showing it refreshes that column on every tick.
+    - `structure`: queues or agents were added or removed (or a snapshot replaced a
+      feed): lists must be rebuilt. A new queue is in `queues`; after a snapshot
+      (`Floor.reindex`) `queues`, `agents` and `channels` name everything there is.
+    """
 
     queues: set[str] = field(default_factory=set)
     agents: set[str] = field(default_factory=set)
     structure: bool = False  # queues or agents added/removed: rebuild lists
+    channels: set[str] = field(default_factory=set)
 
 
 class Floor:
@@ -88,7 +114,6 @@ class Floor:
         self.day_start: float | None = None
         self.first_t: float | None = None  # earliest event time seen: how much history we hold
         self._next_day_start: float | None = None
-        self._ewt_cache: dict[str, tuple[int, estimates.WaitEstimate]] = {}
         self.now = 0.0
         self.queues: dict[str, Queue] = {}
         self.agents: dict[str, Agent] = {}
@@ -100,6 +125,30 @@ class Floor:
         self._channel_members: dict[str, Counter[str]] = {}
         self._channel_capacity: Counter[str] = Counter()  # chat slots of serving agents
         self._changes = Changes()
+        # Per channel: contacts waiting, callbacks in the backlog, contacts in progress.
+        self._waiting_count: Counter[str] = Counter()
+        self._backlog_count: Counter[str] = Counter()
+        self._in_progress_count: Counter[str] = Counter()
+        self._waiting_queues: set[str] = set()  # queues with someone waiting
+        self._by_channel: dict[str, list[Queue]] | None = None  # None: rebuild on use
+        # Channel-wide minute sums, fed by the queues' counters (None: rebuild on use),
+        # and the queue counters written to since their changes were last passed on.
+        self._pools: dict[str, ChannelPool] | None = None
+        self._unflushed: set[RollingCounters] = set()
+        # Wait estimates of the current 10 s slot: per queue, and each channel's model.
+        self._ewt: dict[str, estimates.WaitEstimate] = {}
+        self._ewt_slot: int | None = None
+        self._ewt_pools: dict[str, estimates.PoolEstimate] = {}
+        # Views as last built, with what they were built from (see queue_view).
+        self._views: dict[tuple[str, Window], tuple[Any, ...]] = {}
+        self._channel_views: dict[tuple[str, Window], tuple[Any, ...]] = {}
+        self._channel_version: Counter[str] = Counter()
+        self._read_windows: set[Window] = set()  # windows views were read with
+        self._seen_now = 0.0  # floor.now at the last take_changes, and its minute
+        self._seen_minute = 0
+        self._seen_interval_first: int | None = None
+        self._interval: tuple[float, int] = (math.nan, 0)  # (now, first minute) cache
+        self._minute_end = -math.inf  # when now's minute ends
         self._handlers = {
             QueueDefined: self._queue_defined,
             ContactOffered: self._offered,
@@ -145,30 +194,80 @@ class Floor:
         self.events_applied += 1
 
     def _advance(self, t: float) -> None:
-        # Sample the trend at every 10 s boundary crossed; after a long silence
-        # only the last sample matters, so jump instead of looping per step.
-        if self.trend.next_t is not None and t - self.trend.next_t > 3600:
-            self.trend.next_t = t - (t % 10)
-        while self.trend.due(t):
-            sample_t = t if self.trend.next_t is None else self.trend.next_t
-            self.now = max(self.now, sample_t)
-            self.trend.record(sample_t, self._trend_values())
+        if t >= self._minute_end:
+            self._pass_on_counts()  # while the channel pools still hold that minute
+            self._minute_end = (t // BUCKET_S + 1) * BUCKET_S
+        trend = self.trend
+        if trend.next_t is None or t >= trend.next_t:
+            self._sample_trend(t)
         self.now = t
         if self._next_day_start is None or t >= self._next_day_start:
             self.day_start = clock.day_start(t, self.tz, self.day_reset)
             self._next_day_start = clock.next_day_start(t, self.tz, self.day_reset)
             for q in self.queues.values():
                 q.stats.reset_day(self.day_start)
+                self._touch(q)  # its "today" starts again
+
+    def _sample_trend(self, t: float) -> None:
+        # Sample the trend at every 10 s boundary crossed; after a long silence
+        # only the last sample matters, so jump instead of looping per step.
+        trend = self.trend
+        if trend.next_t is not None and t - trend.next_t > 3600:
+            trend.next_t = t - (t % SAMPLE_S)
+        # At most an hour of samples (the jump above): bounded even where float
+        # rounding would keep the sample clock from moving.
+        for _ in range(SAMPLES + 2):
+            if not trend.due(t):
+                break
+            sample_t = t if trend.next_t is None else trend.next_t
+            self.now = max(self.now, sample_t)
+            trend.record(sample_t, self._trend_values())
 
     def _trend_values(self) -> dict[str, tuple[float, float]]:
+        """Waiting and service level per channel: O(channels), from running counts."""
         out = {}
         for ch in (Channel.HOTLINE, Channel.ONLINE):
-            v = self.channel_view(ch)
+            sl = metrics.service_level(self.channel_totals(ch), self.sl_variant)
             out[ch.value] = (
-                float(v.waiting),
-                math.nan if v.service_level is None else v.service_level,
+                float(self._waiting_count[ch]),
+                math.nan if sl is None else sl,
             )
         return out
+
+    def _touch(self, q: Queue) -> None:
+        """Something a view of `q` (and of its channel) shows may have moved."""
+        q.version += 1
+        self._channel_version[q.channel] += 1
+        self._changes.queues.add(q.id)
+
+    def _wait(self, q: Queue, contact_id: str, t: float) -> None:
+        if contact_id not in q.waiting:
+            self._waiting_count[q.channel] += 1
+        q.waiting[contact_id] = t
+        self._waiting_queues.add(q.id)
+
+    def _unwait(self, q: Queue, contact_id: str) -> bool:
+        """Take a contact out of a queue's waiting list; False if it was not there."""
+        if q.waiting.pop(contact_id, None) is None:
+            return False
+        self._waiting_count[q.channel] -= 1
+        if not q.waiting:
+            self._waiting_queues.discard(q.id)
+        return True
+
+    def _recount_channels(self) -> None:
+        """Rebuild the per-channel counts; after snapshots and channel changes."""
+        self._waiting_count.clear()
+        self._backlog_count.clear()
+        self._in_progress_count.clear()
+        self._waiting_queues = set()
+        for q in self.queues.values():
+            self._waiting_count[q.channel] += len(q.waiting)
+            self._backlog_count[q.channel] += len(q.backlog)
+            self._in_progress_count[q.channel] += q.in_progress
+            if q.waiting:
+                self._waiting_queues.add(q.id)
+        self._by_channel = None
 
     def _queue(self, queue_id: str, feed: str) -> Queue:
         q = self.queues.get(queue_id)
@@ -178,7 +277,10 @@ class Floor:
             q.stats.reset_day(self.day_start or 0.0)
             self.queues[queue_id] = q
             self._changes.structure = True
-        self._changes.queues.add(queue_id)
+            self._by_channel = None
+            if self._pools is not None:
+                q.stats.sink = self._pools.setdefault(q.channel, ChannelPool())
+        self._touch(q)
         return q
 
     def _agent(self, agent_id: str, feed: str) -> Agent:
@@ -191,15 +293,30 @@ class Floor:
         return a
 
     def _bucket(self, q: Queue, t: float) -> Totals:
-        return q.stats.bucket(t, self.now) or Totals()  # too old: count nowhere
+        b = q.stats.bucket(t, self.now)
+        if b is None:
+            return Totals()  # too old: count nowhere
+        self._unflushed.add(q.stats)
+        return b
 
     # ---------------------------------------------------------------- queues
     def _queue_defined(self, e: QueueDefined, feed: str) -> None:
         q = self._queue(e.queue, feed)
+        old_channel = q.channel
+        moved = old_channel != e.channel
         q.name, q.channel, q.sl_target_s = e.name, e.channel, e.sl_target_s
         q.tier, q.name_zh, q.feed = e.tier, e.name_zh, feed
         self._changes.structure = True
-        self._recount_members()  # the queue's channel may have changed
+        self._touch(q)
+        if moved:  # its agents, contacts and counts now belong to the other channel
+            self._changes.channels.add(old_channel)
+            self._recount_members()
+            self._recount_channels()
+            if self._pools is not None:
+                if q.stats.minutes():
+                    self._drop_pools()
+                else:  # nothing counted yet: just feed the other channel's pool
+                    q.stats.sink = self._pools.setdefault(q.channel, ChannelPool())
 
     # -------------------------------------------------------------- contacts
     def _offered(self, e: ContactOffered, feed: str) -> None:
@@ -207,7 +324,7 @@ class Floor:
             return  # duplicate delivery
         q = self._queue(e.queue, feed)
         self.contacts[e.contact] = Contact(e.contact, e.queue, e.t)
-        q.waiting[e.contact] = e.t
+        self._wait(q, e.contact, e.t)
         self._bucket(q, e.t).offered += 1
 
     def _leave_queue(self, contact_id: str, queue_id: str, feed: str) -> Contact | None:
@@ -217,7 +334,7 @@ class Floor:
         if c is None or contact_id not in q.waiting:
             self.unknown_references += c is None
             return None
-        del q.waiting[contact_id]
+        self._unwait(q, contact_id)
         return c
 
     def _answered(self, e: ContactAnswered, feed: str) -> None:
@@ -238,7 +355,9 @@ class Floor:
             b.max_wait_s = max(b.max_wait_s, wait)
         c.answered_t, c.agent = e.t, e.agent
         self._agent(e.agent, feed).contacts.add(e.contact)
-        self._queue(c.queue, feed).in_progress += 1
+        q = self._queue(c.queue, feed)
+        q.in_progress += 1
+        self._in_progress_count[q.channel] += 1
 
     def _abandoned(self, e: ContactAbandoned, feed: str) -> None:
         c = self._leave_queue(e.contact, e.queue, feed)
@@ -274,10 +393,14 @@ class Floor:
             b.removed_within_sl += wait <= q.sl_target_s
             b.max_wait_s = max(b.max_wait_s, wait)
             del self.contacts[e.contact]
+        if e.contact not in q.backlog:
+            self._backlog_count[q.channel] += 1
         q.backlog[e.contact] = e.t
 
     def _callback_completed(self, e: CallbackCompleted, feed: str) -> None:
-        self._queue(e.queue, feed).backlog.pop(e.contact, None)
+        q = self._queue(e.queue, feed)
+        if q.backlog.pop(e.contact, None) is not None:
+            self._backlog_count[q.channel] -= 1
 
     def _ended(self, e: ContactEnded, feed: str) -> None:
         c = self.contacts.pop(e.contact, None)
@@ -287,11 +410,15 @@ class Floor:
             self.unknown_references += c is None
             if c is not None and c.queue in self.queues:
                 # Ended while still waiting: it leaves the queue with no outcome to count.
-                self.queues[c.queue].waiting.pop(e.contact, None)
+                q = self.queues[c.queue]
+                if self._unwait(q, e.contact):
+                    self._touch(q)
             return
         q = self.queues.get(c.queue)
         if q is not None and q.in_progress > 0:
             q.in_progress -= 1
+            self._in_progress_count[q.channel] -= 1
+            self._touch(q)
         self._finish_pending(agent, 0.0)
         # Sources with skewed clocks can stamp the end before the answer: no negative talk.
         agent.pending_handle = (c.queue, max(0.0, e.t - c.answered_t))
@@ -359,23 +486,52 @@ class Floor:
     def _set_state(self, a: Agent, state: AgentStatus, reason: str, t: float) -> None:
         if a.state == state and a.reason == reason:
             return
-        self._count_members(a, -1)
+        old = a.state
         a.state, a.reason, a.state_since = state, reason, t
-        self._count_members(a, +1)
+        if old == state:
+            return  # a new reason only: no count moves
+        # One pass moves the agent's counts from the old state to the new one.
+        queues, channels = self.queues, None
+        for queue_id in a.skills:
+            q = queues.get(queue_id)
+            if q is not None:
+                members = q.members
+                members[old] -= 1
+                members[state] += 1
+                self._touch(q)
+                if channels is None:
+                    channels = [q.channel]
+                elif q.channel not in channels:
+                    channels.append(q.channel)
+        if channels is None:
+            return
+        # A blended agent is one agent in each channel it serves, counted once there.
+        for channel in channels:
+            members = self._channel_members.get(channel)
+            if members is None:
+                members = self._channel_members[channel] = Counter()
+            members[old] -= 1
+            members[state] += 1
+        if Channel.ONLINE in channels:
+            slots = (state in SERVING_STATES) - (old in SERVING_STATES)
+            if slots:
+                self._channel_capacity[Channel.ONLINE] += slots * a.chat_capacity
 
     def _count_members(self, a: Agent, sign: int) -> None:
         """Keep per-queue and per-channel agent counts by state, so views never scan agents."""
-        channels = set()
+        channels: list[str] = []
+        state = a.state
         for queue_id in a.skills:
             q = self.queues.get(queue_id)
             if q is not None:
-                q.members[a.state] += sign
-                channels.add(q.channel)
-                self._changes.queues.add(queue_id)
+                q.members[state] += sign
+                self._touch(q)
+                if q.channel not in channels:
+                    channels.append(q.channel)
         # A blended agent is one agent in each channel it serves, counted once there.
         for channel in channels:
-            self._channel_members.setdefault(channel, Counter())[a.state] += sign
-        if Channel.ONLINE in channels and a.state in SERVING_STATES:
+            self._channel_members.setdefault(channel, Counter())[state] += sign
+        if Channel.ONLINE in channels and state in SERVING_STATES:
             self._channel_capacity[Channel.ONLINE] += sign * a.chat_capacity
 
     def _recount_members(self) -> None:
@@ -408,12 +564,59 @@ class Floor:
             b = self._bucket(q, self.now)
             b.handled += 1
             b.handle_s += handle
-            self._changes.queues.add(queue_id)
+            self._touch(q)
 
     # ----------------------------------------------------------------- views
     def take_changes(self) -> Changes:
-        changes, self._changes = self._changes, Changes()
+        """What moved since the previous call (see `Changes` for the contract).
+
+        Costs what changed: the queues events touched and the queues with someone
+        waiting; once per minute a look at each queue's minutes leaving the windows
+        read; once per 10 s the estimates.
+        """
+        self._refresh_estimates()
+        changes = self._changes
+        if self.now != self._seen_now:
+            changes.queues.update(self._waiting_queues)  # their longest wait grew
+            minute = int(self.now // BUCKET_S)
+            if minute != self._seen_minute:
+                self._mark_window_moves(changes, minute)
+                self._seen_minute = minute
+            self._seen_now = self.now
+        queues, channels = self.queues, changes.channels
+        for queue_id in changes.queues:
+            q = queues.get(queue_id)
+            if q is not None:
+                channels.add(q.channel)
+        self._changes = Changes()
         return changes
+
+    def _mark_window_moves(self, changes: Changes, minute: int) -> None:
+        """Minutes left the windows read so far: mark queues that had counts in them.
+
+        The floor never writes a bucket ahead of `now`, so minutes entering a window
+        are empty; only those leaving it (or a whole half hour, when a new one starts)
+        can change a view. A channel's sums move only with its queues'.
+        """
+        seen = self._seen_minute
+        rolling = [w for w in self._read_windows if isinstance(w, int) and w > 0]
+        interval_from = None
+        first = self._interval_first_minute()
+        if WINDOW_INTERVAL in self._read_windows and first != self._seen_interval_first:
+            interval_from = self._seen_interval_first
+        self._seen_interval_first = first
+        marked = changes.queues
+        for queue_id, q in self.queues.items():
+            if queue_id in marked:
+                continue
+            stats = q.stats
+            for w in rolling:
+                if stats.has_counts(seen - w + 1, min(minute - w, seen)):
+                    marked.add(queue_id)
+                    break
+            else:
+                if interval_from is not None and stats.has_counts(interval_from, seen):
+                    marked.add(queue_id)
 
     def longest_wait_s(self, q: Queue) -> float:
         return max(0.0, self.now - min(q.waiting.values())) if q.waiting else 0.0
@@ -424,39 +627,166 @@ class Floor:
         if window == WINDOW_TODAY:
             return q.stats.today(self.now)
         if window == WINDOW_INTERVAL:
-            start = clock.half_hour_start(self.now, self.tz)
-            return q.stats.since(int(start // 60), self.now)
+            return q.stats.since(self._interval_first_minute(), self.now)
         return q.stats.window(self.now, int(window))
+
+    def _interval_first_minute(self) -> int:
+        now, cached = self.now, self._interval
+        if cached[0] != now:
+            cached = self._interval = (now, int(clock.half_hour_start(now, self.tz) // BUCKET_S))
+        return cached[1]
+
+    def channel_totals(self, channel: str, window: Window | None = None) -> Totals:
+        """All queues of a channel summed over `window` (default: the floor's window).
+
+        Rolling windows come from the channel's running sums; calendar windows and
+        windows longer than the ring add up the channel's queues.
+        """
+        window = window or self.window_min
+        if isinstance(window, int) and 0 < window <= KEEP_MINUTES:
+            pool = self._channel_pools().get(channel)
+            return pool.window(self.now, window) if pool is not None else Totals()
+        out = Totals()
+        for q in self.channel_queues(channel):
+            out.add(self.totals(q, window))
+        return out
+
+    def channel_queues(self, channel: str) -> list[Queue]:
+        """The queues of one channel, in the floor's order (read only)."""
+        if self._by_channel is None:
+            by_channel: dict[str, list[Queue]] = {}
+            for q in self.queues.values():
+                by_channel.setdefault(q.channel, []).append(q)
+            self._by_channel = by_channel
+        return self._by_channel.get(channel, [])
+
+    def channel_counts(self, channel: str) -> tuple[int, int, int]:
+        """(waiting, backlog, in progress) over a channel's queues, kept as events come."""
+        return (self._waiting_count[channel], self._backlog_count[channel],
+                self._in_progress_count[channel])
+
+    def channel_longest_wait_s(self, channel: str) -> float:
+        """The longest wait of anyone waiting in the channel (only queues with waiting)."""
+        queues, longest = self.queues, 0.0
+        for queue_id in self._waiting_queues:
+            q = queues[queue_id]
+            if q.channel == channel:
+                longest = max(longest, self.longest_wait_s(q))
+        return longest
+
+    def _channel_pools(self) -> dict[str, ChannelPool]:
+        """The channel pools, built from the queues' counters if they were dropped."""
+        if self._pools is None:
+            pools: dict[str, ChannelPool] = {}
+            for q in self.queues.values():
+                pool = pools.get(q.channel)
+                if pool is None:
+                    pool = pools[q.channel] = ChannelPool()
+                stats = q.stats
+                stats.sink = None
+                stats.flush()
+                for minute, bucket in stats.minutes():
+                    pool.add(minute, bucket)
+                stats.sink = pool
+            self._pools = pools
+            self._unflushed.clear()
+        else:
+            self._pass_on_counts()
+        return self._pools
+
+    def _pass_on_counts(self) -> None:
+        """Hand what events added to queue buckets on to the channel pools."""
+        if self._unflushed:
+            if self._pools is not None:
+                for stats in self._unflushed:
+                    stats.flush()
+            self._unflushed.clear()
+
+    def _drop_pools(self) -> None:
+        """Forget the channel pools (rebuilt on the next read): queues changed channel."""
+        for q in self.queues.values():
+            q.stats.sink = None
+        self._pools = None
+        self._unflushed.clear()
+        self._by_channel = None
 
     def sl_variant_of(self, queue_id: str) -> str:
         return self.sl_variants.get(queue_id, self.sl_variant)
 
     def queue_view(self, queue_id: str, window: Window | None = None) -> QueueView:
-        """One queue's tile figures over `window` (default: the floor's window)."""
-        return views.queue_view(self, queue_id, window)
+        """One queue's tile figures over `window` (default: the floor's window).
 
-    def wait_estimate(self, queue_id: str) -> estimates.WaitEstimate:
-        """Estimated wait for a contact arriving now (cached per 10 s of event time).
-
-        The channel's agents serve all its queues, so the model runs on the channel's
-        pool (its arrival rate, AHT and serving capacity); a queue's own position only
-        enters the empirical fallback.
+        Cached: built again only when the queue changed (its version), the minute
+        moved, the clock moved while someone waits, or its wait estimate changed.
         """
         q = self.queues[queue_id]
+        window = window or self.window_min
+        self._read_windows.add(window)
+        ewt = self.wait_estimate(queue_id)
+        minute = int(self.now // BUCKET_S)
+        key = (queue_id, window)
+        entry = self._views.get(key)
+        if (
+            entry is not None
+            and entry[0] is q
+            and entry[1] == q.version
+            and entry[2] == minute
+            and entry[4] is ewt
+            and entry[5].sl_variant == self.sl_variants.get(queue_id, self.sl_variant)
+        ):
+            if entry[3] == self.now or not q.waiting:
+                return entry[5]
+            # Only the clock moved, with someone waiting: only the longest wait changes.
+            view = views.with_longest_wait(entry[5], self.longest_wait_s(q))
+        else:
+            view = views.queue_view(self, queue_id, window)
+        self._views[key] = (q, q.version, minute, self.now, ewt, view)
+        return view
+
+    def wait_estimate(self, queue_id: str) -> estimates.WaitEstimate:
+        """Estimated wait for a contact arriving now (kept for 10 s of event time).
+
+        The channel's agents serve all its queues, so the model runs on the channel's
+        pool (its arrival rate, AHT and serving capacity), once per channel per slot;
+        a queue's own position only enters the empirical fallback.
+        """
+        q = self.queues[queue_id]
+        self._refresh_estimates()
+        estimate = self._ewt.get(queue_id)
+        if estimate is None:  # a queue new in this slot
+            estimate = self._ewt[queue_id] = self._pool_estimate(q.channel).for_queue(
+                len(q.waiting))
+        return estimate
+
+    def _pool_estimate(self, channel: str) -> estimates.PoolEstimate:
+        pool = self._ewt_pools.get(channel)
+        if pool is None:
+            # Rates over the history we really hold, not a window we only partly saw.
+            held = self.now - (self.first_t if self.first_t is not None else self.now)
+            window_s = min(estimates.ESTIMATE_WINDOW_MIN * 60.0, max(60.0, held))
+            totals = self.channel_totals(channel, estimates.ESTIMATE_WINDOW_MIN)
+            pool = self._ewt_pools[channel] = estimates.PoolEstimate(
+                totals, window_s, self._serving(channel))
+        return pool
+
+    def _refresh_estimates(self) -> None:
+        """In a new 10 s slot, estimate every queue again; mark those whose figure moved."""
         slot = int(self.now // estimates.REFRESH_S)
-        cached = self._ewt_cache.get(queue_id)
-        if cached is not None and cached[0] == slot:
-            return cached[1]
-        # Rates over the history we really hold, not a window we only partly saw.
-        held = self.now - (self.first_t if self.first_t is not None else self.now)
-        window_s = min(estimates.ESTIMATE_WINDOW_MIN * 60.0, max(60.0, held))
-        pool = Totals()
-        for other in self.queues.values():
-            if other.channel == q.channel:
-                pool.add(other.stats.window(self.now, estimates.ESTIMATE_WINDOW_MIN))
-        result = estimates.estimate(pool, window_s, self._serving(q.channel), len(q.waiting))
-        self._ewt_cache[queue_id] = (slot, result)
-        return result
+        if slot == self._ewt_slot:
+            return
+        self._ewt_slot = slot
+        self._ewt_pools = {}
+        before, now = self._ewt, {}
+        marked = self._changes.queues
+        for queue_id, q in self.queues.items():
+            estimate = self._pool_estimate(q.channel).for_queue(len(q.waiting))
+            old = before.get(queue_id)
+            if old == estimate:
+                estimate = old  # same figures: cached views stay valid
+            else:
+                marked.add(queue_id)
+            now[queue_id] = estimate
+        self._ewt = now
 
     def _serving(self, channel: str) -> int:
         """Servers of a channel: agents available or busy; for chat, their chat slots."""
@@ -474,8 +804,28 @@ class Floor:
         return self._channel_capacity[channel]
 
     def channel_view(self, channel: str, window: Window | None = None) -> ChannelView:
-        """One channel's header figures over `window` (default: the floor's window)."""
-        return views.channel_view(self, channel, window)
+        """One channel's header figures over `window` (default: the floor's window).
+
+        Cached like `queue_view`: built again when one of its queues changed, the
+        minute moved, or the clock moved while someone in the channel waits.
+        """
+        window = window or self.window_min
+        self._read_windows.add(window)
+        minute = int(self.now // BUCKET_S)
+        version = self._channel_version[channel]
+        key = (channel, window)
+        entry = self._channel_views.get(key)
+        if (
+            entry is not None
+            and entry[0] == version
+            and entry[1] == minute
+            and (entry[2] == self.now or not self._waiting_count[channel])
+            and entry[3] == self.sl_variant
+        ):
+            return entry[4]
+        view = views.channel_view(self, channel, window)
+        self._channel_views[key] = (version, minute, self.now, self.sl_variant, view)
+        return view
 
     # -------------------------------------------------------------- snapshot
     def snapshot(self, feed: str = "") -> dict[str, Any]:
@@ -493,6 +843,12 @@ class Floor:
         the counts views read and the UI's change tracking agree with the state.
         """
         self._recount_members()
+        self._recount_channels()
+        self._drop_pools()
+        self._views.clear()
+        self._channel_views.clear()
+        self._ewt = {k: v for k, v in self._ewt.items() if k in self.queues}
         self._changes.structure = True
         self._changes.queues.update(self.queues)
         self._changes.agents.update(self.agents)
+        self._changes.channels.update(self._channel_version)  # every channel ever seen

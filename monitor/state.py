@@ -32,6 +32,9 @@ class Queue:
     stats: RollingCounters = field(default_factory=RollingCounters)
     members: Counter[str] = field(default_factory=Counter)  # AgentStatus -> count
     in_progress: int = 0  # answered, not yet ended
+    # Bumped by the floor whenever anything a view of this queue shows may have moved;
+    # cached views are kept while it stands still.
+    version: int = field(default=0, compare=False)
 
 
 @dataclass(slots=True)

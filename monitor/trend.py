@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from typing import Any
 
@@ -33,6 +34,10 @@ class Trend:
             waiting.append(w)
             sl.append(s)
         self.next_t = slot + SAMPLE_S
+        if self.next_t <= now:
+            # At times so large that slot + 10 s rounds back to slot: never sample twice
+            # for one time.
+            self.next_t = math.nextafter(now, math.inf)
 
     def dump(self) -> dict[str, Any]:
         return {

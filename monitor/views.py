@@ -6,13 +6,15 @@ they are computed from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections import Counter
+from dataclasses import dataclass, fields
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
 
-from . import metrics
+from . import clock, estimates, metrics
 from .events import AgentStatus, Channel
-from .rolling import Totals
-from .state import BUSY_STATES
+from .rolling import BUCKET_S, Totals, exact_sum
+from .state import BUSY_STATES, SERVING_STATES, Queue
 
 if TYPE_CHECKING:  # floor.py imports this module; the type is only for hints
     from .floor import Floor
@@ -74,14 +76,19 @@ class ChannelView:
     in_progress: int
 
 
+_RINGING, _ON_CONTACT, _WRAP_UP = AgentStatus.RINGING, AgentStatus.ON_CONTACT, AgentStatus.WRAP_UP
+assert {_RINGING, _ON_CONTACT, _WRAP_UP} == BUSY_STATES
+
+
 def queue_view(floor: Floor, queue_id: str, window: Window | None = None) -> QueueView:
     """One queue's figures over `window` (the floor's default window if None)."""
     q = floor.queues[queue_id]
     window = window or floor.window_min
     t = floor.totals(q, window)
-    busy = sum(q.members[s] for s in BUSY_STATES)
-    available = q.members[AgentStatus.AVAILABLE]
-    staffed = busy + available + q.members[AgentStatus.NOT_READY]
+    members = q.members
+    busy = members[_RINGING] + members[_ON_CONTACT] + members[_WRAP_UP]
+    available = members[AgentStatus.AVAILABLE]
+    staffed = busy + available + members[AgentStatus.NOT_READY]
     variant = floor.sl_variant_of(queue_id)
     ewt = floor.wait_estimate(queue_id)
     return QueueView(
@@ -101,27 +108,158 @@ def queue_view(floor: Floor, queue_id: str, window: Window | None = None) -> Que
     )
 
 
+_QUEUE_VIEW_VALUES = attrgetter(*(f.name for f in fields(QueueView)))
+_LONGEST_WAIT = [f.name for f in fields(QueueView)].index("longest_wait_s")
+
+
+def with_longest_wait(view: QueueView, longest_wait_s: float) -> QueueView:
+    """The same view with another longest wait (the clock moved, nothing else did)."""
+    values = list(_QUEUE_VIEW_VALUES(view))
+    values[_LONGEST_WAIT] = longest_wait_s
+    return QueueView(*values)
+
+
 def channel_view(floor: Floor, channel: str, window: Window | None = None) -> ChannelView:
     """All queues of one channel together; agent figures count a blended agent once."""
-    queues = [q for q in floor.queues.values() if q.channel == channel]
-    totals = Totals()
-    for q in queues:
-        totals.add(floor.totals(q, window))
+    totals = floor.channel_totals(channel, window)
+    waiting, backlog, in_progress = floor.channel_counts(channel)
+    return _channel_view(floor, channel, totals, waiting, backlog, in_progress,
+                         floor.channel_longest_wait_s(channel))
+
+
+def _channel_view(floor: Any, channel: str, totals: Totals, waiting: int, backlog: int,
+                  in_progress: int, longest_wait_s: float) -> ChannelView:
     members = floor.channel_members(channel)
     busy = sum(members[s] for s in BUSY_STATES)
     available = members[AgentStatus.AVAILABLE]
     staffed = busy + available + members[AgentStatus.NOT_READY]
-    in_progress = sum(q.in_progress for q in queues)
     capacity = floor.chat_slots(channel) if channel == Channel.ONLINE else 0
     return ChannelView(
         channel=channel,
-        waiting=sum(len(q.waiting) for q in queues),
-        longest_wait_s=max((floor.longest_wait_s(q) for q in queues), default=0.0),
+        waiting=waiting,
+        longest_wait_s=longest_wait_s,
         service_level=metrics.service_level(totals, floor.sl_variant),
         agents_busy=busy,
         agents_staffed=staffed,
-        backlog=sum(len(q.backlog) for q in queues),
+        backlog=backlog,
         occupancy=busy / (busy + available) if busy + available else None,
         chat_utilisation=in_progress / capacity if capacity else None,
         in_progress=in_progress,
     )
+
+
+# ------------------------------------------------------------ from scratch
+# The same figures recomputed from the floor's raw records, with none of its running
+# sums, counts or caches: what the cached views are checked against in the tests.
+
+
+def fresh_totals(floor: Floor, q: Queue, window: Window | None = None) -> Totals:
+    """A queue's window summed from its ring of minute buckets."""
+    window = window or floor.window_min
+    current = int(floor.now // BUCKET_S)
+    if window == WINDOW_TODAY:
+        first = q.stats.day_start_minute
+    elif window == WINDOW_INTERVAL:
+        first = int(clock.half_hour_start(floor.now, floor.tz) // BUCKET_S)
+    else:
+        first = current - int(window) + 1
+    out = exact_sum([b for m, b in q.stats.minutes() if first <= m <= current])
+    if window == WINDOW_TODAY:
+        out.add(q.stats.day)
+    return out
+
+
+def fresh_queue_view(floor: Floor, queue_id: str, window: Window | None = None) -> QueueView:
+    """`queue_view` from scratch (the wait estimate is the floor's, kept per 10 s slot)."""
+    q = floor.queues[queue_id]
+    window = window or floor.window_min
+    t = fresh_totals(floor, q, window)
+    members = Counter(floor.agents[a].state for a in _members_of(floor, [q]))
+    busy = sum(members[s] for s in BUSY_STATES)
+    available = members[AgentStatus.AVAILABLE]
+    staffed = busy + available + members[AgentStatus.NOT_READY]
+    variant = floor.sl_variant_of(queue_id)
+    ewt = floor.wait_estimate(queue_id)
+    return QueueView(
+        id=q.id, name=q.name, name_zh=q.name_zh, channel=q.channel, tier=q.tier,
+        sl_target_s=q.sl_target_s, waiting=len(q.waiting),
+        longest_wait_s=_longest(floor, [q]), backlog=len(q.backlog),
+        offered=t.offered, answered=t.answered, abandoned=t.abandoned,
+        service_level=metrics.service_level(t, variant), asa_s=metrics.asa_s(t),
+        aht_s=metrics.aht_s(t), abandon_rate=metrics.abandon_rate(t),
+        agents_available=available, agents_busy=busy, agents_staffed=staffed,
+        window=window, sl_variant=variant, short_abandoned=t.short_abandoned,
+        other_exits=t.other_exits, callbacks=t.callbacks,
+        abandoned_wait_s=metrics.abandoned_wait_s(t),
+        first_response_s=metrics.first_response_s(t), nps=metrics.nps(t),
+        csat=metrics.csat(t), in_progress=q.in_progress,
+        ewt_s=ewt.ewt_s, ewt_model=ewt.model,
+    )
+
+
+def fresh_channel_totals(floor: Floor, channel: str, window: Window | None = None) -> Totals:
+    """A channel's window summed from all its queues' minute buckets."""
+    window = window or floor.window_min
+    queues = [q for q in floor.queues.values() if q.channel == channel]
+    if window in (WINDOW_TODAY, WINDOW_INTERVAL):
+        out = Totals()
+        for q in queues:
+            out.add(fresh_totals(floor, q, window))
+        return out
+    current = int(floor.now // BUCKET_S)
+    first = current - int(window) + 1
+    return exact_sum([b for q in queues for m, b in q.stats.minutes() if first <= m <= current])
+
+
+def fresh_channel_view(floor: Floor, channel: str, window: Window | None = None) -> ChannelView:
+    """`channel_view` from scratch: every queue and agent of the channel walked."""
+    queues = [q for q in floor.queues.values() if q.channel == channel]
+    return _channel_view(
+        _FreshCounts(floor, channel, queues), channel,
+        fresh_channel_totals(floor, channel, window),
+        sum(len(q.waiting) for q in queues), sum(len(q.backlog) for q in queues),
+        sum(q.in_progress for q in queues), _longest(floor, queues))
+
+
+def fresh_wait_estimate(floor: Floor, queue_id: str) -> estimates.WaitEstimate:
+    """The wait estimate a queue would get if its slot began now."""
+    q = floor.queues[queue_id]
+    held = floor.now - (floor.first_t if floor.first_t is not None else floor.now)
+    window_s = min(estimates.ESTIMATE_WINDOW_MIN * 60.0, max(60.0, held))
+    pool = fresh_channel_totals(floor, q.channel, estimates.ESTIMATE_WINDOW_MIN)
+    fresh = _FreshCounts(floor, q.channel, [x for x in floor.queues.values()
+                                            if x.channel == q.channel])
+    if q.channel == Channel.ONLINE:
+        servers = fresh.chat_slots(q.channel)
+    else:
+        members = fresh.channel_members(q.channel)
+        servers = sum(members[s] for s in SERVING_STATES)
+    return estimates.estimate(pool, window_s, servers, len(q.waiting))
+
+
+def _members_of(floor: Floor, queues: list[Queue]) -> list[str]:
+    """Agents skilled for any of `queues`, each once."""
+    ids = {q.id for q in queues}
+    return [a.id for a in floor.agents.values() if ids.intersection(a.skills)]
+
+
+def _longest(floor: Floor, queues: list[Queue]) -> float:
+    return max((max(0.0, floor.now - t) for q in queues for t in q.waiting.values()),
+               default=0.0)
+
+
+class _FreshCounts:
+    """Stands in for the floor in `_channel_view`: agent figures counted from the agents."""
+
+    def __init__(self, floor: Floor, channel: str, queues: list[Queue]) -> None:
+        self.sl_variant = floor.sl_variant
+        agents = [floor.agents[a] for a in _members_of(floor, queues)]
+        self._members = Counter(a.state for a in agents)
+        self._slots = sum(a.chat_capacity for a in agents if a.state in SERVING_STATES)
+        self._channel = channel
+
+    def channel_members(self, channel: str) -> Counter[str]:
+        return self._members
+
+    def chat_slots(self, channel: str) -> int:
+        return self._slots if channel == Channel.ONLINE else 0

@@ -40,11 +40,12 @@ class FloorWindow(QMainWindow):
         self.resize(1600, 1000)
 
         # Show what the floor already holds; the caller's first tick brings the rest.
-        everything = Changes(set(floor.queues), set(floor.agents), structure=True)
+        everything = Changes(queues=set(floor.queues), agents=set(floor.agents), structure=True,
+                             channels={q.channel for q in floor.queues.values()})
         self.refresh(floor, everything, [])
 
     def refresh(self, floor: Floor, changes: Changes, health: list[FeedHealth]) -> None:
-        """One coalesced tick: each panel re-reads what it shows, once."""
+        """One coalesced tick: each panel re-reads what changed in what it shows, once."""
         self.floor = floor
         self.queue_wall.update_floor(floor, changes)
         self.trend_panel.update_floor(floor)

@@ -1,7 +1,11 @@
+import dataclasses
 import json
+import math
 
 import msgpack
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from feeds import protocol as p
 from monitor import events as ev
@@ -98,3 +102,98 @@ def test_unknown_extra_fields_are_ignored_for_forward_compatibility():
     env = p.decode(msgpack.packb({"v": 1, "type": "agent.logout", "t": 1.0,
                                   "data": {"agent": "a1", "new_in_v1_1": True}}))
     assert p.to_event(env) == ev.AgentLogout(1.0, "a1")
+
+
+# ------------------------------------------------- to_event against its old self
+def reference_to_event(env: p.Envelope) -> ev.Event:
+    """`to_event` as it was before its per-type checks were worked out once."""
+    cls = ev.EVENT_TYPES.get(env.type)
+    if cls is None:
+        raise p.FrameError("unknown_type", env.type)
+    hints = p._hints(cls)
+    kwargs = {"t": env.t}
+    for f in dataclasses.fields(cls):
+        if f.name == "t":
+            continue
+        if f.name not in env.data:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise p.FrameError("missing_field", f"{env.type}.{f.name}")
+            continue
+        kwargs[f.name] = p._check(env.type, f.name, hints[f.name], env.data[f.name])
+    return cls(**kwargs)
+
+
+_FIELD_NAMES = sorted({f.name for cls in ev.EVENT_TYPES.values()
+                       for f in dataclasses.fields(cls)} | {"extra"})
+_values = st.one_of(
+    st.sampled_from(["c1", "q", "hotline", "online", "fax", "available", "dancing",
+                     "customer", "agent", ""]),
+    st.integers(-3, 12), st.booleans(), st.none(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.dictionaries(st.sampled_from(["q1", "q2"]), st.integers(0, 5), max_size=2),
+    st.dictionaries(st.sampled_from(["q1", "q2"]), st.sampled_from(["high", 1.5, True]),
+                    max_size=2),
+    st.dictionaries(st.integers(0, 2), st.integers(0, 2), min_size=1, max_size=2),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+_good = {
+    "str": st.sampled_from(["c1", "q", "hotline", "online", "available", "on_contact",
+                            "customer", "agent", "我要投诉"]),
+    "float": st.one_of(st.floats(-1e9, 1e9), st.integers(-5, 5)),
+    "int": st.integers(-2, 11),
+    "dict[str, int]": st.dictionaries(st.sampled_from(["q1", "q2"]), st.integers(0, 5)),
+    "dict[str, Any]": st.dictionaries(st.sampled_from(["now", "queues"]), _values),
+}
+
+
+# Values on the edges of each check: bools for ints, non-finite floats, ints for floats…
+_tricky = {
+    "str": st.sampled_from([1, None, True, "fax", "dancing", ["x"]]),
+    "float": st.sampled_from([math.inf, -math.inf, math.nan, True, False, "1.5", None]),
+    "int": st.sampled_from([True, False, 1.5, -0.0, "1", None]),
+    "dict[str, int]": st.sampled_from([{"q": True}, {"q": 1.0}, {1: 1}, [], "q"]),
+    "dict[str, Any]": st.sampled_from([{1: 1}, [], "state", None]),
+}
+
+
+@st.composite
+def envelopes(draw: st.DrawFn) -> p.Envelope:
+    """The type's own fields, well typed but for one (and now and then another)."""
+    type_ = draw(st.sampled_from(sorted(ev.EVENT_TYPES) + ["no.such.event"]))
+    data = {}
+    cls = ev.EVENT_TYPES.get(type_)
+    if cls is not None:
+        fields = [f for f in dataclasses.fields(cls) if f.name != "t"]
+        victim = draw(st.integers(-1, len(fields) - 1))  # -1: none
+        for i, f in enumerate(fields):
+            hint, roll = str(f.type), draw(st.integers(0, 19))
+            if i == victim:
+                data[f.name] = draw(st.one_of(_tricky[hint], _values))
+            elif roll < 17:
+                data[f.name] = draw(_good[hint])
+            elif roll < 19:
+                continue  # missing
+            else:
+                data[f.name] = draw(_values)
+    data.update(draw(st.dictionaries(st.sampled_from(_FIELD_NAMES), _values, max_size=2)))
+    return p.Envelope(type=type_, data=data, t=5.0)
+
+
+@settings(max_examples=10 * settings.default.max_examples, deadline=None, database=None)
+@given(envelopes())
+def test_to_event_accepts_and_rejects_exactly_as_before(env):
+    """Same event, or the same reason and message, for any data of any type."""
+    try:
+        want = reference_to_event(env)
+    except p.FrameError as exc:
+        with pytest.raises(p.FrameError) as info:
+            p.to_event(env)
+        assert (info.value.reason, str(info.value)) == (exc.reason, str(exc))
+    else:
+        got = p.to_event(env)
+        assert got == want and type(got) is type(want)
+        for name in env.data:
+            if hasattr(got, name):
+                assert type(getattr(got, name)) is type(getattr(want, name)), name

@@ -1,9 +1,9 @@
-"""Agent table model: one row per agent, narrow dataChanged per tick, resets only on structure."""
+"""Agent table model: one row per agent, narrow signals per tick, a reset only when agents leave."""
 
 import time
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPersistentModelIndex, Qt
 
 from monitor import events as ev
 from monitor.floor import Floor
@@ -16,14 +16,21 @@ class Recorder:
     def __init__(self, model):
         self.data_changed = []
         self.resets = 0
+        self.inserted = []
+        self.layouts = 0
         model.dataChanged.connect(self._on_data_changed)
         model.modelReset.connect(self._on_reset)
+        model.rowsInserted.connect(lambda _parent, first, last: self.inserted.append((first, last)))
+        model.layoutChanged.connect(self._on_layout)
 
     def _on_data_changed(self, top, bottom, roles):
         self.data_changed.append((top.row(), bottom.row(), top.column(), bottom.column()))
 
     def _on_reset(self):
         self.resets += 1
+
+    def _on_layout(self):
+        self.layouts += 1
 
 
 @pytest.fixture
@@ -90,11 +97,20 @@ def test_one_changed_agent_emits_data_changed_for_its_row_only(model, floor):
 
     last = len(Column) - 1
     assert recorder.resets == 0
-    assert recorder.data_changed == [
-        (2, 2, 0, last),  # the changed row
-        (0, 4, Column.TIME_IN_STATE, Column.TIME_IN_STATE),  # the clock, one signal
-    ]
+    # The changed row only; time in state is signalled for the rows a view shows.
+    assert recorder.data_changed == [(2, 2, 0, last)]
     assert _text(model, 2, Column.STATE) == "Wrap-up"
+
+
+def test_time_in_state_is_signalled_for_the_rows_asked_for(model):
+    recorder = Recorder(model)
+    column = Column.TIME_IN_STATE
+
+    model.refresh_time_in_state([4, 0, 1])
+    model.refresh_time_in_state()
+
+    assert recorder.data_changed == [(0, 1, column, column), (4, 4, column, column),
+                                     (0, 4, column, column)]
 
 
 def test_contiguous_changed_rows_are_coalesced(model, floor):
@@ -105,19 +121,80 @@ def test_contiguous_changed_rows_are_coalesced(model, floor):
     model.update_floor(floor, floor.take_changes())
 
     last = len(Column) - 1
-    assert recorder.data_changed[:-1] == [(0, 1, 0, last), (3, 3, 0, last)]
+    assert recorder.data_changed == [(0, 1, 0, last), (3, 3, 0, last)]
 
 
-def test_structure_change_resets(model, floor):
+def test_a_new_agent_is_appended_without_a_reset(model, floor):
     recorder = Recorder(model)
 
     floor.apply(ev.AgentLogin(floor.now + 1, "a6", "Fay"))
     model.update_floor(floor, floor.take_changes())
 
-    assert recorder.resets == 1
-    assert recorder.data_changed == []
+    assert recorder.resets == 0
+    assert recorder.inserted == [(5, 5)]
     assert model.rowCount() == 6
     assert _text(model, 5, Column.NAME) == "Fay"
+
+
+def test_a_new_queue_leaves_the_rows_alone(model, floor):
+    recorder = Recorder(model)
+
+    floor.apply(ev.QueueDefined(floor.now, "complaints", "Complaints", "hotline"))
+    changes = floor.take_changes()
+    assert changes.structure
+    model.update_floor(floor, changes)
+
+    assert (recorder.resets, recorder.inserted, recorder.layouts) == (0, [], 0)
+
+
+def test_a_snapshot_restating_the_agents_keeps_rows_without_a_reset(model, floor):
+    recorder = Recorder(model)
+
+    floor.apply(ev.Snapshot(floor.now, 1, floor.snapshot("sim")), "sim")
+    model.update_floor(floor, floor.take_changes())
+
+    assert recorder.resets == 0
+    assert recorder.data_changed == [(0, 4, 0, len(Column) - 1)]
+    assert [model.agent_id(r) for r in range(5)] == ["a1", "a2", "a3", "a4", "a5"]
+
+
+def test_agents_leaving_reset_the_model_once(model, floor):
+    recorder = Recorder(model)
+    state = floor.snapshot("sim")
+    state["agents"] = [a for a in state["agents"] if a["id"] not in ("a2", "a4")]
+
+    floor.apply(ev.Snapshot(floor.now, 1, state), "sim")
+    model.update_floor(floor, floor.take_changes())
+
+    assert recorder.resets == 1
+    assert [model.agent_id(r) for r in range(model.rowCount())] == ["a1", "a3", "a5"]
+
+
+def test_sort_rows_orders_once_and_keeps_persistent_indexes(model, floor):
+    recorder = Recorder(model)
+    eve = QPersistentModelIndex(model.index(4, Column.NAME))
+
+    # Time in state: Bo 85 s, Cy 90 s, Ann 120 s, Di 128 s, Eve 130 s.
+    model.sort_rows(Column.TIME_IN_STATE, Qt.SortOrder.DescendingOrder)
+
+    assert recorder.layouts == 1 and recorder.resets == 0
+    assert [model.agent_id(r) for r in range(5)] == ["a5", "a4", "a1", "a3", "a2"]
+    assert eve.row() == 0 and eve.data() == "Eve"
+    assert model.row_of("a2") == 4
+
+    # A tick does not move rows, even when the sorted value changed.
+    floor.apply(ev.AgentStateChanged(floor.now + 1, "a5", "ringing"))
+    model.update_floor(floor, floor.take_changes())
+    assert model.agent_id(0) == "a5"
+
+    model.sort_rows(-1)  # back to the order agents appeared in
+    assert [model.agent_id(r) for r in range(5)] == ["a1", "a2", "a3", "a4", "a5"]
+
+
+def test_sort_ties_keep_the_order_of_appearance(model):
+    model.sort_rows(Column.HANDLED, Qt.SortOrder.DescendingOrder)  # everyone handled 0
+
+    assert [model.agent_id(r) for r in range(5)] == ["a1", "a2", "a3", "a4", "a5"]
 
 
 def test_ten_thousand_agents_update_narrowly(qtbot):
@@ -139,7 +216,7 @@ def test_ten_thousand_agents_update_narrowly(qtbot):
     elapsed = time.perf_counter() - started
 
     assert recorder.resets == 0
-    assert len(recorder.data_changed) == 11  # ten rows + one time column
+    assert len(recorder.data_changed) == 10  # ten rows
     assert elapsed < 0.05  # generous: it is a handful of signals
     assert _text(model, 9_000, Column.STATE) == "On contact"
 

@@ -4,8 +4,11 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 
 from monitor import events as ev
+from monitor.floor import Floor
 from ui.panels.agent_model import AgentIdRole, Column
 from ui.panels.agent_panel import AgentPanel
+
+T0 = 1_767_258_000.0
 
 
 @pytest.fixture
@@ -114,3 +117,104 @@ def test_selected_agent_ids_in_view_order(panel):
         selection.select(panel.proxy.index(row, 0), flags)
 
     assert panel.selected_agent_ids() == ["a5", "a2"]
+
+
+# ------------------------------------------------------------ 10,000 agents
+def _big_floor(agents=10_000):
+    floor = Floor()
+    floor.apply(ev.QueueDefined(T0, "general", "General", "hotline"))
+    for i in range(agents):
+        floor.apply(ev.AgentLogin(T0, f"a{i}", f"Agent {i:05d}"))
+        floor.apply(ev.AgentSkills(T0, f"a{i}", {"general": 1}))
+    return floor
+
+
+@pytest.fixture
+def big_panel(qtbot):
+    floor = _big_floor()
+    panel = AgentPanel()
+    qtbot.addWidget(panel)
+    panel.resize(900, 400)
+    panel.show()
+    panel.update_floor(floor, floor.take_changes())
+    return panel, floor
+
+
+def test_a_tick_refilters_only_the_changed_agents(big_panel, monkeypatch):
+    panel, floor = big_panel
+    _choose(panel.state_combo, "available")
+    assert panel.proxy.rowCount() == 10_000
+    checked = []
+    accepts = panel.proxy.accepts
+    monkeypatch.setattr(panel.proxy, "accepts", lambda row: checked.append(row) or accepts(row))
+
+    for i in (3, 500, 9_999):
+        floor.apply(ev.AgentStateChanged(T0 + 5, f"a{i}", "on_contact"))
+    panel.update_floor(floor, floor.take_changes())
+
+    assert panel.proxy.rowCount() == 9_997
+    assert panel.count_label.text() == "9997 of 10000 agents"
+    # The three changed rows, and the rows on screen whose time in state moved.
+    assert 3 <= len(checked) < 100
+
+
+def test_time_in_state_is_signalled_for_the_rows_on_screen_only(big_panel):
+    panel, floor = big_panel
+    panel.view.sortByColumn(Column.NAME, Qt.SortOrder.DescendingOrder)
+    signalled = []
+    panel.model.dataChanged.connect(
+        lambda top, bottom, _roles: signalled.extend(range(top.row(), bottom.row() + 1))
+        if top.column() == Column.TIME_IN_STATE else None)
+
+    floor.apply(ev.Heartbeat(T0 + 30))
+    panel.update_floor(floor, floor.take_changes())
+
+    shown = panel.view.rowAt(0), panel.view.rowAt(panel.view.viewport().height() - 1)
+    on_screen = {panel.model.agent_id(r) for r in signalled}
+    assert 0 < len(signalled) < 100
+    assert panel.proxy.index(shown[0], 0).data(AgentIdRole) in on_screen
+    assert "a9999" in on_screen  # sorted by name, descending: Agent 09999 first
+
+
+def test_sorting_is_done_once_by_the_model_not_the_proxy(big_panel):
+    panel, floor = big_panel
+    panel.view.sortByColumn(Column.NAME, Qt.SortOrder.DescendingOrder)
+
+    assert shown(panel)[:2] == ["a9999", "a9998"]
+    assert panel.proxy.sortColumn() == -1  # the proxy never re-sorts on a tick
+    assert panel.view.horizontalHeader().sortIndicatorSection() == Column.NAME
+
+
+def test_selection_follows_its_agents_through_a_sort(panel):
+    selection = panel.view.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    selection.select(panel.proxy.index(1, 0), flags)  # Bo
+    assert panel.selected_agent_ids() == ["a2"]
+
+    panel.view.sortByColumn(Column.NAME, Qt.SortOrder.DescendingOrder)
+
+    assert panel.selected_agent_ids() == ["a2"]
+    assert shown(panel).index("a2") == 3
+
+
+def test_a_snapshot_keeps_rows_and_selection(panel, floor):
+    selection = panel.view.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    selection.select(panel.proxy.index(2, 0), flags)  # Cy
+
+    floor.apply(ev.Snapshot(floor.now, 1, floor.snapshot("sim")), "sim")
+    panel.update_floor(floor, floor.take_changes())
+
+    assert shown(panel) == ["a1", "a2", "a3", "a4", "a5"]
+    assert panel.selected_agent_ids() == ["a3"]
+
+
+def test_rows_are_refiltered_by_qt_only_while_a_filter_is_set(panel):
+    assert not panel.proxy.dynamicSortFilter()  # nothing to re-filter: signals pass on
+
+    _choose(panel.state_combo, "available")
+    assert panel.proxy.dynamicSortFilter()
+
+    _choose(panel.state_combo, None)
+    assert not panel.proxy.dynamicSortFilter()
+    assert shown(panel) == ["a1", "a2", "a3", "a4", "a5"]

@@ -121,3 +121,34 @@ def test_trend_redraws_only_on_a_new_sample(qtbot, floor):
     assert calls
     _x, waiting, _sl = window.trend_panel.curve_data("hotline")
     assert np.isfinite(waiting).all()
+
+
+def test_trend_skips_the_finite_check_only_for_finite_waiting(qtbot, floor):
+    window = FloorWindow(floor)
+    qtbot.addWidget(window)
+    panel = window.trend_panel
+
+    # Waiting is a count: finite, so pyqtgraph need not check; SL has gaps (NaN).
+    assert panel.waiting_curves["hotline"].opts["skipFiniteCheck"] is True
+    assert panel.sl_curves["online"].opts["skipFiniteCheck"] is False
+    _x, _waiting, sl = panel.curve_data("online")
+    assert np.isnan(sl).any()
+
+    data = floor.trend.dump()
+    data["series"]["hotline"][0][0] = float("nan")  # a snapshot brought a hole
+    floor.trend.load(data)
+    window.refresh(floor, floor.take_changes(), [])
+    assert panel.waiting_curves["hotline"].opts["skipFiniteCheck"] is False
+
+
+def test_trend_redraws_when_a_snapshot_merges_one_channel(qtbot, floor):
+    window = FloorWindow(floor)
+    qtbot.addWidget(window)
+    data = floor.trend.dump()
+    data["series"]["online"][0] = [7.0] * len(data["times"])
+
+    floor.trend.merge(data, {"online"})  # same sample times, new online series
+    window.refresh(floor, floor.take_changes(), [])
+
+    _x, waiting, _sl = window.trend_panel.curve_data("online")
+    assert list(waiting) == [7.0] * len(data["times"])

@@ -1,6 +1,7 @@
-"""Queue wall: one tile per queue with the floor's numbers, rebuilt only on structure change."""
+"""Queue wall: one tile per queue with the floor's numbers; a tick touches what changed."""
 
 from monitor import events as ev
+from monitor.floor import Changes
 from monitor.thresholds import TileState
 from ui.panels.queue_wall import QueueTile, QueueWall
 
@@ -106,3 +107,165 @@ def test_chinese_ui_shows_name_zh_with_fallback(qtbot, floor):
     assert wall.tiles["general"].values()["name"] == "普通"
     assert wall.tiles["vip"].values()["name"] == "VIP"  # no Chinese name given
     assert "General" in wall.tiles["general"].title.toolTip()
+
+
+# ------------------------------------------------------------ work follows change
+def _spy(monkeypatch, floor, name):
+    """Record the ids `floor.<name>` (queue_view or channel_view) is called with."""
+    calls = []
+    original = getattr(floor, name)
+
+    def spy(key, *args, **kwargs):
+        calls.append(key)
+        return original(key, *args, **kwargs)
+
+    monkeypatch.setattr(floor, name, spy)
+    return calls
+
+
+def _changes(queues=(), channels=(), structure=False):
+    """A tick's changes as the engine could state them."""
+    return Changes(queues=set(queues), agents=set(), structure=structure,
+                   channels=set(channels))
+
+
+def test_a_tick_reads_only_the_queues_that_changed(qtbot, floor, monkeypatch):
+    wall = _wall(qtbot, floor)
+    before = {queue_id: tile.values() for queue_id, tile in wall.tiles.items()}
+    calls = _spy(monkeypatch, floor, "queue_view")
+
+    floor.apply(ev.ContactOffered(floor.now, "c9", "wechat"))  # no time passes
+    changes = floor.take_changes()
+    wall.update_floor(floor, changes)
+
+    assert "wechat" in calls and sorted(calls) == sorted(changes.queues)
+    assert wall.tiles["wechat"].values()["waiting"] == "1"
+    for queue_id in set(before) - changes.queues:
+        assert wall.tiles[queue_id].values() == before[queue_id]
+
+
+def test_unchanged_queues_keep_their_text_while_the_clock_moves(qtbot, floor, monkeypatch):
+    wall = _wall(qtbot, floor)
+    general = wall.tiles["general"].values()
+    calls = _spy(monkeypatch, floor, "queue_view")
+
+    floor.apply(ev.Heartbeat(floor.now + 5))
+    floor.take_changes()
+    wall.update_floor(floor, _changes(queues={"app"}))
+
+    assert calls == ["app"]
+    # Not read, so not redrawn: had the engine named it, longest wait would say 0:35.
+    assert wall.tiles["general"].values() == general
+
+
+def test_a_tile_sets_only_labels_whose_text_changed(qtbot, floor):
+    wall = _wall(qtbot, floor)
+    tile = wall.tiles["general"]
+    set_texts = []
+    for name, field in tile.fields.items():
+        field.value.setText = lambda text, name=name: set_texts.append(name)
+
+    floor.apply(ev.ContactOffered(floor.now, "c9", "general"))  # one more waiting
+    wall.update_floor(floor, floor.take_changes())
+
+    assert "waiting" in set_texts
+    assert "asa" not in set_texts and "service_level" not in set_texts
+
+
+def test_values_keep_a_fixed_box_that_only_widens(qtbot, floor):
+    wall = _wall(qtbot, floor)
+    value = wall.tiles["general"].fields["longest_wait"].value
+    width = value.width()
+    # A fixed box: a new value repaints the label without relaying the tile out.
+    assert value.minimumSize() == value.maximumSize()
+
+    value.setText("0:01")
+    assert value.width() == width
+    value.setText("10:00:00")
+    assert value.width() > width
+    wider = value.width()
+    value.setText("0:02")
+    assert value.width() == wider
+
+
+def test_adding_a_queue_keeps_every_tile_and_its_place(qtbot, floor):
+    wall = _wall(qtbot, floor)
+    tiles = dict(wall.tiles)
+    places = {queue_id: _place(wall, queue_id) for queue_id in tiles}
+
+    floor.apply(ev.QueueDefined(floor.now, "complaints", "Complaints", "hotline", 30.0))
+    wall.update_floor(floor, floor.take_changes())
+
+    assert all(wall.tiles[queue_id] is tile for queue_id, tile in tiles.items())
+    assert {queue_id: _place(wall, queue_id) for queue_id in tiles} == places
+    assert _place(wall, "complaints") == ("hotline", 0, 2)  # after general and vip
+
+
+def test_a_snapshot_of_the_same_queues_keeps_the_tiles(qtbot, floor):
+    wall = _wall(qtbot, floor)
+    tiles = dict(wall.tiles)
+
+    floor.apply(ev.Snapshot(floor.now, 1, floor.snapshot("sim")), "sim")
+    changes = floor.take_changes()
+    assert changes.structure
+    wall.update_floor(floor, changes)
+
+    assert wall.tiles == tiles
+    assert all(wall.tiles[queue_id] is tile for queue_id, tile in tiles.items())
+    assert wall.tiles["general"].values()["waiting"] == "1"
+
+
+def test_removing_a_feeds_queues_removes_their_tiles(qtbot, floor):
+    for n in range(4):
+        floor.apply(ev.QueueDefined(floor.now, f"x{n}", f"X{n}", "hotline", 20.0), "pbx")
+    floor.apply(ev.QueueDefined(floor.now, "later", "Later", "hotline", 20.0))
+    wall = _wall(qtbot, floor)
+    kept = {queue_id: wall.tiles[queue_id] for queue_id in ("general", "vip", "later")}
+    assert _place(wall, "later") == ("hotline", 2, 0)
+
+    floor.apply(ev.Snapshot(floor.now, 1, {"now": floor.now, "queues": [], "agents": []}), "pbx")
+    changes = floor.take_changes()
+    wall.update_floor(floor, changes)
+
+    assert list(wall.tiles) == ["general", "vip", "app", "wechat", "later"]
+    assert all(wall.tiles[queue_id] is tile for queue_id, tile in kept.items())
+    assert wall.findChildren(QueueTile, "tile-x0") == []
+    # The gap closes: the later tile moves up into the first free place.
+    assert _place(wall, "later") == ("hotline", 0, 2)
+
+
+def test_a_queue_moving_channel_moves_its_tile(qtbot, floor):
+    wall = _wall(qtbot, floor)
+
+    floor.apply(ev.QueueDefined(floor.now, "vip", "VIP", "online", 60.0))
+    wall.update_floor(floor, floor.take_changes())
+
+    assert wall.groups["online"].isAncestorOf(wall.tiles["vip"])
+    assert _place(wall, "vip") == ("online", 0, 2)
+    assert _place(wall, "general") == ("hotline", 0, 0)
+
+
+def test_headers_update_only_for_changed_channels(qtbot, floor, monkeypatch):
+    wall = _wall(qtbot, floor)
+    online = wall.header_text("online")
+    calls = _spy(monkeypatch, floor, "channel_view")
+
+    floor.apply(ev.ContactOffered(floor.now, "c9", "general"))
+    floor.apply(ev.ContactOffered(floor.now, "c10", "app"))
+    floor.take_changes()
+    wall.update_floor(floor, _changes(queues={"general"}, channels={"hotline"}))
+
+    assert calls == ["hotline"]
+    assert wall.header_text("hotline").startswith("2 waiting")
+    assert wall.header_text("online") == online  # not named, not read
+
+
+def _place(wall, queue_id):
+    """(channel, row, column) of a queue's tile in its channel's grid."""
+    tile = wall.tiles[queue_id]
+    for channel, group in wall.groups.items():
+        index = group.grid.indexOf(tile)
+        if index >= 0:
+            row, column, _rows, _columns = group.grid.getItemPosition(index)
+            return channel, row, column
+    return None

@@ -1,12 +1,14 @@
 """Table model of the floor's agents: one row per agent, narrow updates per tick.
 
-Rows keep the insertion order of `Floor.agents`; only a structure change resets
-the model. Everything `data()` reads is O(1), so 10,000 agents stay smooth.
+Rows keep the order agents first appeared in `Floor.agents`, or the order of the
+last `sort_rows` request; a tick never moves them. New agents are appended, and
+only agents leaving the floor reset the model. Everything `data()` reads is O(1),
+so 10,000 agents stay smooth.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from enum import IntEnum
 from typing import Any
 
@@ -31,6 +33,10 @@ AgentIdRole = Qt.ItemDataRole.UserRole + 2  # the agent id of the row, whatever 
 AGENT_IDS_MIME = "application/x-floorwatch-agent-ids"  # newline-separated ids, dragged to a wall
 
 _Index = QModelIndex | QPersistentModelIndex
+
+# Past this many separate runs of changed rows (a snapshot of one feed among others,
+# rows sorted), one signal over their span is cheaper than a signal per run.
+MAX_RUNS = 64
 
 
 class Column(IntEnum):
@@ -91,8 +97,10 @@ class AgentTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._floor: Floor | None = None
+        self._appeared: list[str] = []  # agent ids in the order they first appeared
         self._ids: list[str] = []  # row -> agent id
         self._rows: dict[str, int] = {}  # agent id -> row
+        self._sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
         self._state_labels = state_labels()
         # agent id -> badge text for a move in flight ("" = none); set by the reassign controller
         self.badge_of: Callable[[str], str] = lambda _agent_id: ""
@@ -123,32 +131,95 @@ class AgentTableModel(QAbstractTableModel):
 
     # ----------------------------------------------------------------- update
     def update_floor(self, floor: Floor, changes: Changes) -> None:
-        """Reflect one tick: reset on structure change, else dataChanged per changed row."""
-        if (
-            floor is not self._floor
-            or changes.structure
-            or len(floor.agents) != len(self._ids)
-            or any(agent_id not in self._rows for agent_id in changes.agents)
-        ):
+        """Reflect one tick: dataChanged for the rows of changed agents, nothing else.
+
+        A structure change appends rows for new agents; only agents leaving the
+        floor (or a new floor) reset the model, once. Time in state moves for every
+        agent every tick but is not signalled here: see `refresh_time_in_state`.
+        """
+        if floor is not self._floor:
             self._reset(floor)
             return
+        if changes.structure or any(agent_id not in self._rows for agent_id in changes.agents):
+            if not self._add_agents(floor):
+                self._reset(floor)
+                return
+        self._emit_rows(self._rows[a] for a in changes.agents if a in self._rows)
+
+    def refresh_time_in_state(self, rows: Iterable[int] | None = None) -> None:
+        """Signal that time in state moved for these source rows (default: all rows).
+
+        A view passes only the rows it shows: a signal over all 10,000 rows would make
+        a dynamically filtering proxy re-filter every row, every tick.
+        """
+        column = Column.TIME_IN_STATE
+        roles = [Qt.ItemDataRole.DisplayRole, SortRole]
+        spans = [(0, len(self._ids) - 1)] if rows is None else _runs(sorted(rows))
+        for first, last in spans:
+            if first <= last:
+                self.dataChanged.emit(self.index(first, column), self.index(last, column), roles)
+
+    def sort_rows(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Put the rows in order of `column` now (-1: the order agents appeared in).
+
+        Sorts in Python, once, by the values of this moment (stable: ties keep the
+        order of appearance); rows then stay where they are until the next request.
+        Persistent indexes (selection, current row) follow their agents.
+        """
+        self._sort = (column, order)
+        if self._floor is None:
+            return
+        self.layoutAboutToBeChanged.emit()
+        self._ids = self._sorted(self._appeared)
+        old_rows, self._rows = self._rows, {agent_id: row for row, agent_id in enumerate(self._ids)}
+        old_ids = {row: agent_id for agent_id, row in old_rows.items()}
+        persistent = self.persistentIndexList()
+        moved = [
+            self.index(self._rows[old_ids[index.row()]], index.column())
+            if index.row() in old_ids else QModelIndex()
+            for index in persistent
+        ]
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+
+    def _sorted(self, agent_ids: list[str]) -> list[str]:
+        column, order = self._sort
+        if column < 0 or self._floor is None:
+            return list(agent_ids)
+        agents = self._floor.agents
+        return sorted(
+            agent_ids,
+            key=lambda agent_id: self._sort_value(agents[agent_id], column),
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
+
+    def _add_agents(self, floor: Floor) -> bool:
+        """Append rows for agents new to the floor; False if some agent left it."""
+        new = [agent_id for agent_id in floor.agents if agent_id not in self._rows]
+        if len(self._ids) + len(new) != len(floor.agents):
+            return False
+        if new:
+            first = len(self._ids)
+            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+            self._appeared.extend(new)
+            self._ids.extend(new)
+            self._rows.update((agent_id, first + n) for n, agent_id in enumerate(new))
+            self.endInsertRows()
+        return True
+
+    def _emit_rows(self, rows: Iterable[int]) -> None:
+        runs = _runs(sorted(rows))
+        if len(runs) > MAX_RUNS:
+            runs = [(runs[0][0], runs[-1][1])]
         last_column = len(Column) - 1
-        for first, last in _runs(sorted(self._rows[a] for a in changes.agents)):
+        for first, last in runs:
             self.dataChanged.emit(self.index(first, 0), self.index(last, last_column), [])
-        if self._ids:
-            # Time in state moves for everyone every tick: one signal, the view
-            # repaints only the rows it shows.
-            column = Column.TIME_IN_STATE
-            self.dataChanged.emit(
-                self.index(0, column),
-                self.index(len(self._ids) - 1, column),
-                [Qt.ItemDataRole.DisplayRole, SortRole],
-            )
 
     def _reset(self, floor: Floor) -> None:
         self.beginResetModel()
         self._floor = floor
-        self._ids = list(floor.agents)
+        self._appeared = list(floor.agents)
+        self._ids = self._sorted(self._appeared)
         self._rows = {agent_id: row for row, agent_id in enumerate(self._ids)}
         self.endResetModel()
 
@@ -175,10 +246,7 @@ class AgentTableModel(QAbstractTableModel):
 
     def refresh_agents(self, agent_ids: Iterable[str]) -> None:
         """Repaint these agents' rows (e.g. a badge came or went between ticks)."""
-        last_column = len(Column) - 1
-        rows = sorted(r for r in (self._rows.get(a) for a in agent_ids) if r is not None)
-        for first, last in _runs(rows):
-            self.dataChanged.emit(self.index(first, 0), self.index(last, last_column), [])
+        self._emit_rows(r for r in (self._rows.get(a) for a in agent_ids) if r is not None)
 
     # ------------------------------------------------------------ drag out
     def flags(self, index: _Index) -> Qt.ItemFlag:
@@ -288,7 +356,7 @@ class AgentTableModel(QAbstractTableModel):
         return max(0.0, self._floor.now - agent.state_since)
 
 
-def _runs(rows: list[int]) -> list[tuple[int, int]]:
+def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:
     """Sorted rows as (first, last) runs of consecutive numbers."""
     runs: list[tuple[int, int]] = []
     for row in rows:

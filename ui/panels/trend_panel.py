@@ -1,7 +1,9 @@
 """Trend of the last 60 minutes: waiting contacts and service level per channel.
 
 Redrawn only when the floor's trend took a new sample (every 10 s of event
-time), with one `setData` per curve; x is minutes relative to the floor clock.
+time) or a snapshot replaced it, with one `setData` per curve; x is minutes
+relative to the floor clock. Speed options as pyqtgraph's scrollingPlots example:
+clip to view, peak downsampling, and no finite check where the data is finite.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ class TrendPanel(QWidget):
         foreground = self.palette().color(QPalette.ColorRole.Text)
         self.waiting_plot = pg.PlotWidget(self, background=background)
         self.sl_plot = pg.PlotWidget(self, background=background)
-        self._signature: tuple[int, int, float, float] | None = None
+        self._signature: tuple[object, ...] | None = None
         names = {Channel.HOTLINE.value: self.tr("Hotline"), Channel.ONLINE.value: self.tr("Online")}
         self.waiting_curves: dict[str, pg.PlotDataItem] = {}
         self.sl_curves: dict[str, pg.PlotDataItem] = {}
@@ -79,22 +81,33 @@ class TrendPanel(QWidget):
         """Redraw if the trend has a new sample; otherwise do nothing (no repaint)."""
         trend = floor.trend
         times = trend.times
-        # A new sample changes the last time; a loaded snapshot changes the deque.
-        signature = (id(times), len(times), times[0] if times else 0.0, times[-1] if times else 0.0)
+        # A new sample changes the last time; a loaded snapshot changes the deques (a
+        # second feed's snapshot merges only its channels' series).
+        signature = (id(times), len(times), times[0] if times else 0.0,
+                     times[-1] if times else 0.0,
+                     *(id(waiting) for waiting, _sl in trend.series.values()))
         if signature == self._signature:
             return
         self._signature = signature
         x = (np.fromiter(times, dtype=float, count=len(times)) - floor.now) / 60.0
+        x_finite = bool(np.isfinite(x).all())
         for channel, (waiting, service_level) in trend.series.items():
             if channel not in self.waiting_curves:
                 continue
-            self.waiting_curves[channel].setData(
-                x, np.fromiter(waiting, dtype=float, count=len(waiting)), connect="finite"
-            )
+            y = np.fromiter(waiting, dtype=float, count=len(waiting))
+            # Waiting counts are finite unless a snapshot brought something odd: check
+            # once here, then let pyqtgraph skip its own checks and connect every point.
+            if x_finite and np.isfinite(y).all():
+                self.waiting_curves[channel].setData(x, y, connect="all", skipFiniteCheck=True)
+            else:
+                self.waiting_curves[channel].setData(x, y, connect="finite",
+                                                     skipFiniteCheck=False)
+            # Service level has NaN gaps (no traffic yet): pyqtgraph must see them.
             self.sl_curves[channel].setData(
                 x,
                 np.fromiter(service_level, dtype=float, count=len(service_level)) * 100.0,
                 connect="finite",
+                skipFiniteCheck=False,
             )
 
     def curve_data(self, channel: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

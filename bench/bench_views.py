@@ -1,0 +1,241 @@
+"""What the engine's views cost a UI tick at 10,000 agents and 50, 200, 400 queues.
+
+A seeded synthetic floor is fed 2,000 events/s of event time in 0.1 s ticks (after
+five minutes of history). For each size it prints, in milliseconds per tick:
+
+- apply: `Floor.apply` for the tick's 200 events;
+- take_changes, and how many queues and channels it names;
+- changed: reading `queue_view` for `changes.queues` and `channel_view` for
+  `changes.channels` (both channels when the floor has no `Changes.channels`);
+- all: reading every queue's view and both channel views (what a UI that
+  ignores `Changes` pays);
+- rollover: a tick whose events cross a minute boundary (take_changes + changed);
+- EWT refresh: the first `wait_estimate` of every queue in a new 10 s slot;
+- trend: one heartbeat crossing a 10 s trend boundary.
+
+No assertions: figures to compare before and after a change.
+
+    .venv/bin/python bench/bench_views.py [--queues 50,200,400] [--ticks 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from collections import deque
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.machine import describe  # noqa: E402
+from monitor import events as ev  # noqa: E402
+from monitor.floor import Floor  # noqa: E402
+
+AGENTS = 10_000
+RATE = 2_000  # events per second of event time
+TICK_S = 0.1
+T0 = 1_767_258_000.0  # a whole minute
+CHANNELS = ("hotline", "online")
+
+
+class Traffic:
+    """Offers, answers, ends, wrap-ups and abandons over N queues, seeded."""
+
+    def __init__(self, queues: int, agents: int, seed: int = 11) -> None:
+        self.rng = random.Random(seed)
+        half = queues // 2
+        self.queues = {f"q{n:03d}": "hotline" if n < half else "online" for n in range(queues)}
+        self.queue_ids = list(self.queues)
+        self.by_channel = {c: [q for q, ch in self.queues.items() if ch == c] for c in CHANNELS}
+        self.agents = {f"a{n:05d}": "hotline" if n % 2 == 0 else "online" for n in range(agents)}
+        self.available: dict[str, list[str]] = {c: [] for c in CHANNELS}
+        self.busy: dict[str, tuple[str, str]] = {}  # agent -> (contact, queue)
+        self.wrapping: deque[str] = deque()
+        self.waiting: dict[str, deque[str]] = {q: deque() for q in self.queues}
+        self.contacts = 0
+
+    def setup(self, t: float) -> list[ev.Event]:
+        out: list[ev.Event] = []
+        for queue_id, channel in self.queues.items():
+            out.append(ev.QueueDefined(t, queue_id, f"Queue {queue_id}", channel,
+                                       20.0 if channel == "hotline" else 60.0))
+        for agent_id, channel in self.agents.items():
+            skills = dict.fromkeys(self.rng.sample(self.by_channel[channel], 3), 5)
+            out.append(ev.AgentLogin(t, agent_id, f"Agent {agent_id}"))
+            out.append(ev.AgentSkills(t, agent_id, skills, 3 if channel == "online" else 0))
+            if self.rng.random() < 0.07:
+                out.append(ev.AgentStateChanged(t, agent_id, "not_ready", "break"))
+            else:
+                self.available[channel].append(agent_id)
+        return out
+
+    def _pop(self, items: list[str]) -> str:
+        i = self.rng.randrange(len(items))
+        items[i], items[-1] = items[-1], items[i]
+        return items.pop()
+
+    def step(self, t: float, n: int) -> list[ev.Event]:
+        """About `n` events at event time `t`."""
+        out: list[ev.Event] = []
+        rng = self.rng
+        while len(out) < n:
+            roll = rng.random()
+            if roll < 0.3:
+                queue_id = rng.choice(self.queue_ids)
+                self.contacts += 1
+                contact = f"c{self.contacts}"
+                self.waiting[queue_id].append(contact)
+                out.append(ev.ContactOffered(t, contact, queue_id))
+            elif roll < 0.55:
+                queue_id = rng.choice(self.queue_ids)
+                channel = self.queues[queue_id]
+                if not self.waiting[queue_id] or not self.available[channel]:
+                    continue
+                contact = self.waiting[queue_id].popleft()
+                agent = self._pop(self.available[channel])
+                self.busy[agent] = (contact, queue_id)
+                out.append(ev.ContactAnswered(t, contact, queue_id, agent))
+                out.append(ev.AgentStateChanged(t, agent, "on_contact"))
+            elif roll < 0.8:
+                if not self.busy:
+                    continue
+                agent = next(iter(self.busy))  # the longest on contact
+                contact, queue_id = self.busy.pop(agent)
+                out.append(ev.ContactEnded(t, contact, queue_id, agent))
+                out.append(ev.AgentStateChanged(t, agent, "wrap_up"))
+                self.wrapping.append(agent)
+            elif roll < 0.95:
+                if not self.wrapping:
+                    continue
+                agent = self.wrapping.popleft()
+                self.available[self.agents[agent]].append(agent)
+                out.append(ev.AgentStateChanged(t, agent, "available"))
+            else:
+                queue_id = rng.choice(self.queue_ids)
+                if not self.waiting[queue_id]:
+                    continue
+                contact = self.waiting[queue_id].pop()
+                out.append(ev.ContactAbandoned(t, contact, queue_id))
+        return out
+
+
+def build(queues: int, history_s: float = 300.0) -> tuple[Floor, Traffic, float]:
+    """A floor with `history_s` of traffic behind it; returns it, the traffic and its time."""
+    traffic = Traffic(queues, AGENTS)
+    floor = Floor()
+    t = T0
+    for event in traffic.setup(t):
+        floor.apply(event)
+    per_tick = int(RATE * TICK_S)
+    for _ in range(int(history_s / TICK_S)):
+        t += TICK_S
+        for event in traffic.step(t, per_tick):
+            floor.apply(event)
+    floor.take_changes()
+    return floor, traffic, t
+
+
+def _ms(seconds: float) -> float:
+    return seconds * 1000.0
+
+
+def _summary(values: list[float]) -> str:
+    values = sorted(values)
+    p95 = values[min(len(values) - 1, int(0.95 * len(values)))]
+    return f"mean {statistics.mean(values):7.2f}  p95 {p95:7.2f}  max {values[-1]:7.2f}"
+
+
+def read_changed(floor: Floor, changes) -> None:
+    for queue_id in changes.queues:
+        if queue_id in floor.queues:
+            floor.queue_view(queue_id)
+    for channel in getattr(changes, "channels", CHANNELS):
+        floor.channel_view(channel)
+
+
+def read_all(floor: Floor) -> None:
+    for queue_id in floor.queues:
+        floor.queue_view(queue_id)
+    for channel in CHANNELS:
+        floor.channel_view(channel)
+
+
+def run(queues: int, ticks: int) -> None:
+    build_start = time.perf_counter()
+    floor, traffic, t = build(queues)
+    built_s = time.perf_counter() - build_start
+    read_all(floor)
+    floor.take_changes()
+    per_tick = int(RATE * TICK_S)
+    apply_ms, take_ms, changed_ms, all_ms, n_queues, n_channels = [], [], [], [], [], []
+    rollover_ms: list[float] = []
+    for _ in range(ticks):
+        t += TICK_S
+        batch = traffic.step(t, per_tick)
+        crosses = int(t // 60) != int((t - TICK_S) // 60)
+        start = time.perf_counter()
+        for event in batch:
+            floor.apply(event)
+        applied = time.perf_counter()
+        changes = floor.take_changes()
+        taken = time.perf_counter()
+        read_changed(floor, changes)
+        read = time.perf_counter()
+        read_all(floor)
+        done = time.perf_counter()
+        apply_ms.append(_ms(applied - start))
+        take_ms.append(_ms(taken - applied))
+        changed_ms.append(_ms(read - applied))
+        all_ms.append(_ms(done - read))
+        n_queues.append(len(changes.queues))
+        n_channels.append(len(getattr(changes, "channels", CHANNELS)))
+        if crosses:
+            rollover_ms.append(_ms(read - applied))
+    # A tick that crosses a minute boundary, on purpose (the loop above may not).
+    t = (int(t // 60) + 1) * 60 + 0.05
+    for event in traffic.step(t, per_tick):
+        floor.apply(event)
+    start = time.perf_counter()
+    read_changed(floor, floor.take_changes())
+    rollover_ms.append(_ms(time.perf_counter() - start))
+    # The first estimate of every queue in a new 10 s slot.
+    t = (int(t // 10) + 1) * 10 + 0.05
+    floor.apply(ev.Heartbeat(t))
+    start = time.perf_counter()
+    for queue_id in floor.queues:
+        floor.wait_estimate(queue_id)
+    ewt_ms = _ms(time.perf_counter() - start)
+    # One heartbeat that crosses a trend sample boundary.
+    t = (int(t // 10) + 1) * 10 + 0.05
+    start = time.perf_counter()
+    floor.apply(ev.Heartbeat(t))
+    trend_ms = _ms(time.perf_counter() - start)
+
+    print(f"{queues} queues, {AGENTS:,} agents, {RATE:,} events/s, {ticks} ticks of "
+          f"{TICK_S:g} s (floor built in {built_s:.1f} s):")
+    print(f"  apply          {_summary(apply_ms)}")
+    print(f"  take_changes   {_summary(take_ms)}  "
+          f"(queues named: mean {statistics.mean(n_queues):.0f}, "
+          f"channels: mean {statistics.mean(n_channels):.1f})")
+    print(f"  changed views  {_summary(changed_ms)}  (take_changes + reads)")
+    print(f"  all views      {_summary(all_ms)}")
+    print(f"  minute rollover tick {max(rollover_ms):7.2f}  (take_changes + changed reads)")
+    print(f"  EWT refresh, all queues {ewt_ms:7.2f}")
+    print(f"  trend sample (one heartbeat) {trend_ms:7.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--queues", default="50,200,400")
+    parser.add_argument("--ticks", type=int, default=100)
+    args = parser.parse_args()
+    print(f"machine: {describe()}")
+    for n in (int(x) for x in args.queues.split(",")):
+        run(n, args.ticks)
+
+
+if __name__ == "__main__":
+    main()
