@@ -10,7 +10,7 @@ For each point (agents, queues, events/s):
   client's outbox; the stamp is kept by the publisher (a list indexed by the
   event's sequence number), never in the event.
 - The real client path: `FeedHub.for_urls([url])` -> `ui.tick.FloorTicker` at
-  10 Hz -> the real `ui.floor_window.FloorWindow`, shown offscreen. The hub is
+  20 Hz -> the real `ui.floor_window.FloorWindow`, shown offscreen. The hub is
   subclassed only to remember which `FeedEvent`s each `drain` handed over
   (their `seq`), the ticker only to time `tick()`.
 - On `FloorTicker.sig_ticked` (emitted at the end of `tick()`, after every view
@@ -642,7 +642,7 @@ def run_point(plan: Plan, server_mode: str, connect_timeout: float,
         while not cond():
             if time.perf_counter() > deadline:
                 return False
-            # Sleeps until an event comes; the 10 Hz tick timer wakes it at the latest.
+            # Sleeps until an event comes; the tick timer wakes it at the latest.
             app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
         return True
 
