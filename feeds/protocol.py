@@ -17,10 +17,16 @@ from typing import Any
 
 import msgpack
 
-from monitor.events import EVENT_TYPES, AgentStatus, Channel, Event, Side
+from monitor.events import EVENT_TYPES, AgentStatus, Channel, Event, Side, Snapshot
 
 PROTOCOL_VERSION = 1
 MAX_FRAME_BYTES = 32 * 1024 * 1024  # a 10,000-agent snapshot is a few MB
+# Sane ranges, checked at the edge so nothing downstream meets an absurd value:
+MAX_SEQ = 2**53  # numbers stay exact in every JSON peer, and fit SQLite's INTEGER
+MAX_INT = 2**53  # counts, levels, scores
+MAX_NUMBER = 1e15  # seconds and other measures (|x|): 31 million years
+MAX_EVENT_T = 4_102_444_800.0  # 2100-01-01: an event time past this is a broken clock
+MAX_TEXT = 65_536  # characters in one string field (a long chat message fits)
 
 # Control messages (not canonical events).
 HELLO = "hello"  # client -> server: token, resume_from
@@ -105,10 +111,10 @@ def decode(frame: bytes | str, max_bytes: int = MAX_FRAME_BYTES) -> Envelope:
         raise FrameError("bad_type_field")
     if not isinstance(data, dict) or not isinstance(feed, str):
         raise FrameError("bad_envelope")
-    if not _is_int(seq) or seq < 0:
-        raise FrameError("bad_seq", repr(seq))
+    if not _is_int(seq) or not 0 <= seq <= MAX_SEQ:
+        raise FrameError("bad_seq", repr(seq)[:40])
     if not _is_number(t):
-        raise FrameError("bad_time", repr(t))
+        raise FrameError("bad_time", repr(t)[:40])
     return Envelope(type=typ, data=data, feed=feed, seq=seq, t=float(t), v=v)
 
 
@@ -122,6 +128,8 @@ def to_event(env: Envelope) -> Event:
     if plan is None:
         plan = _plan(env.type)
     cls, fields = plan
+    if not 0.0 <= env.t <= MAX_EVENT_T and cls is not Snapshot:
+        raise FrameError("bad_time", f"{env.t:.6g}")
     data = env.data
     kwargs: dict[str, Any] = {"t": env.t}
     for name, required, check, where in fields:
@@ -160,11 +168,14 @@ def decode_event(frame: bytes | str, max_bytes: int = MAX_FRAME_BYTES) -> tuple[
 
 # ------------------------------------------------------------------ helpers
 def _is_int(x: Any) -> bool:
-    return isinstance(x, int) and not isinstance(x, bool)
+    return isinstance(x, int) and not isinstance(x, bool) and -MAX_INT <= x <= MAX_INT
 
 
 def _is_number(x: Any) -> bool:
-    return (_is_int(x) or isinstance(x, float)) and math.isfinite(x)
+    # An int is range-checked before any float conversion: 10**400 overflows a float.
+    if _is_int(x):
+        return True
+    return isinstance(x, float) and math.isfinite(x) and -MAX_NUMBER <= x <= MAX_NUMBER
 
 
 _HINTS: dict[type, dict[str, Any]] = {}
@@ -183,6 +194,8 @@ def _checker(typ: str, name: str, hint: Any) -> _Checker:
     if hint is str and name not in _ENUM_FIELDS:
         def check_str(value: Any) -> Any:
             if isinstance(value, str):
+                if len(value) > MAX_TEXT:
+                    raise FrameError("too_long", where)
                 return value
             raise FrameError("wrong_field_type", where)
         return check_str
@@ -196,13 +209,13 @@ def _checker(typ: str, name: str, hint: Any) -> _Checker:
         return check_enum
     if hint is float:
         def check_float(value: Any) -> Any:
-            if type(value) is float and isfinite(value):
+            if type(value) is float and isfinite(value) and -MAX_NUMBER <= value <= MAX_NUMBER:
                 return value
             return _check(typ, name, hint, value)
         return check_float
     if hint is int:
         def check_int(value: Any) -> Any:
-            if type(value) is int:
+            if type(value) is int and -MAX_INT <= value <= MAX_INT:
                 return value
             return _check(typ, name, hint, value)
         return check_int
@@ -214,6 +227,8 @@ def _check(typ: str, name: str, hint: Any, value: Any) -> Any:
     if hint is str:
         if not isinstance(value, str):
             raise FrameError("wrong_field_type", where)
+        if len(value) > MAX_TEXT:
+            raise FrameError("too_long", where)
         allowed = _ENUM_FIELDS.get(name)
         if allowed is not None and value not in allowed:
             raise FrameError("bad_enum_value", f"{where}={value!r}")

@@ -35,6 +35,7 @@ QUICK_RECONNECT_EVERY_S = 10.0  # at most one immediate reconnect this often
 # Close codes the websocket layer sends when one frame broke the rules (RFC 6455).
 FRAME_CLOSE_REASONS = {1009: "too_big", 1007: "bad_utf8"}
 RESYNC_MIN_S, RESYNC_MAX_S = 0.5, 30.0
+MAX_AHEAD_S = 6 * 3600.0  # an event this far past the feed's latest time is refused
 MAX_NAME = 200  # feed ids and epochs are short; a longer one is cut, not stored whole
 ROLES = frozenset(r.value for r in Role)
 
@@ -63,6 +64,7 @@ class WebsocketSource(Source):
         self._ws: ClientConnection | None = None
         self._want_resync = False
         self._welcomed = False
+        self._clock = 0.0  # the latest event time this feed has sent (0: none yet)
         self._resync_delay = 0.0  # pause before the next resync may be asked; doubles
         self._next_resync_at = 0.0
         self._rate = EventRate()
@@ -183,6 +185,12 @@ class WebsocketSource(Source):
                 # Received but unusable (e.g. a newer event type): counted, not a gap.
                 self._reject(exc)
                 continue
+            if self._clock and event.t > self._clock + MAX_AHEAD_S:
+                # One event from the far future would move the floor's clock there and
+                # leave every later event counting nowhere: a broken clock, not news.
+                self._reject(p.FrameError("time_jump", f"{event.t - self._clock:.0f} s ahead"))
+                continue
+            self._clock = max(self._clock, event.t)
             out.append(FeedEvent(self.key, seq, event))
         self._health.events += len(out)
         self._health.duplicates = self.sequencer.duplicates
@@ -204,7 +212,10 @@ class WebsocketSource(Source):
             role = str(env.data.get("role", ""))
             self._role = role if role in ROLES else ""
             seq = env.data.get("seq")
-            self.sequencer.welcome(str(env.data.get("epoch", ""))[:MAX_NAME],
+            epoch = str(env.data.get("epoch", ""))[:MAX_NAME]
+            if epoch != self.sequencer.epoch:
+                self._clock = 0.0  # another server run may keep another clock (a replay)
+            self.sequencer.welcome(epoch,
                                    seq if isinstance(seq, int) and not isinstance(seq, bool)
                                    else None)
         elif env.type == p.COMMAND_RESULT:

@@ -235,7 +235,7 @@ def test_one_frame_cannot_rename_the_feed_change_the_role_or_start_a_resync_stor
     fake.send(
         p.encode(p.Envelope(type=p.WELCOME, data={"feed": "evil", "role": "supervisor",
                                                   "epoch": "other"})),
-        frame(ev.ContactOffered(T0 + 1, "bogus", "hl"), 2**62),  # far past any real gap
+        frame(ev.ContactOffered(T0 + 1, "bogus", "hl"), 2_000_000),  # far past any real gap
         *(frame(ev.ContactOffered(T0 + 2, f"g{n}", "hl"), 10 + 2 * n)  # a gap every frame
           for n in range(40)),
     )
