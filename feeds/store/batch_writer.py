@@ -124,7 +124,7 @@ class BatchWriter(ABC, Generic[Item, Store]):
                     if store is None:
                         self._drop(len(batch), self.error or "store not open")
                     else:
-                        self._write_batch(store, batch)
+                        self._write_guarded(store, batch)
                 for done in markers:
                     done.set()
                 if stop:
@@ -136,6 +136,16 @@ class BatchWriter(ABC, Generic[Item, Store]):
         finally:
             if store is not None:
                 store.close()  # type: ignore[attr-defined]
+
+    def _write_guarded(self, store: Store, batch: list[Item]) -> None:
+        """Write one batch; whatever goes wrong costs that batch, never the thread (a
+        dead writer would leave `close` waiting and the queue filling for good)."""
+        try:
+            self._write_batch(store, batch)
+        except Exception as exc:  # noqa: BLE001 - any failure is counted and reported
+            log.exception("%s: a batch of %d could not be written", self.path, len(batch))
+            self.error = self.error or f"{type(exc).__name__}: {exc}"[:200]
+            self._drop(len(batch), "write failed")
 
     def _take(self) -> tuple[list[Item], list[threading.Event], bool]:
         batch: list[Item] = []

@@ -347,3 +347,17 @@ def test_a_damaged_recording_is_an_error_naming_it(tmp_path):
         for _ in read_recording(path):
             pass
     assert str(path) in str(exc.value)
+
+
+def test_a_value_sqlite_cannot_hold_costs_its_batch_not_the_recorder(tmp_path):
+    path = tmp_path / "overflow.fwrec"
+    rec = Recorder(path, interval_s=0.01)
+    rec.record(FEED, 2**63, ev.Heartbeat(T0))  # past SQLite's INTEGER: the insert raises
+    assert wait_until(lambda: rec.dropped == 1)
+    rec.record(FEED, 2, ev.Heartbeat(T0 + 1))  # the writer is still alive
+    assert wait_until(lambda: rec.written == 1)
+    started = time.monotonic()
+    rec.close()
+    assert time.monotonic() - started < 5
+    assert "OverflowError" in rec.error or "too large" in rec.error
+    assert len(raw_rows(path)) == 1
