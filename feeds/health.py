@@ -59,6 +59,30 @@ def feed_state(health: FeedHealth) -> FeedState:
     return FeedState.GOOD
 
 
+class DownReason(StrEnum):
+    """Why a feed is not connected, in the words a supervisor can act on."""
+
+    REFUSED = "refused"  # the feed turned our token away
+    UNREACHABLE = "unreachable"  # nothing answered at the address (down, wrong port, network)
+    LOST = "lost"  # it was connected and the connection ended
+    UNKNOWN = ""
+
+
+def down_reason(health: FeedHealth) -> DownReason:
+    """Why `health`'s feed is down, from its last error (UNKNOWN when connected or unsaid)."""
+    if health.connected or not health.last_error:
+        return DownReason.UNKNOWN
+    error = health.last_error
+    if "unknown token" in error or "4001" in error:
+        return DownReason.REFUSED
+    if error.startswith(("ConnectionClosed", "ConnectionClosedError", "ConnectionClosedOK")):
+        return DownReason.LOST
+    if error.startswith(("ConnectionRefusedError", "OSError", "TimeoutError", "gaierror",
+                         "InvalidStatus", "InvalidHandshake", "InvalidMessage", "SSL")):
+        return DownReason.UNREACHABLE
+    return DownReason.LOST if health.reconnects else DownReason.UNREACHABLE
+
+
 class EventRate:
     """Events per second and age of the last event, measured on the monotonic clock.
 

@@ -51,3 +51,20 @@ def test_event_rate_gives_events_per_second_and_age(monkeypatch):
     record.events = 60
     now[0] = 102.5  # under a second since the last mark: the rate stands
     assert rate.fill(record).events_per_s == 25.0
+
+
+@pytest.mark.parametrize(("error", "connected", "reason"), [
+    ("ConnectionClosedError: received 4001 (private use) unknown token; then sent 4001",
+     False, "refused"),
+    ("unknown token", False, "refused"),
+    ("ConnectionRefusedError: [Errno 111] Connect call failed ('127.0.0.1', 1)", False,
+     "unreachable"),
+    ("TimeoutError: timed out during opening handshake", False, "unreachable"),
+    ("ConnectionClosedError: no close frame received or sent", False, "lost"),
+    ("", False, ""),
+    ("ConnectionRefusedError: …", True, ""),  # connected again: nothing to explain
+])
+def test_why_a_feed_is_down(error, connected, reason):
+    from feeds.health import down_reason
+
+    assert down_reason(health(last_error=error, connected=connected)) == reason

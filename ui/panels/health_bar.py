@@ -6,7 +6,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
-from feeds.health import BEHIND_AFTER_S, FeedHealth, FeedState, feed_state
+from feeds.health import (
+    BEHIND_AFTER_S,
+    DownReason,
+    FeedHealth,
+    FeedState,
+    down_reason,
+    feed_state,
+)
 from monitor.floor import Floor
 from ui import fmt
 
@@ -62,7 +69,11 @@ class HealthBar(QWidget):
         state = feed_state(health)
         name = health.feed or health.url
         if not health.connected:
-            status = self.tr("disconnected")
+            status = {
+                DownReason.REFUSED: self.tr("refused (token not accepted)"),
+                DownReason.UNREACHABLE: self.tr("unreachable"),
+                DownReason.LOST: self.tr("connection lost"),
+            }.get(down_reason(health), self.tr("disconnected"))
         elif state == FeedState.DOWN:
             status = self.tr("stale")
         else:
