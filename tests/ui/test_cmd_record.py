@@ -253,3 +253,25 @@ def test_the_command_loads_no_qt():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_feed_lost_for_much_of_the_recording_is_warned_about(loop_thread, tmp_path, capsys):
+    server = FeedServer()
+    port = loop_thread.run(server.start())
+    out = tmp_path / "gap.fwrec"
+
+    def drop_feed_soon() -> None:
+        time.sleep(0.8)
+        loop_thread.run(server.stop())
+
+    dropper = threading.Thread(target=drop_feed_soon)
+    dropper.start()
+    try:
+        code = main(["record", "--feed", f"ws://127.0.0.1:{port}", "--out", str(out),
+                     "--duration", "3s"])
+    finally:
+        dropper.join()
+    err = capsys.readouterr().err
+    assert code == 0
+    assert f"warning: ws://127.0.0.1:{port} was disconnected for" in err
+    assert "the recording has a gap" in err

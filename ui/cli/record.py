@@ -36,6 +36,7 @@ from .common import feed_tokens, feed_url, positive_float
 
 EXIT_OK, EXIT_WRITE_FAILED, EXIT_USAGE = 0, 1, 2
 POLL_S = 0.1
+DOWN_WARN_SHARE = 0.05  # a feed away this share of the recording gets a warning
 CONNECT_TIMEOUT_S = 10.0
 
 
@@ -75,6 +76,7 @@ class _Session:
         self.hub = hub
         self.recorder = recorder
         self.snapshots: Counter[str] = Counter()
+        self.down_s: Counter[str] = Counter()  # seconds each feed was disconnected
 
     def pump(self) -> int:
         """Record what the hub has ready; never more than the recorder can queue.
@@ -172,15 +174,26 @@ def print_summary(out_path: Path, elapsed_s: float, urls: list[str], session: _S
         if h.dropped:
             line += f"; dropped by the hand-off {h.dropped}"
         print(line)
+        down = session.down_s[url]
+        if elapsed_s > 0 and down >= max(1.0, DOWN_WARN_SHARE * elapsed_s):
+            # The file is still good, but a gap this long must not pass unnoticed.
+            print(f"floorwatch record: warning: {url} was disconnected for {mmss(down)} of "
+                  f"{mmss(elapsed_s)} ({down / elapsed_s:.0%}); the recording has a gap",
+                  file=sys.stderr)
     if recorder.dropped:
         print(f"  {recorder.dropped} event(s) could not be recorded"
               f"{': ' + recorder.error if recorder.error else ''}")
 
 
 def _record_until(session: _Session, stop: threading.Event, end: float | None) -> None:
+    last = time.monotonic()
     while not stop.is_set() and not session.recorder.error:
         session.pump()
         now = time.monotonic()
+        for h in session.hub.health():  # how long each feed was away while we recorded
+            if not h.connected:
+                session.down_s[h.url] += now - last
+        last = now
         if end is not None and now >= end:
             return
         stop.wait(POLL_S if end is None else min(POLL_S, end - now))
