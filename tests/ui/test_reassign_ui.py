@@ -98,6 +98,9 @@ def test_busy_agent_to_online_is_pending_until_the_call_ends(qtbot, platform, ma
     assert previews and previews[0][1] == "Move to online"
     assert "move pending" in cell(window, "a1", Column.STATE)
     assert floor.agents["a1"].skills == {"hl": 4}  # nothing changed yet
+    qtbot.waitUntil(lambda: len(controller._records) == 0, timeout=5000)
+    assert audit.flush()
+    assert [r.status for r in AuditLog(tmp_path / "audit.db").query(0)] == ["accepted"]
 
     platform.end_call("a1")
     qtbot.waitUntil(lambda: floor.agents["a1"].skills == {"ol": 5}, timeout=5000)
@@ -113,7 +116,8 @@ def test_busy_agent_to_online_is_pending_until_the_call_ends(qtbot, platform, ma
     qtbot.waitUntil(lambda: len(controller._records) == 0, timeout=5000)
     audit.close()
     rows = AuditLog(tmp_path / "audit.db").query(0)
-    assert [r.status for r in rows] == ["accepted", "applied"]
+    # The move went from accepted to applied when the call ended; the undo applied at once.
+    assert [r.status for r in rows] == ["applied", "applied"]
     assert rows[0].agents == ["a1"] and rows[0].profile == "online"
     assert rows[0].before["a1"]["skills"] == {"hl": 4}
     assert rows[0].after["a1"]["skills"] == {"ol": 5}

@@ -61,6 +61,8 @@ class ReassignController(QObject):
         self.undo_stack: list[dict[str, Skills]] = []  # per command: agent -> skills before
         self.last_result: dict[str, Any] | None = None
         self._records: dict[str, AuditRecord] = {}  # request id -> its audit row, until result
+        # request id -> (its audit row, agents still pending): accepted, not yet applied
+        self._awaiting_applied: dict[str, tuple[AuditRecord, set[str]]] = {}
         self.confirm: Callable[[ImpactPreview, str], bool] = self._confirm_with_dialog
         self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="fw-commands")
         self._role = ""
@@ -212,7 +214,6 @@ class ReassignController(QObject):
         if result.get("status") not in (ACCEPTED, APPLIED):
             result = {**result, "status": REJECTED}  # an error result changed nothing known
         touched = self.pending.result(result)
-        self._settle(touched)  # the feed may have reported the new skills before the result
         if result.get("status") == REJECTED:
             # Nothing changed on the floor, so there is nothing to undo either.
             self.undo_stack = [u for u in self.undo_stack if set(u) != set(touched)]
@@ -222,7 +223,13 @@ class ReassignController(QObject):
                 status=result.get("status", ""), agents=", ".join(command.agents)))
         record = self._records.pop(command.request_id, None)
         if record is not None and self.audit is not None:
-            self.audit.submit(record.with_result(outcome if isinstance(outcome, dict) else result))
+            record = record.with_result(outcome if isinstance(outcome, dict) else result)
+            self.audit.submit(record)
+            waiting = {a for a in touched if a in self.pending.by_agent}
+            if result.get("status") == ACCEPTED and waiting:
+                # The audit says "applied" once the feed shows every pending agent moved.
+                self._awaiting_applied[command.request_id] = (record, waiting)
+        self._settle(touched)  # the feed may have reported the new skills before the result
         self.panel.model.refresh_agents(touched)
         self.sig_result.emit(result)
 
@@ -241,11 +248,24 @@ class ReassignController(QObject):
         done = []
         for agent_id in agent_ids:
             agent = self.floor.agents.get(agent_id)
-            if agent is not None and self.pending.settle(
+            move = self.pending.by_agent.get(agent_id)
+            if agent is not None and move is not None and self.pending.settle(
                     agent_id, Skills(dict(agent.skills), agent.chat_capacity)):
                 done.append(agent_id)
+                self._applied(move.request_id, agent_id)
         if done:
             self.panel.model.refresh_agents(done)
+
+    def _applied(self, request_id: str, agent_id: str) -> None:
+        """One pending agent of an accepted move has moved; the last one completes it."""
+        entry = self._awaiting_applied.get(request_id)
+        if entry is None:
+            return
+        record, waiting = entry
+        waiting.discard(agent_id)
+        if not waiting and self.audit is not None:
+            del self._awaiting_applied[request_id]
+            self.audit.submit(record.with_result({"status": APPLIED, "reason": ""}))
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
