@@ -100,6 +100,9 @@ def decode(frame: bytes | str, max_bytes: int = MAX_FRAME_BYTES) -> Envelope:
     except (ValueError, TypeError, msgpack.ExtraData, msgpack.FormatError,
             msgpack.StackError, RecursionError) as exc:
         raise FrameError("undecodable", type(exc).__name__) from None
+    if isinstance(frame, str) and "\\u" in frame and not _encodable(raw):
+        # JSON may escape half a surrogate pair: text that no store can encode.
+        raise FrameError("bad_text", "lone surrogate")
     if not isinstance(raw, dict):
         raise FrameError("not_a_map")
     v = raw.get("v")
@@ -167,6 +170,24 @@ def decode_event(frame: bytes | str, max_bytes: int = MAX_FRAME_BYTES) -> tuple[
 
 
 # ------------------------------------------------------------------ helpers
+def _encodable(value: Any, depth: int = 0) -> bool:
+    """Every string in `value` is valid Unicode (encodes as UTF-8)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if depth > 100:
+        return True  # deeper data is refused elsewhere (field checks)
+    if isinstance(value, dict):
+        return all(_encodable(k, depth + 1) and _encodable(v, depth + 1)
+                   for k, v in value.items())
+    if isinstance(value, list):
+        return all(_encodable(v, depth + 1) for v in value)
+    return True
+
+
 def _is_int(x: Any) -> bool:
     return isinstance(x, int) and not isinstance(x, bool) and -MAX_INT <= x <= MAX_INT
 

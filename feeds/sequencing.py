@@ -91,11 +91,17 @@ class Sequencer(Generic[T]):
         held, self._held = self._held, []
         step: Step[T] = Step([(seq, item)])
         for held_seq, held_item in held:
-            if held_seq > self.last_seq:
-                more = self.event(held_seq, held_item)
-                step.deliver += more.deliver
-                step.resync = step.resync or more.resync
-                step.rejected += more.rejected
+            if held_seq <= self.last_seq:
+                continue  # the snapshot includes it
+            if held_seq != self.last_seq + 1:
+                # Sent before the snapshot yet numbered past it: no honest feed does that
+                # (the snapshot is stamped with everything sent so far). Asking again would
+                # only bring the same snapshot back: refuse it instead.
+                step.rejected += 1
+                continue
+            more = self.event(held_seq, held_item)
+            step.deliver += more.deliver
+            step.rejected += more.rejected
         return step
 
     def lost(self) -> bool:

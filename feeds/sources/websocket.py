@@ -20,7 +20,7 @@ import websockets
 from websockets.asyncio.client import ClientConnection, connect
 
 from monitor.commands import Role
-from monitor.events import Snapshot
+from monitor.events import Event, Snapshot
 
 from .. import protocol as p
 from ..credentials import redact_url
@@ -60,7 +60,7 @@ class WebsocketSource(Source):
         self._max_frame = max_frame
         self._health = FeedHealth(url=self.key)
         self._role = ""
-        self.sequencer: Sequencer[p.Envelope] = Sequencer()
+        self.sequencer: Sequencer[Event | None] = Sequencer()
         self._ws: ClientConnection | None = None
         self._want_resync = False
         self._welcomed = False
@@ -163,35 +163,34 @@ class WebsocketSource(Source):
         if env.type in p.CONTROL_TYPES:
             self._on_control(env)
             return []
-        if env.type == Snapshot.TYPE:
-            try:
-                snap = p.to_event(env)
-            except p.FrameError as exc:
-                self._reject(exc)
-                return []
-            assert isinstance(snap, Snapshot)
-            step = self.sequencer.snapshot(snap.seq, env)
+        # Every frame is checked on arrival, so bad ones are counted even when a resync
+        # later makes them moot.
+        try:
+            event: Event | None = p.to_event(env)
+            if self._clock and event.t > self._clock + MAX_AHEAD_S:
+                # One event from the far future would move the floor's clock there and
+                # leave every later event counting nowhere: a broken clock, not news.
+                raise p.FrameError("time_jump", f"{event.t - self._clock:.0f} s ahead")
+        except p.FrameError as exc:
+            self._reject(exc)
+            if env.type == Snapshot.TYPE:
+                return []  # a refused snapshot changes nothing, not even the numbering
+            event = None  # a refused event still uses up its number: no gap, no resync
+        if isinstance(event, Snapshot):
+            step = self.sequencer.snapshot(event.seq, event)
         else:
-            step = self.sequencer.event(env.seq, env)
+            step = self.sequencer.event(env.seq, event)
+            if event is None:
+                step.rejected = 0  # already counted, under its own reason
         self._want_resync = self._want_resync or step.resync
         if step.rejected:
             self._health.rejected += step.rejected
             self._health.rejected_reasons[SEQ_JUMP] += step.rejected
         out = []
         for seq, item in step.deliver:
-            try:
-                event = p.to_event(item)
-            except p.FrameError as exc:
-                # Received but unusable (e.g. a newer event type): counted, not a gap.
-                self._reject(exc)
-                continue
-            if self._clock and event.t > self._clock + MAX_AHEAD_S:
-                # One event from the far future would move the floor's clock there and
-                # leave every later event counting nowhere: a broken clock, not news.
-                self._reject(p.FrameError("time_jump", f"{event.t - self._clock:.0f} s ahead"))
-                continue
-            self._clock = max(self._clock, event.t)
-            out.append(FeedEvent(self.key, seq, event))
+            if item is not None:
+                self._clock = max(self._clock, item.t)
+                out.append(FeedEvent(self.key, seq, item))
         self._health.events += len(out)
         self._health.duplicates = self.sequencer.duplicates
         self._health.resyncs = self.sequencer.resyncs
@@ -213,8 +212,9 @@ class WebsocketSource(Source):
             self._role = role if role in ROLES else ""
             seq = env.data.get("seq")
             epoch = str(env.data.get("epoch", ""))[:MAX_NAME]
-            if epoch != self.sequencer.epoch:
-                self._clock = 0.0  # another server run may keep another clock (a replay)
+            # A new connection may follow a long pause (or another server run with its
+            # own clock): the far-future check starts again from what the feed sends now.
+            self._clock = 0.0
             self.sequencer.welcome(epoch,
                                    seq if isinstance(seq, int) and not isinstance(seq, bool)
                                    else None)

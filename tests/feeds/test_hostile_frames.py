@@ -72,3 +72,12 @@ def test_an_event_far_ahead_of_the_feed_clock_is_refused_and_the_feed_goes_on(lo
     assert consumer.floor.now < T0 + 3600  # the wall's clock stayed where the floor is
     hub.stop()
     fake.stop()
+
+
+def test_half_a_surrogate_pair_in_json_is_refused_whole_pairs_pass():
+    text = '{"v":1,"seq":1,"t":5,"type":"chat.message","data":{"contact":"c",' \
+           '"side":"customer","text":"%s"}}'
+    with pytest.raises(p.FrameError) as exc:
+        decode_event(text.replace("%s", "a\\ud800"))
+    assert exc.value.reason == "bad_text"
+    assert decode_event(text.replace("%s", "\\u4f60\\ud83d\\ude00")).text == "你😀"
