@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench i18n clean
+.PHONY: demo test bench fuzz i18n clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or make PYTHON=python3)"; exit 1; }
@@ -23,6 +23,15 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run_all.py
+
+# The fuzz suite at length: a million frames from the hostile feed server and many more
+# Hypothesis examples (make test runs the same file small). FUZZ_FRAMES=... to change.
+FUZZ_FRAMES   ?= 1000000
+FUZZ_EXAMPLES ?= 20000
+fuzz: $(STAMP)
+	QT_QPA_PLATFORM=offscreen HYPOTHESIS_PROFILE=dev FLOORWATCH_FUZZ_FRAMES=$(FUZZ_FRAMES) \
+	FLOORWATCH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+	$(BIN)/python -m pytest -q -s -rxX -p no:cacheprovider tests/feeds/test_fuzz.py
 
 # Refresh the translation source from the code, then compile what the app loads.
 i18n: $(STAMP)

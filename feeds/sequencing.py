@@ -43,7 +43,7 @@ class Sequencer(Generic[T]):
         self.duplicates = 0
         self.resyncs = 0
         self.held_dropped = 0
-        self._held: list[tuple[int, T]] = []
+        self._held: list[tuple[int, T, bool]] = []  # (seq, item, refused already)
 
     @property
     def resume_from(self) -> int | None:
@@ -65,19 +65,23 @@ class Sequencer(Generic[T]):
             return True
         return seq <= known + MAX_JUMP
 
-    def event(self, seq: int, item: T) -> Step[T]:
-        """A sequenced (seq > 0) or unsequenced (seq == 0) event arrived."""
+    def event(self, seq: int, item: T, *, refused: bool = False) -> Step[T]:
+        """A sequenced (seq > 0) or unsequenced (seq == 0) event arrived.
+
+        `refused`: the caller already refused (and counted) the frame for its content;
+        it still uses up its number, and is counted for nothing else here.
+        """
+        if seq and seq <= self.last_seq:
+            self.duplicates += not refused
+            return Step()
         if self.awaiting_snapshot:
-            self._hold(seq, item)
+            self._hold(seq, item, refused)
             return Step()
         if seq:
-            if seq <= self.last_seq:
-                self.duplicates += 1
-                return Step()
             if not self.plausible(seq):
-                return Step(rejected=1)
+                return Step(rejected=0 if refused else 1)
             if self.last_seq and seq != self.last_seq + 1:
-                self._hold(seq, item)
+                self._hold(seq, item, refused)
                 return Step(resync=self._start_resync())
             self.last_seq = seq
         return Step([(seq, item)])
@@ -90,16 +94,16 @@ class Sequencer(Generic[T]):
         self.awaiting_snapshot = False
         held, self._held = self._held, []
         step: Step[T] = Step([(seq, item)])
-        for held_seq, held_item in held:
+        for held_seq, held_item, refused in held:
             if held_seq <= self.last_seq:
                 continue  # the snapshot includes it
             if held_seq != self.last_seq + 1:
                 # Sent before the snapshot yet numbered past it: no honest feed does that
                 # (the snapshot is stamped with everything sent so far). Asking again would
                 # only bring the same snapshot back: refuse it instead.
-                step.rejected += 1
+                step.rejected += not refused
                 continue
-            more = self.event(held_seq, held_item)
+            more = self.event(held_seq, held_item, refused=refused)
             step.deliver += more.deliver
             step.rejected += more.rejected
         return step
@@ -115,8 +119,8 @@ class Sequencer(Generic[T]):
         self.resyncs += 1
         return True
 
-    def _hold(self, seq: int, item: T) -> None:
+    def _hold(self, seq: int, item: T, refused: bool) -> None:
         if len(self._held) < self.hold_limit:
-            self._held.append((seq, item))
+            self._held.append((seq, item, refused))
         else:
             self.held_dropped += 1

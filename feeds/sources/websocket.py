@@ -179,9 +179,7 @@ class WebsocketSource(Source):
         if isinstance(event, Snapshot):
             step = self.sequencer.snapshot(event.seq, event)
         else:
-            step = self.sequencer.event(env.seq, event)
-            if event is None:
-                step.rejected = 0  # already counted, under its own reason
+            step = self.sequencer.event(env.seq, event, refused=event is None)
         self._want_resync = self._want_resync or step.resync
         if step.rejected:
             self._health.rejected += step.rejected
