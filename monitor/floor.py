@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from . import clock, estimates, metrics, views
@@ -43,7 +44,7 @@ from .events import (
 from .rolling import BUCKET_S, KEEP_MINUTES, ChannelPool, RollingCounters, Totals
 from .state import BUSY_STATES, SERVING_STATES, Agent, Contact, Queue
 from .trend import SAMPLE_S, SAMPLES, Trend
-from .views import WINDOW_INTERVAL, WINDOW_TODAY, ChannelView, QueueView, Window
+from .views import WINDOW_INTERVAL, WINDOW_TODAY, ChannelView, QueueView, Window, whole_seconds
 
 # The floor's public names; records and views live in state.py and views.py, and are
 # importable from here as before.
@@ -65,17 +66,21 @@ class Changes:
     - `queues` holds every queue whose `Floor.queue_view` may differ from what it
       returned right after the previous call, for every window views have been read
       with: each queue an event touched (its contacts, counters, in-progress and
-      backlog, its agents' states or skills, its definition); every queue with
-      someone waiting whenever `floor.now` moved (its longest wait grows with the
-      clock); each queue whose wait estimate changed when a new 10 s estimate slot
-      began; when minutes passed, each queue with counts in the minutes that left a
-      rolling window (or in the half hour that ended); and every queue at the daily
-      reset. It may name queues whose view did not change, or that no longer exist
-      (after a snapshot); it never leaves out one whose view changed.
+      backlog, its agents' states or skills, its definition); each queue with
+      someone waiting whose longest wait reached another whole second since the
+      previous call (the clock alone: a view's longest wait is whole seconds, so a
+      waiting queue is named for the clock once a second, at its own phase, about a
+      tenth of them per tick at 10 ticks/s; not on every tick); each queue whose
+      wait estimate changed when a new 10 s estimate slot began; when minutes
+      passed, each queue with counts in the minutes that left a rolling window (or
+      in the half hour that ended); and every queue at the daily reset. It may name
+      queues whose view did not change, or that no longer exist (after a
+      snapshot); it never leaves out one whose view changed.
     - `channels` holds the channel of each queue in `queues`, and the one a queue
       left when it was moved to the other channel: a channel's header
       (`Floor.channel_view`) moves only when one of its queues' figures, agents or
-      contacts do.
+      contacts do (its longest wait, in whole seconds, is that of its queue waiting
+      longest, which is named at the same moment).
     - `agents` holds agents whose record changed (state, load, skills, handled...).
       Time in state is `floor.now - agent.state_since`, moving for every agent with
       the clock: a reader showing it refreshes that column on every tick.
@@ -130,6 +135,12 @@ class Floor:
         self._backlog_count: Counter[str] = Counter()
         self._in_progress_count: Counter[str] = Counter()
         self._waiting_queues: set[str] = set()  # queues with someone waiting
+        # Longest waits, in whole seconds (see `_pass_seconds`): per queue and per
+        # channel the offered time of the contact waiting longest (inf: nobody waits;
+        # absent: the oldest left, found again on read).
+        self._oldest: dict[str, float] = {}
+        self._unordered: set[str] = set()  # queues whose waiting dict is not oldest first
+        self._channel_oldest: dict[str, float] = {}
         self._by_channel: dict[str, list[Queue]] | None = None  # None: rebuild on use
         # Channel-wide minute sums, fed by the queues' counters (None: rebuild on use),
         # and the queue counters written to since their changes were last passed on.
@@ -241,18 +252,47 @@ class Floor:
         self._changes.queues.add(q.id)
 
     def _wait(self, q: Queue, contact_id: str, t: float) -> None:
-        if contact_id not in q.waiting:
-            self._waiting_count[q.channel] += 1
-        q.waiting[contact_id] = t
+        waiting, channel = q.waiting, q.channel
+        before = waiting.get(contact_id)
+        if before is None and waiting and t < next(reversed(waiting.values())):
+            self._unordered.add(q.id)  # offered before the last one: not in time order
+        waiting[contact_id] = t
         self._waiting_queues.add(q.id)
+        if before is None:
+            self._waiting_count[channel] += 1
+            oldest = self._oldest.get(q.id)
+            # (Absent with others waiting: found again on read, already named.)
+            if len(waiting) == 1 or (oldest is not None and t < oldest):
+                self._oldest[q.id] = t
+                self._changes.queues.add(q.id)  # its longest wait starts again
+            channel_oldest = self._channel_oldest.get(channel)
+            if channel_oldest is not None and t < channel_oldest:
+                self._channel_oldest[channel] = t
+        elif before != t:  # the same contact again, at another time
+            self._unordered.add(q.id)
+            self._oldest.pop(q.id, None)
+            self._changes.queues.add(q.id)
+            self._channel_oldest.pop(channel, None)
 
     def _unwait(self, q: Queue, contact_id: str) -> bool:
         """Take a contact out of a queue's waiting list; False if it was not there."""
-        if q.waiting.pop(contact_id, None) is None:
+        t = q.waiting.pop(contact_id, None)
+        if t is None:
             return False
-        self._waiting_count[q.channel] -= 1
+        channel = q.channel
+        self._waiting_count[channel] -= 1
         if not q.waiting:
             self._waiting_queues.discard(q.id)
+            self._unordered.discard(q.id)
+            self._oldest[q.id] = math.inf
+            self._changes.queues.add(q.id)
+        elif t == self._oldest.get(q.id):  # the oldest left: find the next on read
+            del self._oldest[q.id]
+            self._changes.queues.add(q.id)
+        if not self._waiting_count[channel]:
+            self._channel_oldest[channel] = math.inf
+        elif t == self._channel_oldest.get(channel):
+            del self._channel_oldest[channel]
         return True
 
     def _recount_channels(self) -> None:
@@ -261,6 +301,7 @@ class Floor:
         self._backlog_count.clear()
         self._in_progress_count.clear()
         self._waiting_queues = set()
+        self._channel_oldest.clear()
         for q in self.queues.values():
             self._waiting_count[q.channel] += len(q.waiting)
             self._backlog_count[q.channel] += len(q.backlog)
@@ -570,14 +611,16 @@ class Floor:
     def take_changes(self) -> Changes:
         """What moved since the previous call (see `Changes` for the contract).
 
-        Costs what changed: the queues events touched and the queues with someone
-        waiting; once per minute a look at each queue's minutes leaving the windows
-        read; once per 10 s the estimates.
+        Costs what changed: the queues events touched, and the waiting queues whose
+        longest wait reached another whole second (about a tenth of them per tick at
+        10 ticks/s), found by two subtractions per waiting queue; once per minute a
+        look at each queue's minutes leaving the windows read; once per 10 s the
+        estimates.
         """
         self._refresh_estimates()
         changes = self._changes
         if self.now != self._seen_now:
-            changes.queues.update(self._waiting_queues)  # their longest wait grew
+            self._pass_seconds(changes.queues)
             minute = int(self.now // BUCKET_S)
             if minute != self._seen_minute:
                 self._mark_window_moves(changes, minute)
@@ -590,6 +633,51 @@ class Floor:
                 channels.add(q.channel)
         self._changes = Changes()
         return changes
+
+    def _pass_seconds(self, marked: set[str]) -> None:
+        """Mark the waiting queues whose longest wait reached another whole second.
+
+        The clock moved from `_seen_now` (the previous call) to `now`. A queue whose
+        oldest contact changed since is marked already (events that change it name
+        the queue); for the others the oldest is the one the views were built from,
+        so the figure may have moved only where `floor(now - oldest)` differs from
+        `floor(seen - oldest)`: the same float expressions as the views', so exact.
+        Each queue's figure moves at its own moment in the second (its oldest offered
+        time), so about a tenth of the waiting queues are marked per tick at 10
+        ticks/s. A channel's longest wait is its longest-waiting queue's, which moves
+        at the same moment, so the channel is named with that queue.
+
+        A loop, not a heap keyed by each queue's next whole second: measured on
+        bench/bench_views.py at 400 waiting queues it costs about 0.08 ms per tick
+        against 0.16 ms for the heap, whose re-keying on every move of a queue's
+        oldest contact (about 25 per tick there) and exact float boundaries cost more
+        in Python than the look at every waiting queue it saves.
+        """
+        now, seen = self.now, self._seen_now
+        oldest_of, queues, whole = self._oldest, self.queues, math.floor
+        for queue_id in self._waiting_queues:
+            if queue_id in marked:
+                continue
+            oldest = oldest_of.get(queue_id)
+            if oldest is None:
+                oldest = self._queue_oldest(queues[queue_id])
+            # floor, not whole_seconds: it moves whenever whole_seconds does.
+            if whole(now - oldest) != whole(seen - oldest):
+                marked.add(queue_id)
+
+    def _queue_oldest(self, q: Queue) -> float:
+        """When the contact waiting longest in `q` was offered (inf: nobody waits)."""
+        oldest = self._oldest.get(q.id)
+        if oldest is None:
+            waiting = q.waiting
+            if not waiting:
+                oldest = math.inf
+            elif q.id in self._unordered:
+                oldest = min(waiting.values())
+            else:  # in time order (as offers mostly come): the first one
+                oldest = next(iter(waiting.values()))
+            self._oldest[q.id] = oldest
+        return oldest
 
     def _mark_window_moves(self, changes: Changes, minute: int) -> None:
         """Minutes left the windows read so far: mark queues that had counts in them.
@@ -619,7 +707,8 @@ class Floor:
                     marked.add(queue_id)
 
     def longest_wait_s(self, q: Queue) -> float:
-        return max(0.0, self.now - min(q.waiting.values())) if q.waiting else 0.0
+        """How long the oldest contact waiting in `q` has waited, in whole seconds."""
+        return whole_seconds(self.now - self._queue_oldest(q))
 
     def totals(self, q: Queue, window: Window | None = None) -> Totals:
         """A queue's sums over rolling minutes, the current half hour, or today."""
@@ -666,13 +755,16 @@ class Floor:
                 self._in_progress_count[channel])
 
     def channel_longest_wait_s(self, channel: str) -> float:
-        """The longest wait of anyone waiting in the channel (only queues with waiting)."""
-        queues, longest = self.queues, 0.0
-        for queue_id in self._waiting_queues:
-            q = queues[queue_id]
-            if q.channel == channel:
-                longest = max(longest, self.longest_wait_s(q))
-        return longest
+        """The longest wait of anyone waiting in the channel, in whole seconds."""
+        oldest = self._channel_oldest.get(channel)
+        if oldest is None:  # its oldest left: look at the queues with someone waiting
+            oldest, queues = math.inf, self.queues
+            for queue_id in self._waiting_queues:
+                q = queues[queue_id]
+                if q.channel == channel:
+                    oldest = min(oldest, self._queue_oldest(q))
+            self._channel_oldest[channel] = oldest
+        return whole_seconds(self.now - oldest)
 
     def _channel_pools(self) -> dict[str, ChannelPool]:
         """The channel pools, built from the queues' counters if they were dropped."""
@@ -717,7 +809,8 @@ class Floor:
         """One queue's tile figures over `window` (default: the floor's window).
 
         Cached: built again only when the queue changed (its version), the minute
-        moved, the clock moved while someone waits, or its wait estimate changed.
+        moved or its wait estimate changed; when its longest wait reached another
+        whole second, only that figure is replaced.
         """
         q = self.queues[queue_id]
         window = window or self.window_min
@@ -731,16 +824,17 @@ class Floor:
             and entry[0] is q
             and entry[1] == q.version
             and entry[2] == minute
-            and entry[4] is ewt
-            and entry[5].sl_variant == self.sl_variants.get(queue_id, self.sl_variant)
+            and entry[3] is ewt
+            and entry[4].sl_variant == self.sl_variants.get(queue_id, self.sl_variant)
         ):
-            if entry[3] == self.now or not q.waiting:
-                return entry[5]
-            # Only the clock moved, with someone waiting: only the longest wait changes.
-            view = views.with_longest_wait(entry[5], self.longest_wait_s(q))
+            view, longest = entry[4], self.longest_wait_s(q)
+            if view.longest_wait_s == longest:
+                return view
+            # Only the clock moved: only the longest wait changes.
+            view = views.with_longest_wait(view, longest)
         else:
             view = views.queue_view(self, queue_id, window)
-        self._views[key] = (q, q.version, minute, self.now, ewt, view)
+        self._views[key] = (q, q.version, minute, ewt, view)
         return view
 
     def wait_estimate(self, queue_id: str) -> estimates.WaitEstimate:
@@ -807,7 +901,7 @@ class Floor:
         """One channel's header figures over `window` (default: the floor's window).
 
         Cached like `queue_view`: built again when one of its queues changed, the
-        minute moved, or the clock moved while someone in the channel waits.
+        minute moved, or its longest wait reached another whole second.
         """
         window = window or self.window_min
         self._read_windows.add(window)
@@ -819,12 +913,12 @@ class Floor:
             entry is not None
             and entry[0] == version
             and entry[1] == minute
-            and (entry[2] == self.now or not self._waiting_count[channel])
-            and entry[3] == self.sl_variant
+            and entry[2] == self.sl_variant
+            and entry[3].longest_wait_s == self.channel_longest_wait_s(channel)
         ):
-            return entry[4]
+            return entry[3]
         view = views.channel_view(self, channel, window)
-        self._channel_views[key] = (version, minute, self.now, self.sl_variant, view)
+        self._channel_views[key] = (version, minute, self.sl_variant, view)
         return view
 
     # -------------------------------------------------------------- snapshot
@@ -845,6 +939,8 @@ class Floor:
         self._recount_members()
         self._recount_channels()
         self._drop_pools()
+        self._oldest.clear()  # found again on read
+        self._unordered = {q.id for q in self.queues.values() if not _in_order(q.waiting)}
         self._views.clear()
         self._channel_views.clear()
         self._ewt = {k: v for k, v in self._ewt.items() if k in self.queues}
@@ -852,3 +948,8 @@ class Floor:
         self._changes.queues.update(self.queues)
         self._changes.agents.update(self.agents)
         self._changes.channels.update(self._channel_version)  # every channel ever seen
+
+
+def _in_order(waiting: dict[str, float]) -> bool:
+    """Whether a waiting dict holds its contacts oldest first."""
+    return all(a <= b for a, b in pairwise(waiting.values()))

@@ -6,6 +6,7 @@ they are computed from.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, fields
 from operator import attrgetter
@@ -36,7 +37,7 @@ class QueueView:
     tier: str
     sl_target_s: float
     waiting: int
-    longest_wait_s: float
+    longest_wait_s: float  # whole seconds (see `whole_seconds`)
     backlog: int
     offered: int
     answered: int
@@ -66,7 +67,7 @@ class QueueView:
 class ChannelView:
     channel: str
     waiting: int
-    longest_wait_s: float
+    longest_wait_s: float  # whole seconds (see `whole_seconds`)
     service_level: float | None
     agents_busy: int
     agents_staffed: int
@@ -74,6 +75,18 @@ class ChannelView:
     occupancy: float | None  # now: busy / (busy + available)
     chat_utilisation: float | None  # now: chats in progress / chat capacity of serving agents
     in_progress: int
+
+
+def whole_seconds(seconds: float) -> float:
+    """A wait in whole seconds, rounded down: 59.9 s is 59 s, anything under 1 s is 0.
+
+    Longest waits are shown and compared in whole seconds (m:ss on the wall, as
+    wallboards count them), so a view moves with the clock once a second, not on
+    every tick: docs/metrics.md, "Longest wait in whole seconds".
+    """
+    if seconds >= 1.0:
+        return float(math.floor(seconds)) if seconds < math.inf else seconds
+    return 0.0
 
 
 _RINGING, _ON_CONTACT, _WRAP_UP = AgentStatus.RINGING, AgentStatus.ON_CONTACT, AgentStatus.WRAP_UP
@@ -244,8 +257,9 @@ def _members_of(floor: Floor, queues: list[Queue]) -> list[str]:
 
 
 def _longest(floor: Floor, queues: list[Queue]) -> float:
-    return max((max(0.0, floor.now - t) for q in queues for t in q.waiting.values()),
-               default=0.0)
+    """The longest wait over every contact waiting in `queues`, in whole seconds."""
+    return whole_seconds(max((floor.now - t for q in queues for t in q.waiting.values()),
+                             default=0.0))
 
 
 class _FreshCounts:
