@@ -2,7 +2,8 @@
 
 No timing is asserted (CI machines vary): only that each script exits cleanly and
 prints what a reader of its output expects. The latency benchmark must also have
-shown every event it sent.
+shown every event it sent, and the ingest benchmark taken its whole stream on both
+paths without a resync.
 """
 
 from __future__ import annotations
@@ -52,3 +53,31 @@ def test_latency_smoke_shows_every_event_it_sent() -> None:
 ])
 def test_other_benchmarks_smoke(script: str, expect: str) -> None:
     assert re.search(expect, run_smoke(script)), script
+
+
+def test_ingest_smoke_takes_the_whole_stream_on_both_paths() -> None:
+    out = run_smoke("bench_ingest.py")
+    assert re.search(r"ceiling, bare receive \+ decode \(msgpack\.unpackb, best of 1\): "
+                     r"[\d,]+ events/s", out), out
+    assert re.search(r"client \+ engine, FeedHub \+ Floor\.apply \(best of 1\): [\d,]+ events/s",
+                     out), out
+    assert re.search(r"ratio client / ceiling: \d+\.\d\d", out), out
+    runs = re.findall(r"run 1/1 (ceiling|client) .*: [\d,]+ events/s \(5,000 in ", out)
+    assert runs == ["ceiling", "client"], out
+    assert re.search(r"resyncs: 0 .*; events missing: 0$", out, re.MULTILINE), out
+
+
+def test_memory_smoke_samples_each_floor_every_simulated_hour() -> None:
+    out = run_smoke("bench_memory.py")
+    for kind in ("sim", "synthetic", "simulator"):
+        assert re.search(rf"^{kind} \(.*200 agents.*\): [\d,]+ events over 2 simulated h", out,
+                         re.MULTILINE), out
+    rss = r"[\d,]+\.\d MB"
+    figures = re.findall(rf"RSS at 1 h {rss}, at 2 h {rss}: growth [+-]\d+\.\d %; "
+                         rf"peak \(max RSS\) {rss}", out)
+    assert len(figures) == 3, out
+    assert re.search(r"less the simulator's own growth \([\d,.]+ MB, run alone\): growth "
+                     r"[+-]\d+\.\d %", out), out
+    hours = [line.split()[0] for line in out.splitlines()
+             if re.fullmatch(r"\s*\d+(\s+[\d,.]+){5}", line)]
+    assert hours == ["1", "2"], out
