@@ -148,6 +148,13 @@ class FakeFeed:
 
     def stop(self) -> None:
         async def go():
+            # Stop accepting first (the client reconnects at once), then close the live
+            # connection ourselves and wait for it: left to the server's close, its
+            # transport may be collected later as "unclosed" (a warning, so an error).
+            self.server.close(close_connections=False)
+            if self.ws is not None:
+                await self.ws.close()
+                await self.ws.wait_closed()
             self.server.close()
             await self.server.wait_closed()
 
