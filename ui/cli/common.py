@@ -41,6 +41,13 @@ def add_window_flags(p: argparse.ArgumentParser) -> None:
                    help="save a PNG of the main window when exiting")
 
 
+def add_token_files_flag(p: argparse.ArgumentParser) -> None:
+    """`--token-file`, once per `--feed` (read with `feed_tokens`)."""
+    p.add_argument("--token-file", action="append", metavar="FILE", dest="token_files",
+                   help="file holding the access token; with several --feed, one per feed "
+                        "in the same order")
+
+
 def add_sim_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--agents", type=positive_int, default=60,
                    help="agents on the floor (default 60)")

@@ -45,7 +45,7 @@ from monitor.impact import floor_skills, predicted_after
 from monitor.routing import route
 from ui.fmt import format_duration, parse_duration
 
-from .common import feed_tokens, feed_url, positive_float
+from .common import add_token_files_flag, feed_tokens, feed_url, positive_float
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +66,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    dest="feeds",
                    help="feed URL (ws://host:port); repeat for several feeds: the command "
                         "goes to the one that owns the agents")
-    p.add_argument("--token-file", action="append", metavar="FILE", dest="token_files",
-                   help="file holding the access token; with several --feed, one per feed "
-                        "in the same order")
+    add_token_files_flag(p)
     p.add_argument("--agent", action="append", required=True, metavar="ID", dest="agents",
                    help="agent id (repeatable)")
     p.add_argument("--to", required=True, choices=PROFILES, dest="profile",

@@ -32,7 +32,7 @@ from feeds.store.recording import Recorder
 from monitor.events import Snapshot
 from ui.fmt import mmss, parse_duration
 
-from .common import feed_tokens, feed_url, positive_float
+from .common import add_token_files_flag, feed_tokens, feed_url, positive_float
 
 EXIT_OK, EXIT_WRITE_FAILED, EXIT_USAGE = 0, 1, 2
 POLL_S = 0.1
@@ -53,9 +53,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    help="feed URL, ws://host:port (repeatable)")
     p.add_argument("--out", required=True, type=Path, metavar="FILE",
                    help="the recording to create (must not exist yet)")
-    p.add_argument("--token-file", action="append", metavar="FILE", dest="token_files",
-                   help="file holding the access token; with several --feed, one per feed "
-                        "in the same order")
+    add_token_files_flag(p)
     p.add_argument("--duration", metavar="DURATION",
                    help="stop after this long (90s, 30m, 1h); default: until Ctrl-C")
     p.add_argument("--timeout", type=positive_float, default=CONNECT_TIMEOUT_S, metavar="SECONDS",

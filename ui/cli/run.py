@@ -10,7 +10,7 @@ from platformdirs import user_config_path
 
 from monitor.config import Config, load_config
 
-from .common import add_window_flags, feed_tokens, feed_url
+from .common import add_token_files_flag, add_window_flags, feed_tokens, feed_url
 
 DEFAULT_CONFIG = user_config_path("floorwatch") / "floorwatch.toml"
 
@@ -21,9 +21,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    help="feed URL (repeatable)")
     p.add_argument("--config", type=Path, metavar="FILE",
                    help=f"TOML config (default {DEFAULT_CONFIG})")
-    p.add_argument("--token-file", action="append", metavar="FILE", dest="token_files",
-                   help="file holding the access token; with several --feed, one per feed "
-                        "in the same order")
+    add_token_files_flag(p)
     add_window_flags(p)
     p.set_defaults(func=run)
 
