@@ -9,6 +9,7 @@ contact keeps it and changes skills when it ends, so a move can be pending.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -19,7 +20,8 @@ REASSIGN = "reassign"
 PROFILES = ("hotline", "online", "blend")
 DEFAULT_LEVEL = 5
 DEFAULT_CHAT_CAPACITY = 3
-
+LEND_END = "lend_end"  # audit action: a timed lend's agents came back on their own
+UNDO = "undo"  # the `reason` of a command that undoes an earlier move
 
 
 class Role(StrEnum):
@@ -229,3 +231,109 @@ class PendingMoves:
         """The agent's move status ('' for none): sent, accepted or applied."""
         move = self.by_agent.get(agent)
         return "" if move is None else move.status
+
+
+# ------------------------------------------------------------------------ undo
+def serves(skills: Skills, queue_channels: dict[str, str]) -> str:
+    """What work `skills` give: hotline, online, blend, or '' for none."""
+    channels = {queue_channels.get(q) for q in skills.skills}
+    voice = Channel.HOTLINE.value in channels
+    chat = Channel.ONLINE.value in channels and skills.chat_capacity > 0
+    return "blend" if voice and chat else "hotline" if voice else "online" if chat else ""
+
+
+def undo_commands(before: dict[str, Skills], reason: str = UNDO) -> list[Reassign]:
+    """Commands giving agents their skills of `before` back, one per distinct set of
+    skills (agents that had the same skills go back in one command)."""
+    groups: dict[tuple[tuple[tuple[str, int], ...], int], list[str]] = {}
+    for agent, skills in before.items():
+        key = (tuple(sorted(skills.skills.items())), skills.chat_capacity)
+        groups.setdefault(key, []).append(agent)
+    return [Reassign(tuple(agents), skills=dict(skills), chat_capacity=capacity, reason=reason)
+            for (skills, capacity), agents in groups.items()]
+
+
+# ------------------------------------------------------------------------ lends
+@dataclass(slots=True)
+class Lend:
+    """A timed lend the client sent: its agents come back at `ends_t` (event time)."""
+
+    request_id: str
+    feed: str
+    ends_t: float
+    lent: dict[str, Skills]  # agent -> skills during the lend
+    back: dict[str, Skills]  # agent -> skills it returns to
+    waiting: set[str]  # agents not back yet
+    returned: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class LendEnd:
+    """Agents of a lend seen back on their previous skills; `complete` once all are."""
+
+    request_id: str
+    feed: str
+    agents: tuple[str, ...]  # every agent back so far, in the lend's order
+    lent: dict[str, Skills]
+    back: dict[str, Skills]
+    complete: bool
+    t: float  # event time it was seen
+
+
+class LendWatch:
+    """Notices the automatic end of the client's timed lends, for the audit log.
+
+    The feed reports a lend's end only as the agents' new `agent.skills`
+    (docs/protocol.md, "Timed lend"): once the lend's time has passed, an agent whose
+    skills are the ones it had before is back; one with other skills was moved by
+    someone else and is no longer part of the lend. A newer move of an agent cancels
+    its part, as it does on the feed.
+    """
+
+    def __init__(self) -> None:
+        self.lends: dict[str, Lend] = {}
+
+    def started(self, command: Reassign, feed: str, t: float, before: dict[str, Skills],
+                after: dict[str, Skills]) -> None:
+        """`command` (a lend) was accepted or applied at event time `t`."""
+        if not command.duration_s:
+            return
+        agents = [a for a in command.agents if a in before and a in after]
+        self.cancel(agents)
+        if agents:
+            self.lends[command.request_id] = Lend(
+                command.request_id, feed, t + command.duration_s,
+                {a: after[a] for a in agents}, {a: before[a] for a in agents}, set(agents))
+
+    def cancel(self, agents: Iterable[str]) -> None:
+        """A newer move of these agents: their earlier lends will not bring them back."""
+        agents = set(agents)
+        for rid, lend in list(self.lends.items()):
+            lend.waiting -= agents
+            if not lend.waiting:
+                del self.lends[rid]
+
+    def check(self, now: float, skills_of: Callable[[str], Skills | None]) -> list[LendEnd]:
+        """Lends with agents seen back since the last check (event time `now`)."""
+        out = []
+        for rid, lend in list(self.lends.items()):
+            if now < lend.ends_t:
+                continue
+            newly = []
+            for agent in sorted(lend.waiting):
+                current = skills_of(agent)
+                if current == lend.back[agent]:
+                    newly.append(agent)
+                elif current is None or current != lend.lent[agent]:
+                    # Gone from the floor, or moved by someone else meanwhile.
+                    lend.waiting.discard(agent)
+            for agent in newly:
+                lend.waiting.discard(agent)
+                lend.returned.append(agent)
+            if not lend.waiting:
+                del self.lends[rid]
+            if newly:
+                order = [a for a in lend.lent if a in lend.returned]
+                out.append(LendEnd(rid, lend.feed, tuple(order), dict(lend.lent),
+                                   {a: lend.back[a] for a in order}, not lend.waiting, now))
+        return out

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import difflib
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 from . import clock
+from .limits import MAX_AGENTS_PER_FEED, MAX_QUEUES_PER_FEED
 from .metrics import DEFAULT_SL_VARIANT, SL_VARIANTS
+from .thresholds import DEFAULT_BOOK, ThresholdBook, Thresholds
 
 
 class ConfigError(ValueError):
@@ -26,6 +32,38 @@ class Config:
     day_reset: str = "00:00"  # local time "today" starts (a 24 h centre may use 06:00)
     sl_variant: str = DEFAULT_SL_VARIANT
     sl_variants: dict[str, str] = field(default_factory=dict)  # queue id -> variant
+    # What one feed may create (monitor/limits.py); events past it are counted, not applied.
+    max_queues_per_feed: int = MAX_QUEUES_PER_FEED
+    max_agents_per_feed: int = MAX_AGENTS_PER_FEED
+    thresholds: ThresholdBook = DEFAULT_BOOK  # tile limits: defaults and per queue
+    path: str = ""  # the file it was read from, for messages about its keys
+
+
+# The tables a config may have; a key outside them is a misspelling, not a new setting.
+SECTIONS = ("client", "feeds", "sl_variants", "thresholds")
+FEED_KEYS = ("url", "token_file")
+# [thresholds] keys -> (Thresholds field, scale from the file's unit to the field's).
+THRESHOLD_KEYS: dict[str, tuple[str, float]] = {
+    "sl_goal_percent": ("sl_goal", 0.01),
+    "sl_critical_percent": ("sl_critical", 0.01),
+    "critical_wait_factor": ("critical_wait_factor", 1.0),
+    "min_contacts": ("min_contacts", 1.0),
+}
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """` (did you mean 'x'?)` for the closest of `choices`, or '' when none is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _check_keys(path: Path, where: str, table: Mapping[str, Any], allowed: Iterable[str]) -> None:
+    allowed = list(allowed)
+    for key in table:
+        if key not in allowed:
+            name = f"{where}.{key}" if where else key
+            raise ConfigError(f"{path}: {name}: unknown key{did_you_mean(key, allowed)}; "
+                              f"known: {', '.join(allowed)}")
 
 
 def load_config(path: Path) -> Config:
@@ -37,11 +75,14 @@ def load_config(path: Path) -> Config:
         raise ConfigError(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    cfg = Config()
+    cfg = Config(path=str(path))
+    _check_keys(path, "", raw, SECTIONS)
     feeds = raw.get("feeds", [])
     if not isinstance(feeds, list):
         raise ConfigError(f"{path}: 'feeds' must be an array of tables")
     for i, entry in enumerate(feeds):
+        if isinstance(entry, dict):
+            _check_keys(path, f"feeds[{i}]", entry, FEED_KEYS)
         url = entry.get("url") if isinstance(entry, dict) else entry
         if not isinstance(url, str) or not url.startswith(("ws://", "wss://")):
             raise ConfigError(f"{path}: feeds[{i}].url must be a ws:// or wss:// URL")
@@ -57,7 +98,9 @@ def load_config(path: Path) -> Config:
     checks = {
         "token_file": str, "lang": str, "window_minutes": int, "short_abandon_s": (int, float),
         "tz": str, "day_reset": str, "sl_variant": str,
+        "max_queues_per_feed": int, "max_agents_per_feed": int,
     }
+    _check_keys(path, "client", client, checks)
     for key, typ in checks.items():
         if key in client:
             value = client[key]
@@ -66,6 +109,13 @@ def load_config(path: Path) -> Config:
             setattr(cfg, key, value)
     if cfg.lang not in ("", "en", "zh_CN"):
         raise ConfigError(f"{path}: client.lang must be 'en' or 'zh_CN'")
+    if not 0 <= cfg.short_abandon_s <= 3600:
+        raise ConfigError(f"{path}: client.short_abandon_s must be 0 to 3600 seconds "
+                          f"(got {cfg.short_abandon_s:g})")
+    for key in ("max_queues_per_feed", "max_agents_per_feed"):
+        if not 1 <= getattr(cfg, key) <= 10_000_000:
+            raise ConfigError(f"{path}: client.{key} must be 1 to 10,000,000 "
+                              f"(got {getattr(cfg, key)})")
     if cfg.window_minutes not in (5, 15, 30, 60):
         raise ConfigError(f"{path}: client.window_minutes must be 5, 15, 30 or 60")
     try:
@@ -84,4 +134,69 @@ def load_config(path: Path) -> Config:
                            *((f"sl_variants.{k}", v) for k, v in variants.items())]:
         if variant not in SL_VARIANTS:
             raise ConfigError(f"{path}: {where} must be one of {', '.join(SL_VARIANTS)}")
+    cfg.thresholds = _thresholds(path, raw.get("thresholds", {}))
     return cfg
+
+
+def _threshold_values(path: Path, where: str, table: Any, base: Thresholds) -> Thresholds:
+    """`base` with the keys of one thresholds table applied, each checked."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [{where}] must be a table")
+    _check_keys(path, where, table, [*THRESHOLD_KEYS, *(["queues"] if where == "thresholds"
+                                                          else [])])
+    changes: dict[str, float | int] = {}
+    for key, (name, scale) in THRESHOLD_KEYS.items():
+        if key not in table:
+            continue
+        value = table[key]
+        whole = name == "min_contacts"
+        if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)):
+            kind = "a whole number" if whole else "a number"
+            raise ConfigError(f"{path}: {where}.{key} must be {kind} (got {value!r})")
+        changes[name] = int(value) if whole else value * scale
+    values = replace(base, **changes)
+    key_of = {name: key for key, (name, _scale) in THRESHOLD_KEYS.items()}
+    for name, problem in values.problems():
+        key = key_of[name]
+        problem = problem.replace("sl_goal", "sl_goal_percent")
+        shown = table.get(key, _inherited(base, name))
+        raise ConfigError(f"{path}: {where}.{key} {problem} (got {shown})")
+    return values
+
+
+def _inherited(base: Thresholds, name: str) -> str:
+    """An inherited value as the file writes it, for a message about a clash with it."""
+    scale = next(s for n, s in THRESHOLD_KEYS.values() if n == name)
+    return f"{getattr(base, name) / scale:g}, inherited"
+
+
+def _thresholds(path: Path, table: Any) -> ThresholdBook:
+    """[thresholds] for every queue, and [thresholds.queues.ID] for one queue."""
+    if table == {}:
+        return DEFAULT_BOOK
+    default = _threshold_values(path, "thresholds", table, Thresholds())
+    queues = table.get("queues", {})
+    if not isinstance(queues, dict):
+        raise ConfigError(f"{path}: [thresholds.queues] must be a table of queue tables")
+    by_queue = {q: _threshold_values(path, f"thresholds.queues.{q}", t, default)
+                for q, t in queues.items()}
+    return ThresholdBook(default, MappingProxyType(by_queue))
+
+
+def queue_keys(cfg: Config) -> list[tuple[str, str]]:
+    """(config key, queue id) for every setting of the config that names a queue."""
+    return [*((f"sl_variants.{q}", q) for q in cfg.sl_variants),
+            *((f"thresholds.queues.{q}", q) for q in cfg.thresholds.by_queue)]
+
+
+def check_queues(cfg: Config, queue_ids: Iterable[str]) -> None:
+    """Refuse a config naming a queue no feed has (once the feeds' queues are known).
+
+    The config is read before any feed connects, so this runs when they have sent
+    their queues; the message names the file, the key and the closest real queue.
+    """
+    known = list(queue_ids)
+    for key, queue in queue_keys(cfg):
+        if queue not in known:
+            raise ConfigError(f"{cfg.path or 'config'}: {key}: no feed has a queue {queue!r}"
+                              f"{did_you_mean(queue, known)}")

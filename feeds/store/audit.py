@@ -26,7 +26,7 @@ from typing import Any
 import platformdirs
 import sqlite_utils
 
-from monitor.commands import REASSIGN, CommandStatus, Reassign
+from monitor.commands import LEND_END, REASSIGN, UNDO, CommandStatus, LendEnd, Reassign
 
 from ..credentials import create_private
 from .batch_writer import BatchWriter
@@ -34,7 +34,7 @@ from .batch_writer import BatchWriter
 log = logging.getLogger(__name__)
 
 TABLE = "commands"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: queue_names
 
 # Statuses a row can have. `sent` is written when a command goes out (so a crash
 # before its result still leaves a trace); a later status replaces it, never the
@@ -61,8 +61,11 @@ _COLUMNS: dict[str, type] = {
     "status": str,
     "reason": str,
     "t_result": float,
+    "queue_names": str,  # JSON {queue id: name}: skills shown by name
 }
-_JSON_COLUMNS = ("agents", "before", "after")
+_JSON_COLUMNS = ("agents", "before", "after", "queue_names")
+# Columns added after version 1: an older log gets them on open.
+_ADDED = {"queue_names": str}
 
 
 class AuditError(OSError):
@@ -101,6 +104,7 @@ class AuditRecord:
     status: str = SENT
     reason: str = ""
     t_result: float | None = None
+    queue_names: dict[str, str] = field(default_factory=dict)  # queue id -> name, if known
     id: int | None = None
 
     @classmethod
@@ -113,15 +117,39 @@ class AuditRecord:
         before: dict[str, dict[str, Any]] | None = None,
         after: dict[str, dict[str, Any]] | None = None,
         t_sent: float | None = None,
+        queue_names: dict[str, str] | None = None,
     ) -> AuditRecord:
         """A `sent` record for a reassignment about to go out."""
         return cls(
             request_id=command.request_id,
             t_sent=time.time() if t_sent is None else t_sent,
             who=who, feed=feed, action=REASSIGN, agents=list(command.agents),
-            profile=command.profile or ("skills" if command.skills is not None else ""),
+            # An undo sends explicit skills; the log says it was an undo.
+            profile=command.profile or ("undo" if command.reason == UNDO else
+                                        "skills" if command.skills is not None else ""),
             duration_s=command.duration_s,
             before=dict(before or {}), after=dict(after or {}),
+            queue_names=dict(queue_names or {}),
+        )
+
+    @classmethod
+    def for_lend_end(cls, end: LendEnd, *, queue_names: dict[str, str] | None = None,
+                     t: float | None = None) -> AuditRecord:
+        """The automatic end of a lend, as its own record (`<lend's request id>:end`).
+
+        `accepted` while some of its agents are still on a contact, `applied` once all
+        are back; `before` is the lent skills, `after` the skills of those back so far.
+        """
+        now = time.time() if t is None else t
+        return cls(
+            request_id=f"{end.request_id}:end", t_sent=now,
+            who="automatic (end of lend)", feed=end.feed, action=LEND_END,
+            agents=list(end.lent),  # the whole lend, as a move lists all its agents
+            before={a: s.as_dict() for a, s in end.lent.items()},
+            after={a: s.as_dict() for a, s in end.back.items()},
+            status=APPLIED if end.complete else ACCEPTED,
+            reason=f"lend {end.request_id} ended", t_result=now,
+            queue_names=dict(queue_names or {}),
         )
 
     def with_result(self, result: dict[str, Any], t_result: float | None = None) -> AuditRecord:
@@ -165,6 +193,30 @@ def compact_agents_skills(by_agent: dict[str, dict[str, Any]], agents: list[str]
     return "; ".join(f"{a}: {compact_skills(by_agent[a])}" for a in order)
 
 
+def readable_skills(skills: dict[str, Any] | None, names: dict[str, str] | None = None) -> str:
+    """`General 5, VIP 5; no chats` for one Skills dict: queue names where known
+    (ids otherwise), levels, and chat slots in words ('?' when unknown)."""
+    if not skills:
+        return "?"
+    names = names or {}
+    queues = sorted(skills.get("skills", {}).items(), key=lambda kv: names.get(kv[0], kv[0]))
+    memberships = ", ".join(f"{names.get(q) or q} {lvl}" for q, lvl in queues)
+    slots = int(skills.get("chat_capacity", 0))
+    chats = "no chats" if slots == 0 else "1 chat slot" if slots == 1 else f"{slots} chat slots"
+    return f"{memberships or 'no queues'}; {chats}"
+
+
+def readable_agents_skills(by_agent: dict[str, dict[str, Any]], agents: list[str],
+                           names: dict[str, str] | None = None) -> str:
+    """`readable_skills` of one agent, or `a1: …; a2: …` in command order."""
+    if not by_agent:
+        return ""
+    if len(agents) == 1 and set(by_agent) <= set(agents):
+        return readable_skills(by_agent.get(agents[0]), names)
+    order = [a for a in agents if a in by_agent] + sorted(set(by_agent) - set(agents))
+    return " | ".join(f"{a}: {readable_skills(by_agent[a], names)}" for a in order)
+
+
 # ------------------------------------------------------------------------ the store
 class AuditLog:
     """The audit table in one SQLite file. Not thread-safe: use it from one thread."""
@@ -199,6 +251,9 @@ class AuditLog:
         table = self.db[TABLE]
         if table.exists():
             missing = set(_COLUMNS) - set(table.columns_dict)
+            for name in sorted(missing & set(_ADDED)):  # an older Floorwatch's log
+                table.add_column(name, _ADDED[name])
+                missing.discard(name)
             if missing:
                 raise AuditError(
                     f"{self.path} has a '{TABLE}' table that is not Floorwatch's audit log "
@@ -281,7 +336,9 @@ _UPSERT = (
     '"after" = CASE WHEN excluded."after" <> \'{}\' AND (excluded.status <> \'sent\' '
     'OR "after" = \'{}\') THEN excluded."after" ELSE "after" END, '
     '"before" = CASE WHEN excluded."before" <> \'{}\' AND (excluded.status <> \'sent\' '
-    'OR "before" = \'{}\') THEN excluded."before" ELSE "before" END'
+    'OR "before" = \'{}\') THEN excluded."before" ELSE "before" END, '
+    "queue_names = CASE WHEN excluded.queue_names <> '{}' THEN excluded.queue_names "
+    "ELSE queue_names END"
 )
 
 
@@ -297,7 +354,7 @@ def _record(row: dict[str, Any]) -> AuditRecord:
     for c in _JSON_COLUMNS:
         try:
             values[c] = json.loads(values[c] or ("[]" if c == "agents" else "{}"))
-        except ValueError:
+        except (ValueError, TypeError):
             values[c] = [] if c == "agents" else {}
     for c in ("profile", "reason"):
         values[c] = values[c] or ""

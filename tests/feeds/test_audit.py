@@ -18,9 +18,11 @@ from feeds.store.audit import (
     AuditWriter,
     compact_agents_skills,
     default_audit_path,
+    readable_agents_skills,
+    readable_skills,
     who_am_i,
 )
-from monitor.commands import Reassign, Skills
+from monitor.commands import LendEnd, Reassign, Skills
 from tests.conftest import wait_until
 
 T = 1_767_258_000.0
@@ -219,3 +221,60 @@ def test_writer_on_a_bad_file_reports_instead_of_crashing(tmp_path):
     writer.close()
     assert str(path) in writer.error and writer.dropped == 1
 
+
+
+# ----------------------------------------------------- names, lend ends, older logs
+def test_readable_skills_use_queue_names_and_words():
+    names = {"hl-general": "General", "hl-vip": "VIP"}
+    assert readable_skills(HOTLINE, names) == "General 5, VIP 5; no chats"
+    assert readable_skills(ONLINE) == "ol-app 5, ol-wechat 5; 3 chat slots"
+    assert readable_skills({"skills": {}, "chat_capacity": 1}) == "no queues; 1 chat slot"
+    assert readable_skills(None) == "?"
+    assert readable_agents_skills({"a2": ONLINE, "a1": HOTLINE}, ["a1", "a2"], names) == \
+        "a1: General 5, VIP 5; no chats | a2: ol-app 5, ol-wechat 5; 3 chat slots"
+
+
+def test_queue_names_are_kept_and_filled_in_by_a_later_report(audit):
+    audit.record(rec())
+    audit.record(rec(status=APPLIED, queue_names={"hl-general": "General"}))
+    audit.record(rec(status=APPLIED))  # a report without names keeps the known ones
+    assert audit.query(0)[0].queue_names == {"hl-general": "General"}
+
+
+def test_a_lend_end_record_waits_for_every_agent(audit):
+    lent = {a: Skills.from_dict(ONLINE) for a in ("a1", "a2")}
+    back = {a: Skills.from_dict(HOTLINE) for a in ("a1", "a2")}
+    first = LendEnd("r1", "ws://x", ("a1",), lent, {"a1": back["a1"]}, False, T + 1800)
+    audit.record(AuditRecord.for_lend_end(first, t=T + 1800))
+    both = LendEnd("r1", "ws://x", ("a1", "a2"), lent, back, True, T + 1900)
+    audit.record(AuditRecord.for_lend_end(both, t=T + 1900))
+    [row] = audit.query(0)
+    assert (row.request_id, row.action, row.status) == ("r1:end", "lend_end", APPLIED)
+    assert row.agents == ["a1", "a2"]
+    assert row.after == {"a1": HOTLINE, "a2": HOTLINE} and row.before["a2"] == ONLINE
+    assert row.reason == "lend r1 ended" and row.who == "automatic (end of lend)"
+
+
+def test_an_older_log_gets_the_new_column(tmp_path):
+    path = tmp_path / "audit.db"
+    with sqlite3.connect(path) as db:  # version 1: no queue_names
+        columns = ", ".join(f'"{c}"' for c in (
+            "request_id", "t_sent", "who", "feed", "action", "agents", "profile",
+            "duration_s", "before", "after", "status", "reason", "t_result"))
+        db.execute(f"CREATE TABLE commands (id INTEGER PRIMARY KEY, {columns})")
+        db.execute("CREATE UNIQUE INDEX idx_rid ON commands(request_id)")
+        db.execute("INSERT INTO commands (request_id, t_sent, who, feed, action, agents, "
+                   "status) VALUES ('old', 1.0, 'x', 'ws://x', 'reassign', '[\"a1\"]', "
+                   "'applied')")
+    with AuditLog(path) as log:
+        [old] = log.query(0)
+        assert old.request_id == "old" and old.queue_names == {}
+        log.record(rec("new", queue_names={"hl": "General"}))
+        assert log.query(0)[1].queue_names == {"hl": "General"}
+
+
+def test_an_undo_is_recorded_as_one():
+    undo = Reassign(("a1",), skills={"hl": 4}, chat_capacity=0, reason="undo")
+    assert AuditRecord.for_command(undo, who="w", feed="f").profile == "undo"
+    plain = Reassign(("a1",), skills={"hl": 4})
+    assert AuditRecord.for_command(plain, who="w", feed="f").profile == "skills"

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QToolButton
 from feeds.hub import FeedHub
 from feeds.store.audit import AuditLog, AuditWriter
 from monitor import events as ev
+from monitor.commands import Skills
 from monitor.floor import Floor
 from tests.floors import T0, logged_in, two_channel_queues
 from ui.floor_window import FloorWindow
@@ -105,7 +106,7 @@ def test_busy_agent_to_online_is_pending_until_the_call_ends(qtbot, platform, ma
     platform.end_call("a1")
     qtbot.waitUntil(lambda: floor.agents["a1"].skills == {"ol": 5}, timeout=5000)
     qtbot.waitUntil(lambda: "pending" not in cell(window, "a1", Column.STATE), timeout=2000)
-    assert cell(window, "a1", Column.SKILLS) == "ol"
+    assert cell(window, "a1", Column.SKILLS) == "App chat"  # queue "ol" by name
 
     # Undo gives the previous skills back.
     controller.undo_last()
@@ -184,3 +185,73 @@ def test_lend_sends_the_chosen_duration(qtbot, platform, make_window):
     assert platform.commands[-1]["profile"] == "online"
     assert platform.commands[-1]["duration_s"] == 45 * 60
     assert titles == ["Move to online for 45 min"]
+
+
+def test_undo_is_previewed_confirmed_and_says_what_it_undid(qtbot, platform, make_window):
+    floor, window, controller = make_window(platform.url, "sup")
+    qtbot.waitUntil(lambda: controller.can_command, timeout=5000)
+    controller.confirm = lambda impact, title: True
+    controller.request("online", agents=["a2"])
+    qtbot.waitUntil(lambda: floor.agents["a2"].skills == {"ol": 5}, timeout=5000)
+    sent = len(platform.commands)
+
+    # Undo asks first, with the same preview as a move: cancelling sends nothing.
+    asked = []
+    controller.confirm = lambda impact, title: asked.append((impact, title)) and False
+    assert controller.undo_last() == []
+    assert len(platform.commands) == sent
+    assert "Undo cancelled" in controller.status.text()
+    impact, title = asked[0]
+    assert title == "Undo: move 1 agent(s) back to hotline"
+    assert impact.moves["a2"] == (Skills({"ol": 5}, 3), Skills({"hl": 4}, 0))
+    # The preview counts the undo's effect: one more hotline server, 3 fewer chat slots.
+    assert impact.channels["hotline"].after.agents == impact.channels["hotline"].before.agents + 1
+    assert controller.undo_stack  # still there to undo later
+
+    # Confirmed: sent, and the move line says what was undone.
+    controller.confirm = lambda impact, title: True
+    commands = controller.undo_last()
+    assert len(commands) == 1
+    qtbot.waitUntil(lambda: floor.agents["a2"].skills == {"hl": 4}, timeout=5000)
+    qtbot.waitUntil(lambda: "Undone" in controller.status.text(), timeout=5000)
+    assert controller.status.text() == "Undone: moved 1 agent(s) back to hotline"
+    assert platform.commands[-1]["skills"] == {"hl": 4}
+    assert platform.commands[-1]["reason"] == "undo"
+    assert controller.undo_stack == []
+    controller.undo_last()
+    assert controller.status.text() == "Nothing to undo."
+
+
+def test_ctrl_z_undoes_only_from_the_agent_panel(qtbot, platform, make_window):
+    floor, window, controller = make_window(platform.url, "sup")
+    qtbot.waitUntil(lambda: controller.can_command, timeout=5000)
+    assert controller.undo.shortcut().toString() == "Ctrl+Z"
+    assert controller.undo.shortcutContext() == Qt.ShortcutContext.WidgetWithChildrenShortcut
+    assert window.agent_panel.actions().count(controller.undo) == 1
+
+
+def test_a_lends_automatic_end_is_audited_as_its_own_record(qtbot, platform, make_window,
+                                                            tmp_path):
+    audit = AuditWriter(tmp_path / "audit.db")
+    floor, window, controller = make_window(platform.url, "sup", audit)
+    qtbot.waitUntil(lambda: controller.can_command, timeout=5000)
+    controller.confirm = lambda impact, title: True
+    controller.lend_minutes.setValue(30)
+    select(window, "a2")
+    controller.lend.trigger()
+    qtbot.waitUntil(lambda: floor.agents["a2"].skills == {"ol": 5}, timeout=5000)
+    qtbot.waitUntil(lambda: controller.lends.lends != {}, timeout=5000)
+    lend_id = platform.commands[-1]["request_id"]
+    # The feed reports the revert only as the agent's skills, after the lend's time.
+    t = floor.now + 30 * 60 + 1
+    platform._loop_thread.call(platform.server.publish, [
+        ev.Heartbeat(t), ev.AgentSkills(t, "a2", {"hl": 4}, 0)])
+    qtbot.waitUntil(lambda: controller.lends.lends == {}, timeout=5000)
+    assert "Lend over" in controller.status.text()
+    audit.close()
+    rows = AuditLog(tmp_path / "audit.db").query(0)
+    assert [r.request_id for r in rows] == [lend_id, f"{lend_id}:end"]
+    end = rows[1]
+    assert end.action == "lend_end" and end.status == "applied" and end.agents == ["a2"]
+    assert end.before["a2"]["skills"] == {"ol": 5} and end.after["a2"]["skills"] == {"hl": 4}
+    assert end.queue_names == {"hl": "General", "ol": "App chat"}

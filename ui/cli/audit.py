@@ -14,13 +14,14 @@ from feeds.store.audit import (
     AuditError,
     AuditLog,
     AuditRecord,
-    compact_agents_skills,
     default_audit_path,
+    readable_agents_skills,
 )
+from monitor.commands import LEND_END
 from ui.fmt import format_duration, parse_duration
 
-COLUMNS = ("time", "who", "feed", "request_id", "agents", "before", "after", "duration",
-           "status", "reason")
+COLUMNS = ("time", "who", "feed", "request_id", "action", "agents", "before", "after",
+           "duration", "status", "reason")
 
 
 def parse_since(text: str, now: float) -> float:
@@ -56,16 +57,26 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def action_text(rec: AuditRecord) -> str:
+    """What the record is, in words: `to online`, `lend to online`, `undo`, `lend ended`."""
+    if rec.action == LEND_END:
+        return "lend ended"
+    target = {"hotline": "to hotline", "online": "to online", "blend": "blend",
+              "skills": "set skills", "undo": "undo"}.get(rec.profile, rec.profile or rec.action)
+    return f"lend {target}" if rec.duration_s else target
+
+
 def row_of(rec: AuditRecord) -> dict[str, str]:
-    """One record as the text cells of the table and CSV."""
+    """One record as the text cells of the table and CSV; skills by queue name."""
     return {
         "time": local_iso(rec.t_sent),
         "who": rec.who,
         "feed": rec.feed,
         "request_id": rec.request_id,
+        "action": action_text(rec),
         "agents": ",".join(rec.agents),
-        "before": compact_agents_skills(rec.before, rec.agents),
-        "after": compact_agents_skills(rec.after, rec.agents),
+        "before": readable_agents_skills(rec.before, rec.agents, rec.queue_names),
+        "after": readable_agents_skills(rec.after, rec.agents, rec.queue_names),
         "duration": format_duration(rec.duration_s),
         "status": rec.status,
         "reason": rec.reason,

@@ -8,7 +8,9 @@ Slots only gather the selection and hand over; what a move means lives in
 from __future__ import annotations
 
 import concurrent.futures
+import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -23,21 +25,33 @@ from monitor.commands import (
     ACCEPTED,
     APPLIED,
     REJECTED,
+    UNDO,
     CommandError,
     CommandStatus,
+    LendWatch,
     PendingMoves,
     Reassign,
     Role,
     Skills,
+    serves,
+    undo_commands,
 )
 from monitor.floor import Changes, Floor
-from monitor.impact import ImpactPreview, preview
+from monitor.impact import ImpactPreview, preview, preview_targets
 from monitor.routing import route
 from ui.panels.agent_panel import AgentPanel
 from ui.panels.queue_wall import QueueWall
 from ui.reassign.impact_dialog import ImpactDialog
 
 SEND_TIMEOUT_S = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class UndoEntry:
+    """One move that can be undone: its agents' skills before it, and when it was sent."""
+
+    before: dict[str, Skills]
+    sent_monotonic: float
 
 
 class ReassignController(QObject):
@@ -58,7 +72,12 @@ class ReassignController(QObject):
         super().__init__(parent)
         self.floor, self.hub, self.panel, self.audit = floor, hub, panel, audit
         self.pending = PendingMoves()
-        self.undo_stack: list[dict[str, Skills]] = []  # per command: agent -> skills before
+        self.wall = wall
+        self.undo_stack: list[UndoEntry] = []  # per command: agent -> skills before
+        self.lends = LendWatch()  # timed lends, to audit their automatic end
+        # request id -> (feed, skills before, skills after) until its result
+        self._sent: dict[str, tuple[str, dict[str, Skills], dict[str, Skills]]] = {}
+        self._undo_text: dict[str, tuple[str, str]] = {}  # request id -> (applied, accepted)
         self.last_result: dict[str, Any] | None = None
         self._records: dict[str, AuditRecord] = {}  # request id -> its audit row, until result
         # request id -> (its audit row, agents still pending): accepted, not yet applied
@@ -84,7 +103,13 @@ class ReassignController(QObject):
         self.blend = action(self.tr("Blend"), "Ctrl+Shift+B", lambda: self.request("blend"))
         self.lend = action(self.tr("Lend to online"), "Ctrl+Shift+L",
                            lambda: self.request("online", lend=True))
-        self.undo = action(self.tr("Undo move"), "Ctrl+Z", self.undo_last)
+        # Undo goes through the preview and a confirmation like a move, and only from
+        # the agent panel: Ctrl+Z in another part of the window is not an undo of a move.
+        self.undo = QAction(self.tr("Undo move"), panel)
+        self.undo.setShortcut(QKeySequence("Ctrl+Z"))
+        self.undo.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.undo.triggered.connect(self.undo_last)
+        panel.addAction(self.undo)
         self.lend_minutes = QSpinBox(panel)
         self.lend_minutes.setRange(5, 240)
         self.lend_minutes.setSingleStep(5)
@@ -156,22 +181,57 @@ class ReassignController(QObject):
             return None
 
     def undo_last(self) -> list[Reassign]:
-        """Give the agents of the last move their previous skills back."""
+        """Preview and confirm giving the agents of the last move their previous skills
+        back; then send it and, with its result, say what was undone."""
         if not self.can_command or not self.undo_stack:
             self._say(self.tr("Nothing to undo."))
             return []
+        entry = self.undo_stack[-1]
+        before = {a: s for a, s in entry.before.items() if a in self.floor.agents}
+        if not before:
+            self.undo_stack.pop()
+            self._say(self.tr("Nothing to undo: the agents of the last move are gone."))
+            return []
+        where = self._where(before.values())
+        n = len(before)
+        whole = Reassign(tuple(before), reason=UNDO)  # the undo as one question
+        impact = preview_targets(self.floor, whole, before)
+        minutes = int((time.monotonic() - entry.sent_monotonic) // 60)
+        title = self.tr("Undo: move {n} agent(s) back to {where}").format(n=n, where=where)
+        if minutes:
+            title += self.tr(" (moved {minutes} min ago)").format(minutes=minutes)
+        if not self.confirm(impact, title):
+            self._say(self.tr("Undo cancelled: nothing changed."))
+            return []
+        self.undo_stack.pop()
         commands = []
-        for agent, before in self.undo_stack.pop().items():
-            command = Reassign((agent,), skills=dict(before.skills),
-                               chat_capacity=before.chat_capacity, reason="undo")
+        for command in undo_commands(before):
             feed = self._route(command)
             if feed is None:
                 continue
-            current = self.floor.agents.get(agent)
-            now = Skills(dict(current.skills), current.chat_capacity) if current else before
-            self._send(command, feed, {agent: now}, {agent: before}, undoable=False)
+            now = {}
+            for agent in command.agents:
+                current = self.floor.agents[agent]
+                now[agent] = Skills(dict(current.skills), current.chat_capacity)
+            count, where = len(command.agents), self._where([before[a] for a in command.agents])
+            self._undo_text[command.request_id] = (
+                self.tr("Undone: moved {n} agent(s) back to {where}").format(
+                    n=count, where=where),
+                self.tr("Undo accepted: {n} agent(s) go back to {where} when their contacts "
+                        "end").format(n=count, where=where))
+            self._send(command, feed, now, {a: before[a] for a in command.agents},
+                       undoable=False)
             commands.append(command)
         return commands
+
+    def _where(self, skills: Iterable[Skills]) -> str:
+        """Where agents with these skills work, in words."""
+        channels = {q.id: str(q.channel) for q in self.floor.queues.values()}
+        kinds = {serves(s, channels) for s in skills}
+        words = {"hotline": self.tr("hotline"), "online": self.tr("online"),
+                 "blend": self.tr("hotline and online")}
+        return words[kinds.pop()] if len(kinds) == 1 and kinds <= set(words) else \
+            self.tr("their previous skills")
 
     def _on_drop(self, channel: str, agents: list[str]) -> None:
         self.request(channel, agents)
@@ -183,12 +243,15 @@ class ReassignController(QObject):
                                    command.chat_capacity, command.duration_s,
                                    command.request_id), before, after)
         if undoable and known:
-            self.undo_stack.append({a: before[a] for a in known})
+            self.undo_stack.append(UndoEntry({a: before[a] for a in known}, time.monotonic()))
+        self.lends.cancel(known)  # a newer move ends an earlier lend's claim on them
+        self._sent[command.request_id] = (feed, dict(before), dict(after))
         if self.audit is not None:
             record = AuditRecord.for_command(
                 command, who=who_am_i(self.hub.role(feed)), feed=feed,
                 before={a: s.as_dict() for a, s in before.items()},
-                after={a: s.as_dict() for a, s in after.items()})
+                after={a: s.as_dict() for a, s in after.items()},
+                queue_names=self._queue_names())
             self._records[command.request_id] = record
             self.audit.submit(record)
         self.panel.model.refresh_agents(command.agents)
@@ -214,13 +277,23 @@ class ReassignController(QObject):
         if result.get("status") not in (ACCEPTED, APPLIED):
             result = {**result, "status": REJECTED}  # an error result changed nothing known
         touched = self.pending.result(result)
+        sent = self._sent.pop(command.request_id, None)
+        undone = self._undo_text.pop(command.request_id, None)
         if result.get("status") == REJECTED:
             # Nothing changed on the floor, so there is nothing to undo either.
-            self.undo_stack = [u for u in self.undo_stack if set(u) != set(touched)]
+            self.undo_stack = [u for u in self.undo_stack if set(u.before) != set(touched)]
             self._say(self.tr("Rejected: {reason}").format(reason=result.get("reason", "")))
+        elif undone is not None:
+            self._say(undone[0] if result.get("status") == APPLIED else undone[1])
         else:
             self._say(self.tr("{status}: {agents}").format(
                 status=result.get("status", ""), agents=", ".join(command.agents)))
+        if sent is not None and command.duration_s and result.get("status") != REJECTED:
+            feed, before, after = sent
+            t = result.get("t")
+            start = float(t) if isinstance(t, int | float) and not isinstance(t, bool) \
+                else self.floor.now
+            self.lends.started(command, feed, start, before, after)
         record = self._records.pop(command.request_id, None)
         if record is not None and self.audit is not None:
             record = record.with_result(outcome if isinstance(outcome, dict) else result)
@@ -243,6 +316,24 @@ class ReassignController(QObject):
         # Only agents the feed changed this tick can have settled a move.
         moved = changes.agents & self.pending.by_agent.keys() if self.pending.by_agent else ()
         self._settle(moved)
+        if self.lends.lends:
+            self._lends_over()
+
+    def _lends_over(self) -> None:
+        """Audit, and say, the automatic end of lends whose agents are back."""
+        agents = self.floor.agents
+
+        def skills_of(agent_id: str) -> Skills | None:
+            a = agents.get(agent_id)
+            return None if a is None else Skills(dict(a.skills), a.chat_capacity)
+
+        for end in self.lends.check(self.floor.now, skills_of):
+            if self.audit is not None:
+                self.audit.submit(AuditRecord.for_lend_end(
+                    end, queue_names=self._queue_names()))
+            if end.complete:
+                self._say(self.tr("Lend over: {n} agent(s) back to {where}").format(
+                    n=len(end.agents), where=self._where(end.back.values())))
 
     def _settle(self, agent_ids: Iterable[str]) -> None:
         done = []
@@ -271,6 +362,9 @@ class ReassignController(QObject):
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     # --------------------------------------------------------------- helpers
+    def _queue_names(self) -> dict[str, str]:
+        return {q.id: q.name for q in self.floor.queues.values() if q.name}
+
     def _badge(self, agent_id: str) -> str:
         status = self.pending.badge(agent_id)
         if not status:
@@ -288,7 +382,8 @@ class ReassignController(QObject):
         return title
 
     def _confirm_with_dialog(self, impact: ImpactPreview, title: str) -> bool:
-        return ImpactDialog(impact, title, self.panel.window()).exec() == ImpactDialog.Accepted
+        dialog = ImpactDialog(impact, title, self.panel.window(), lang=self.wall.lang)
+        return dialog.exec() == ImpactDialog.DialogCode.Accepted
 
     def _say(self, text: str) -> None:
         self.status.setText(text)
