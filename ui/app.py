@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from feeds.hub import FeedHub
 from feeds.source import Source
 from feeds.store.audit import AuditWriter, default_audit_path
+from monitor.agent_work import lend_left_s
 from monitor.config import Config
 from monitor.floor import Floor
 from ui.reassign.controller import ReassignController
@@ -30,6 +31,14 @@ class WindowOptions:
     config: Config = field(default_factory=Config)  # metric settings
 
 
+def show_lends(window: FloorWindow, controller: ReassignController) -> None:
+    """Let the agent grid count down the timed lends the controller watches."""
+    lends = controller.lends.lends  # request id -> Lend (its end and agents not back yet)
+    window.agent_panel.model.lend_left = lambda agent: lend_left_s(
+        lends.values(), agent, controller.floor.now
+    )
+
+
 def run_floor(sources: list[Source], options: WindowOptions) -> int:
     """Open the floor window on `sources` and run the Qt event loop; returns the exit code."""
     if explain_missing_display():  # Qt would abort the process with a core dump instead
@@ -41,10 +50,12 @@ def run_floor(sources: list[Source], options: WindowOptions) -> int:
     cfg = options.config
     floor = Floor.from_config(cfg)
     hub = FeedHub(sources)
-    window = FloorWindow(floor, lang=lang)
+    window = FloorWindow(floor, lang=lang, config=cfg, config_path=cfg.path)
+    window.feed_keys = [source.key for source in sources]  # the floor's names of the feeds
     # Controls appear once the feed grants the supervisor role; a viewer never sees them.
     audit = AuditWriter(default_audit_path())  # opens the database on its own thread
     controller = ReassignController(floor, hub, window.agent_panel, window.queue_wall, audit)
+    show_lends(window, controller)
     ticker = FloorTicker(floor, hub, [window, controller])
     exit_code = 0
 

@@ -50,7 +50,9 @@ def test_a_row_per_agent_in_floor_order(model):
     assert [_text(model, r, Column.NAME) for r in range(5)] == ["Ann", "Bo", "Cy", "Di", "Eve"]
     assert [model.index(r, 0).data(AgentIdRole) for r in range(5)] == ["a1", "a2", "a3", "a4", "a5"]
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(Column))]
-    assert headers == ["Name", "State", "Time in state", "Load", "Skills", "Handled", "AHT"]
+    assert headers == ["Id", "Name", "Team", "Channel", "State", "Time in state", "Load",
+                       "Queues", "Handled", "AHT"]
+    assert [_text(model, r, Column.ID) for r in range(5)] == ["a1", "a2", "a3", "a4", "a5"]
 
 
 def test_cells_show_state_time_load_and_skills(model):
@@ -61,8 +63,9 @@ def test_cells_show_state_time_load_and_skills(model):
     assert _text(model, di, Column.TIME_IN_STATE) == "2:08"
     assert _text(model, ann, Column.LOAD) == "1/1"  # voice only
     assert _text(model, bo, Column.LOAD) == "1/3"
-    assert _text(model, ann, Column.SKILLS) == "general, vip"
-    assert _text(model, bo, Column.SKILLS) == "app, wechat"
+    assert _text(model, ann, Column.SKILLS) == "General, VIP"  # names, not ids
+    assert _text(model, bo, Column.SKILLS) == "App chat, WeChat"
+    assert model.index(ann, Column.SKILLS).data(Qt.ItemDataRole.ToolTipRole) == "general, vip"
     assert _text(model, ann, Column.HANDLED) == "0"
 
 
@@ -244,3 +247,67 @@ def test_per_agent_handled_count_and_handle_time(qtbot):
     assert _text(model, 0, Column.HANDLED) == "2"
     assert _text(model, 0, Column.AHT) == "1:30"  # (120 + 60) / 2
     assert model.index(0, Column.AHT).data(SortRole) == 90.0
+
+
+def test_channel_team_and_translated_reason(qtbot, floor):
+    floor.apply(ev.AgentLogin(floor.now, "a6", "Fay", team="Team B"), "sim")
+    floor.apply(ev.AgentSkills(floor.now, "a6", {"general": 3}), "sim")
+    model = AgentTableModel()
+    model.update_floor(floor, floor.take_changes())
+    channels = [_text(model, r, Column.CHANNEL) for r in range(6)]
+    assert channels == ["Hotline", "Online", "Blended", "Hotline", "Online", "Hotline"]
+    assert _text(model, 5, Column.TEAM) == "Team B"
+    assert model.index(5, Column.TEAM).data(SortRole) == "team b"
+
+
+def test_queue_names_in_chinese_where_the_queue_has_one(qtbot, floor):
+    model = AgentTableModel(lang="zh_CN")
+    model.update_floor(floor, floor.take_changes())
+    assert set(_text(model, 1, Column.SKILLS).split(", ")) == {"应用", "微信"}
+    assert set(_text(model, 0, Column.SKILLS).split(", ")) == {"普通", "VIP"}  # VIP has no zh
+
+
+def test_a_stale_feed_greys_its_agents_and_stops_their_timers(qtbot, floor):
+    floor.apply(ev.AgentLogin(floor.now, "z1", "Zed"), "other")
+    model = AgentTableModel()
+    model.update_floor(floor, floor.take_changes())
+    recorder = Recorder(model)
+    assert model.index(0, Column.NAME).data(Qt.ItemDataRole.ForegroundRole) is None
+
+    model.set_stale_feeds({"sim"})
+    assert recorder.data_changed == [(0, 4, 0, len(Column) - 1)]  # the sim rows, not z1
+    grey = model.index(0, Column.NAME).data(Qt.ItemDataRole.ForegroundRole)
+    state_bg = model.index(0, Column.STATE).data(Qt.ItemDataRole.BackgroundRole)
+    assert grey.color().saturation() == 0 and state_bg.color().saturation() == 0
+    assert model.index(0, Column.NAME).data(Qt.ItemDataRole.FontRole).italic()
+    assert "stale" in model.index(0, Column.STATE).data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(5, Column.NAME).data(Qt.ItemDataRole.ForegroundRole) is None
+
+    floor.apply(ev.Heartbeat(floor.now + 60), "other")  # another feed moves the clock on
+    model.update_floor(floor, floor.take_changes())
+    assert _text(model, 0, Column.TIME_IN_STATE) == "2:00"  # frozen at the outage
+    assert _text(model, 5, Column.TIME_IN_STATE) == "1:00"  # the live feed's agent runs
+
+    model.set_stale_feeds(set())
+    assert _text(model, 0, Column.TIME_IN_STATE) == "3:00"
+    assert model.index(0, Column.NAME).data(Qt.ItemDataRole.ForegroundRole) is None
+
+
+def test_a_lent_agent_shows_a_marker_and_the_time_left(model):
+    lends = {"a2": 125.0}
+    model.lend_left = lends.get
+    assert _text(model, 1, Column.CHANNEL) == "Online ⇄ 2:05"
+    assert "2:05 left" in model.index(1, Column.CHANNEL).data(Qt.ItemDataRole.ToolTipRole)
+    assert _text(model, 0, Column.CHANNEL) == "Hotline"
+    recorder = Recorder(model)
+    model.refresh_lends(range(5))
+    assert recorder.data_changed == [(1, 1, Column.CHANNEL, Column.CHANNEL)]
+
+
+def test_a_badge_change_names_the_agents_relabelled(model):
+    seen = []
+    model.sig_rows_relabelled.connect(seen.append)
+    model.badge_of = {"a1": "moving…"}.get
+    model.refresh_agents(["a1"])
+    assert seen == [["a1"]]
+    assert _text(model, 0, Column.STATE) == "On contact · moving…"

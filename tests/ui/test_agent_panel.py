@@ -1,10 +1,12 @@
-"""Agent panel: filtering by text, state and skill; sorting on request; multi-selection."""
+"""Agent panel: filtering by text, state, channel and queue; sorting on request;
+multi-selection; the waiting contacts of a chosen queue."""
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 
 from monitor import events as ev
 from monitor.floor import Floor
+from ui import fmt
 from ui.panels.agent_model import AgentIdRole, Column
 from ui.panels.agent_panel import AgentPanel
 
@@ -218,3 +220,67 @@ def test_rows_are_refiltered_by_qt_only_while_a_filter_is_set(panel):
     _choose(panel.state_combo, None)
     assert not panel.proxy.dynamicSortFilter()
     assert shown(panel) == ["a1", "a2", "a3", "a4", "a5"]
+
+
+@pytest.mark.parametrize(
+    ("channel", "expected"),
+    [("hotline", ["a1", "a4"]), ("online", ["a2", "a5"]), ("blend", ["a3"]), (None, None)],
+)
+def test_channel_filter(panel, channel, expected):
+    _choose(panel.channel_combo, channel)
+    assert shown(panel) == (expected or ["a1", "a2", "a3", "a4", "a5"])
+
+
+def test_text_filter_finds_queue_names_in_either_language(panel):
+    panel.filter_edit.setText("App chat")
+    assert shown(panel) == ["a2", "a3", "a5"]
+    panel.filter_edit.setText("微信")
+    assert shown(panel) == ["a2"]
+
+
+def test_queue_filter_offers_queue_names(panel):
+    names = [panel.skill_combo.itemText(i) for i in range(panel.skill_combo.count())]
+    assert names == ["All queues", "General", "VIP", "App chat", "WeChat"]
+
+
+def test_a_clicked_queue_filters_the_grid_and_lists_its_waiting_contacts(qtbot, panel, floor):
+    panel.show()
+    assert panel.waiting.isHidden()
+    panel.show_queue("general")
+    assert shown(panel) == ["a1", "a3", "a4"]
+    assert panel.skill_combo.currentData() == "general"
+    assert panel.waiting.isVisible()
+    assert panel.waiting.contacts() == [("c4", fmt.clock(T0 + 100), "Hotline")]
+    assert panel.waiting.title.text() == "General: 1 waiting"
+
+    floor.apply(ev.ContactOffered(floor.now + 1, "c9", "general"), "sim")
+    floor.apply(ev.ContactOffered(floor.now + 1, "c10", "app"), "sim")
+    panel.update_floor(floor, floor.take_changes())
+    assert [c[0] for c in panel.waiting.contacts()] == ["c4", "c9"]
+
+    panel.show_queue("")
+    assert shown(panel) == ["a1", "a2", "a3", "a4", "a5"]
+    assert panel.waiting.isHidden()
+
+
+def test_the_waiting_list_reads_its_queue_only_when_it_changed(qtbot, panel, floor):
+    panel.show_queue("general")
+    calls = []
+    original = panel.waiting._fill
+    panel.waiting._fill = lambda f: (calls.append(1), original(f))
+    floor.apply(ev.ContactOffered(floor.now, "c10", "app"), "sim")
+    changes = floor.take_changes()
+    assert "general" not in changes.queues
+    panel.update_floor(floor, changes)
+    assert calls == []
+
+
+def test_a_move_badge_widens_the_state_column_to_fit(qtbot, panel):
+    before = panel.view.columnWidth(Column.STATE)
+    badge = "move pending (after the contact ends, then to online)"
+    panel.model.badge_of = {"a4": badge}.get
+    panel.model.refresh_agents(["a4"])
+    text = panel.model.index(3, Column.STATE).data()
+    assert badge in text
+    assert panel.view.columnWidth(Column.STATE) > before
+    assert panel.view.columnWidth(Column.STATE) >= panel.view.fontMetrics().horizontalAdvance(text)

@@ -8,7 +8,7 @@ so 10,000 agents stay smooth.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import IntEnum
 from typing import Any
 
@@ -21,11 +21,14 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 
+from monitor.agent_work import BLEND, HOTLINE, ONLINE, queue_names, work_channel
 from monitor.events import AgentStatus
 from monitor.floor import Agent, Changes, Floor
+from monitor.state import Queue
 from ui import fmt
 
 SortRole = Qt.ItemDataRole.UserRole + 1  # raw value to sort by: float seconds, int load …
@@ -40,13 +43,16 @@ MAX_RUNS = 64
 
 
 class Column(IntEnum):
-    NAME = 0
-    STATE = 1
-    TIME_IN_STATE = 2
-    LOAD = 3
-    SKILLS = 4
-    HANDLED = 5
-    AHT = 6
+    ID = 0
+    NAME = 1
+    TEAM = 2
+    CHANNEL = 3
+    STATE = 4
+    TIME_IN_STATE = 5
+    LOAD = 6
+    SKILLS = 7
+    HANDLED = 8
+    AHT = 9
 
 
 # Order for sorting by state: ready first, gone last.
@@ -69,6 +75,10 @@ STATE_COLOURS: dict[str, tuple[QColor, QColor]] = {
     AgentStatus.LOGGED_OUT: (QColor("#f5f5f5"), QColor("#9e9e9e")),
 }
 _DIM = QBrush(QColor("#9e9e9e"))
+# An agent of a stale feed: every cell grey, so nobody reads a frozen state as live.
+_STALE_FG = QBrush(QColor("#8a8a8a"))
+_STALE_BG = QBrush(QColor("#ececec"))
+_LENT_FG = QBrush(QColor("#6a1b9a"))  # the lend marker: not a state colour
 _STATE_BRUSHES = {s: (QBrush(bg), QBrush(fg)) for s, (bg, fg) in STATE_COLOURS.items()}
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -86,47 +96,82 @@ def state_labels() -> dict[str, str]:
     }
 
 
-def skills_text(agent: Agent) -> str:
-    """Queue ids the agent serves, sorted and comma-joined."""
-    return ", ".join(sorted(agent.skills))
+def reason_labels() -> dict[str, str]:
+    """Translated not-ready reasons for the codes feeds commonly send (others shown as sent)."""
+    return {
+        "break": QCoreApplication.translate("NotReadyReason", "break"),
+        "meal": QCoreApplication.translate("NotReadyReason", "meal"),
+        "lunch": QCoreApplication.translate("NotReadyReason", "lunch"),
+        "training": QCoreApplication.translate("NotReadyReason", "training"),
+        "meeting": QCoreApplication.translate("NotReadyReason", "meeting"),
+        "coaching": QCoreApplication.translate("NotReadyReason", "coaching"),
+        "admin": QCoreApplication.translate("NotReadyReason", "admin"),
+        "outbound": QCoreApplication.translate("NotReadyReason", "outbound"),
+        "personal": QCoreApplication.translate("NotReadyReason", "personal"),
+    }
+
+
+def channel_labels() -> dict[str, str]:
+    """Translated names of what an agent works on (see `monitor.agent_work.work_channel`)."""
+    return {
+        HOTLINE: QCoreApplication.translate("AgentChannel", "Hotline"),
+        ONLINE: QCoreApplication.translate("AgentChannel", "Online"),
+        BLEND: QCoreApplication.translate("AgentChannel", "Blended"),
+        "": fmt.DASH,
+    }
 
 
 class AgentTableModel(QAbstractTableModel):
     """Agents of one `Floor` as rows; `update_floor` turns `Changes` into narrow signals."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    # agent ids whose labels changed between ticks (a move badge): a view may widen columns
+    sig_rows_relabelled = Signal(list)
+
+    def __init__(self, parent: QObject | None = None, lang: str = "en") -> None:
         super().__init__(parent)
         self._floor: Floor | None = None
         self._appeared: list[str] = []  # agent ids in the order they first appeared
         self._ids: list[str] = []  # row -> agent id
         self._rows: dict[str, int] = {}  # agent id -> row
         self._sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
+        self._chinese = lang.lower().startswith("zh")  # queue names in Chinese
         self._state_labels = state_labels()
+        self._reason_labels = reason_labels()
+        self._channel_labels = channel_labels()
+        # feed key -> floor time its agents' timers stopped at (the feed went stale)
+        self._frozen: dict[str, float] = {}
+        self._italic = QFont()
+        self._italic.setItalic(True)
         # agent id -> badge text for a move in flight ("" = none); set by the reassign controller
         self.badge_of: Callable[[str], str] = lambda _agent_id: ""
+        # agent id -> seconds left of a timed lend (None = not lent); set by whoever tracks
+        # lends (see `monitor.agent_work.Lends`)
+        self.lend_left: Callable[[str], float | None] = lambda _agent_id: None
+        translate = QCoreApplication.translate
         self._headers = [
-            QCoreApplication.translate("AgentTableModel", "Name"),
-            QCoreApplication.translate("AgentTableModel", "State"),
-            QCoreApplication.translate("AgentTableModel", "Time in state"),
-            QCoreApplication.translate("AgentTableModel", "Load"),
-            QCoreApplication.translate("AgentTableModel", "Skills"),
-            QCoreApplication.translate("AgentTableModel", "Handled"),
-            QCoreApplication.translate("AgentTableModel", "AHT"),
+            translate("AgentTableModel", "Id"),
+            translate("AgentTableModel", "Name"),
+            translate("AgentTableModel", "Team"),
+            translate("AgentTableModel", "Channel"),
+            translate("AgentTableModel", "State"),
+            translate("AgentTableModel", "Time in state"),
+            translate("AgentTableModel", "Load"),
+            translate("AgentTableModel", "Queues"),
+            translate("AgentTableModel", "Handled"),
+            translate("AgentTableModel", "AHT"),
         ]
         self._header_tips = [
-            QCoreApplication.translate("AgentTableModel", "Agent name (id and team in tooltip)"),
-            QCoreApplication.translate("AgentTableModel", "Current state, with not-ready reason"),
-            QCoreApplication.translate("AgentTableModel", "Time since the last state change"),
-            QCoreApplication.translate(
-                "AgentTableModel", "Contacts in hand / concurrent capacity (1 for voice)"
-            ),
-            QCoreApplication.translate("AgentTableModel", "Queues the agent is skilled for"),
-            QCoreApplication.translate(
-                "AgentTableModel", "Contacts completed (with wrap-up) since this client connected"
-            ),
-            QCoreApplication.translate(
-                "AgentTableModel", "Agent's average handle time: talk or chat + wrap-up"
-            ),
+            translate("AgentTableModel", "Agent id, as the feed names the agent"),
+            translate("AgentTableModel", "Agent name"),
+            translate("AgentTableModel", "Team the agent logged in with"),
+            translate("AgentTableModel", "What the agent's queues cover: hotline, online or both "
+               "(blended); a lent agent shows the time left of the lend"),
+            translate("AgentTableModel", "Current state, with not-ready reason"),
+            translate("AgentTableModel", "Time since the last state change"),
+            translate("AgentTableModel", "Contacts in hand / concurrent capacity (1 for voice)"),
+            translate("AgentTableModel", "Queues the agent is skilled for"),
+            translate("AgentTableModel", "Contacts completed (with wrap-up) since this client connected"),
+            translate("AgentTableModel", "Agent's average handle time: talk or chat + wrap-up"),
         ]
 
     # ----------------------------------------------------------------- update
@@ -158,6 +203,32 @@ class AgentTableModel(QAbstractTableModel):
         for first, last in spans:
             if first <= last:
                 self.dataChanged.emit(self.index(first, column), self.index(last, column), roles)
+
+    def refresh_lends(self, rows: Iterable[int]) -> None:
+        """Signal the channel column of these source rows whose agents are lent (the
+        countdown moves with the clock, like time in state)."""
+        lent = [r for r in rows if self.lend_left(self._ids[r]) is not None]
+        for first, last in _runs(sorted(lent)):
+            self.dataChanged.emit(self.index(first, Column.CHANNEL),
+                                  self.index(last, Column.CHANNEL), [])
+
+    def set_stale_feeds(self, feeds: Iterable[str]) -> None:
+        """Grey the agents of these feeds and stop their timers at the floor's time now
+        (they keep it until the feed is back); the rows of a feed that changed repaint."""
+        wanted = set(feeds)
+        if wanted == self._frozen.keys():
+            return
+        now = self._floor.now if self._floor is not None else 0.0
+        changed = wanted ^ self._frozen.keys()
+        self._frozen = {feed: self._frozen.get(feed, now) for feed in wanted}
+        if self._floor is not None:
+            agents = self._floor.agents
+            self._emit_rows(row for row, agent_id in enumerate(self._ids)
+                            if agents[agent_id].feed in changed)
+
+    def is_stale(self, agent: Agent) -> bool:
+        """Whether the agent's feed is stale (its row shows the last known state)."""
+        return agent.feed in self._frozen
 
     def sort_rows(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Put the rows in order of `column` now (-1: the order agents appeared in).
@@ -232,6 +303,10 @@ class AgentTableModel(QAbstractTableModel):
         """The source row of an agent, or None if the model does not show it."""
         return self._rows.get(agent_id)
 
+    def queues(self) -> Mapping[str, Queue]:
+        """The floor's queues by id (empty before the first floor)."""
+        return self._floor.queues if self._floor is not None else {}
+
     def agent_at(self, row: int) -> Agent:
         """The agent shown in source row `row` (the live object in the floor)."""
         assert self._floor is not None
@@ -240,13 +315,16 @@ class AgentTableModel(QAbstractTableModel):
     def state_label(self, agent: Agent) -> str:
         """State as the table shows it, e.g. "Not ready (break)", plus a pending-move badge."""
         label = self._state_labels.get(agent.state, str(agent.state))
-        label = f"{label} ({agent.reason})" if agent.reason else label
+        if agent.reason:
+            label = f"{label} ({self._reason_labels.get(agent.reason, agent.reason)})"
         badge = self.badge_of(agent.id)
         return f"{label} · {badge}" if badge else label
 
     def refresh_agents(self, agent_ids: Iterable[str]) -> None:
         """Repaint these agents' rows (e.g. a badge came or went between ticks)."""
+        agent_ids = list(agent_ids)
         self._emit_rows(r for r in (self._rows.get(a) for a in agent_ids) if r is not None)
+        self.sig_rows_relabelled.emit(agent_ids)
 
     # ------------------------------------------------------------ drag out
     def flags(self, index: _Index) -> Qt.ItemFlag:
@@ -295,15 +373,23 @@ class AgentTableModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(agent, column)
+        if role == Qt.ItemDataRole.FontRole:
+            return self._italic if self._frozen and agent.feed in self._frozen else None
         if role == SortRole:
             return self._sort_value(agent, column)
         if role == Qt.ItemDataRole.BackgroundRole:
+            if self._frozen and agent.feed in self._frozen:
+                return _STALE_BG
             if column == Column.STATE:
                 return _STATE_BRUSHES.get(agent.state, (None, None))[0]
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
+            if self._frozen and agent.feed in self._frozen:
+                return _STALE_FG
             if column == Column.STATE:
                 return _STATE_BRUSHES.get(agent.state, (None, None))[1]
+            if column == Column.CHANNEL and self.lend_left(agent.id) is not None:
+                return _LENT_FG
             return _DIM if agent.state == AgentStatus.LOGGED_OUT else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return (
@@ -311,15 +397,55 @@ class AgentTableModel(QAbstractTableModel):
                 if column in (Column.TIME_IN_STATE, Column.LOAD, Column.HANDLED, Column.AHT)
                 else _LEFT
             )
-        if role == Qt.ItemDataRole.ToolTipRole and column == Column.NAME:
-            return f"{agent.id} · {agent.team}" if agent.team else agent.id
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(agent, column)
         if role == AgentIdRole:
             return agent.id
         return None
 
+    def _tooltip(self, agent: Agent, column: int) -> str | None:
+        if self._frozen and agent.feed in self._frozen:
+            return QCoreApplication.translate(
+                "AgentTableModel", "Feed {feed} is stale: this is the agent's last known state"
+            ).format(feed=agent.feed)
+        if column == Column.NAME:
+            return f"{agent.id} · {agent.team}" if agent.team else agent.id
+        if column == Column.STATE:
+            return self.state_label(agent)  # whole, however narrow the column
+        if column == Column.SKILLS:
+            return ", ".join(sorted(agent.skills))  # the ids behind the names
+        left = self.lend_left(agent.id) if column == Column.CHANNEL else None
+        if left is not None:
+            return QCoreApplication.translate(
+                "AgentTableModel",
+                "⇄ Lent: {left} left; the feed moves the agent back when the time is up",
+            ).format(left=fmt.mmss(left))
+        return None
+
+    def channel_text(self, agent: Agent) -> str:
+        """Hotline, Online or Blended, with a lent agent's marker and time left."""
+        assert self._floor is not None
+        text = self._channel_labels[work_channel(agent.skills, self._floor.queues)]
+        left = self.lend_left(agent.id)
+        if left is None:
+            return text
+        # Short, so the column stays narrow: the tooltip says what the marker means.
+        return f"{text} ⇄ {fmt.mmss(left)}"
+
+    def skills_text(self, agent: Agent) -> str:
+        """Names of the queues the agent serves, sorted and comma-joined."""
+        assert self._floor is not None
+        return ", ".join(queue_names(agent.skills, self._floor.queues, self._chinese))
+
     def _display(self, agent: Agent, column: int) -> Any:
+        if column == Column.ID:
+            return agent.id
         if column == Column.NAME:
             return agent.name
+        if column == Column.TEAM:
+            return agent.team
+        if column == Column.CHANNEL:
+            return self.channel_text(agent)
         if column == Column.STATE:
             return self.state_label(agent)
         if column == Column.TIME_IN_STATE:
@@ -327,7 +453,7 @@ class AgentTableModel(QAbstractTableModel):
         if column == Column.LOAD:
             return fmt.load(agent.load, agent.chat_capacity)
         if column == Column.SKILLS:
-            return skills_text(agent)
+            return self.skills_text(agent)
         if column == Column.HANDLED:
             return str(agent.handled)
         if column == Column.AHT:
@@ -335,8 +461,14 @@ class AgentTableModel(QAbstractTableModel):
         return None
 
     def _sort_value(self, agent: Agent, column: int) -> Any:
+        if column == Column.ID:
+            return agent.id.casefold()
         if column == Column.NAME:
             return agent.name.casefold()
+        if column == Column.TEAM:
+            return agent.team.casefold()
+        if column == Column.CHANNEL:
+            return self.channel_text(agent)
         if column == Column.STATE:
             return STATE_ORDER.get(agent.state, len(STATE_ORDER))
         if column == Column.TIME_IN_STATE:
@@ -344,7 +476,7 @@ class AgentTableModel(QAbstractTableModel):
         if column == Column.LOAD:
             return agent.load
         if column == Column.SKILLS:
-            return skills_text(agent)
+            return self.skills_text(agent)
         if column == Column.HANDLED:
             return agent.handled
         if column == Column.AHT:
@@ -353,7 +485,8 @@ class AgentTableModel(QAbstractTableModel):
 
     def _time_in_state(self, agent: Agent) -> float:
         assert self._floor is not None
-        return max(0.0, self._floor.now - agent.state_since)
+        now = self._frozen.get(agent.feed, self._floor.now) if self._frozen else self._floor.now
+        return max(0.0, now - agent.state_since)
 
 
 def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:

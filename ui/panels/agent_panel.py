@@ -1,8 +1,17 @@
-"""Agent grid: filter by text, state and skill, sort on header click, select many rows."""
+"""Agent grid: filter by text, state, channel and queue, sort on header click, select many
+rows; the waiting contacts of a queue clicked on the wall beside it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -15,14 +24,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from monitor.agent_work import BLEND, HOTLINE, ONLINE, queue_names, work_channel
 from monitor.floor import Changes, Floor
-from ui.panels.agent_model import AgentIdRole, AgentTableModel, Column, SortRole, state_labels
+from ui.panels.agent_model import (
+    AgentIdRole,
+    AgentTableModel,
+    Column,
+    SortRole,
+    channel_labels,
+    state_labels,
+)
+from ui.panels.waiting_list import WaitingList
 
 _Index = QModelIndex | QPersistentModelIndex
 
 
 class AgentFilterProxy(QSortFilterProxyModel):
-    """Filters agents by text (name, id or skill), state and skill; sorting is the model's.
+    """Filters agents by text (name, id, team or queue), state, channel and queue (skill);
+    sorting is the model's.
 
     Filtering is dynamic while a filter is set: the rows of changed agents (and only
     those) are re-filtered when the model signals them. The proxy never sorts itself:
@@ -37,6 +56,7 @@ class AgentFilterProxy(QSortFilterProxyModel):
         self._text = ""
         self._state: str | None = None
         self._skill: str | None = None
+        self._channel: str | None = None
         self._active = False  # any filter set; filterAcceptsRow runs 10,000 times
         self.setSourceModel(source)
         self.setSortRole(SortRole)  # for callers that sort the proxy's own way
@@ -47,9 +67,14 @@ class AgentFilterProxy(QSortFilterProxyModel):
         self._source.sort_rows(column, order)
 
     def set_filters(
-        self, text: str | None = None, state: str | None = "", skill: str | None = ""
+        self,
+        text: str | None = None,
+        state: str | None = "",
+        skill: str | None = "",
+        channel: str | None = "",
     ) -> None:
-        """Change any of the three filters ("" leaves state/skill as it is, None clears)."""
+        """Change any of the four filters ("" leaves state/skill/channel as it is, None
+        clears)."""
         self.beginFilterChange()
         if text is not None:
             self._text = text.strip().casefold()
@@ -57,7 +82,11 @@ class AgentFilterProxy(QSortFilterProxyModel):
             self._state = state
         if skill != "":
             self._skill = skill
-        self._active = bool(self._text) or self._state is not None or self._skill is not None
+        if channel != "":
+            self._channel = channel
+        self._active = bool(self._text) or any(
+            f is not None for f in (self._state, self._skill, self._channel)
+        )
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         # With no filter there is nothing to re-filter: changed rows pass straight on
         # (a snapshot's 10,000 rows then cost no Python call at all).
@@ -69,18 +98,25 @@ class AgentFilterProxy(QSortFilterProxyModel):
         return self._active
 
     def accepts(self, source_row: int) -> bool:
-        """Whether the agent in `source_row` passes all three filters."""
+        """Whether the agent in `source_row` passes all four filters."""
         agent = self._source.agent_at(source_row)
         if self._state is not None and agent.state != self._state:
             return False
         if self._skill is not None and self._skill not in agent.skills:
+            return False
+        queues = self._source.queues()
+        if self._channel is not None and work_channel(agent.skills, queues) != self._channel:
             return False
         if self._text:
             needle = self._text
             return (
                 needle in agent.name.casefold()
                 or needle in agent.id.casefold()
+                or needle in agent.team.casefold()
                 or any(needle in skill.casefold() for skill in agent.skills)
+                or any(needle in name.casefold()
+                       for name in queue_names(agent.skills, queues, chinese=True))
+                or any(needle in name.casefold() for name in queue_names(agent.skills, queues))
             )
         return True
 
@@ -91,14 +127,18 @@ class AgentFilterProxy(QSortFilterProxyModel):
 class AgentPanel(QWidget):
     """The agents of the floor in a filterable, sortable table with multi-selection."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    sig_queue_chosen = Signal(str)  # the queue filter changed here ("" for all queues)
+
+    def __init__(self, parent: QWidget | None = None, lang: str = "en") -> None:
         super().__init__(parent)
-        self.model = AgentTableModel(self)
+        self.lang = lang
+        self.model = AgentTableModel(self, lang)
         self.proxy = AgentFilterProxy(self.model)
-        self._skill_ids: list[str] = []
+        self._floor: Floor | None = None
+        self._skill_ids: list[tuple[str, str, str]] = []  # (id, name, name_zh) offered
 
         self.filter_edit = QLineEdit(self)
-        self.filter_edit.setPlaceholderText(self.tr("Filter by name, id or skill…"))
+        self.filter_edit.setPlaceholderText(self.tr("Filter by name, id, team or queue…"))
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self._on_text)
 
@@ -109,11 +149,22 @@ class AgentPanel(QWidget):
             self.state_combo.addItem(label, str(state))
         self.state_combo.currentIndexChanged.connect(self._on_state)
 
+        self.channel_combo = QComboBox(self)
+        self.channel_combo.setToolTip(
+            self.tr("Show only agents working on this channel (blended: both)"))
+        self.channel_combo.addItem(self.tr("All channels"), None)
+        labels = channel_labels()
+        for channel in (HOTLINE, ONLINE, BLEND):
+            self.channel_combo.addItem(labels[channel], channel)
+        self.channel_combo.currentIndexChanged.connect(self._on_channel)
+
         self.skill_combo = QComboBox(self)
-        self.skill_combo.setToolTip(self.tr("Show only agents skilled for this queue"))
+        self.skill_combo.setToolTip(
+            self.tr("Show only agents skilled for this queue (or click its tile on the wall)"))
         self.skill_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.skill_combo.addItem(self.tr("All skills"), None)
+        self.skill_combo.addItem(self.tr("All queues"), None)
         self.skill_combo.currentIndexChanged.connect(self._on_skill)
+        self.waiting = WaitingList(self, lang)
 
         self.count_label = QLabel(self)
 
@@ -133,23 +184,21 @@ class AgentPanel(QWidget):
         horizontal.setStretchLastSection(False)
         horizontal.setSectionsClickable(True)
         horizontal.setSortIndicatorShown(True)
-        for column, width in (
-            (Column.NAME, 180),
-            (Column.STATE, 170),
-            (Column.TIME_IN_STATE, 100),
-            (Column.LOAD, 60),
-            (Column.SKILLS, 260),
-        ):
-            self.view.setColumnWidth(column, width)
         # No indicator until the user clicks: rows start in floor order.
         horizontal.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSortingEnabled(True)
-        # Skills is the only column whose text grows; let it take the spare width.
+        # Queue names are the only text that grows: they take the spare width, but
+        # never less than `_queues_min` (then the table scrolls sideways instead).
+        self._queues_min = 0
+        self._fit_columns()
         horizontal.setSectionResizeMode(Column.SKILLS, QHeaderView.ResizeMode.Stretch)
+        self.view.viewport().installEventFilter(self)
 
         filters = QHBoxLayout()
+        filters.setContentsMargins(0, 0, 6, 0)  # the count is not flush with the edge
         filters.addWidget(self.filter_edit, 1)
         filters.addWidget(self.state_combo)
+        filters.addWidget(self.channel_combo)
         filters.addWidget(self.skill_combo)
         filters.addWidget(self.count_label)
         # Supervisor controls (reassignment) go here; a viewer's panel leaves it empty.
@@ -161,18 +210,109 @@ class AgentPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filters)
         layout.addLayout(self.actions_bar)
-        layout.addWidget(self.view, 1)
+        table_row = QHBoxLayout()
+        table_row.addWidget(self.view, 1)
+        table_row.addWidget(self.waiting)
+        self._fit_waiting_width()
+        layout.addLayout(table_row, 1)
+        self.model.sig_rows_relabelled.connect(self._fit_state_column)
         self._update_count()
+
+    def _fit_columns(self) -> None:
+        """Column widths from the font and the texts they hold (a 4K screen's larger
+        font, or Chinese labels, get room too); the queue names take what is left."""
+        metrics = self.view.fontMetrics()
+        pad = metrics.averageCharWidth() + 10  # the cell's margins
+
+        def widest(texts: list[str]) -> int:
+            return max(metrics.horizontalAdvance(t) for t in texts) + pad
+
+        headers = [self.model.headerData(c, Qt.Orientation.Horizontal) for c in Column]
+        labels = channel_labels()
+        states = [f"{label} (training)" for label in state_labels().values()]
+        samples = {
+            Column.ID: ["ha00001"],
+            Column.NAME: ["Xiaoming Zhang"],
+            Column.TEAM: ["Hotline 1"],
+            Column.CHANNEL: [f"{label} ⇄ 88:88" for label in labels.values()],
+            Column.STATE: states,
+            Column.TIME_IN_STATE: ["88:88:88"],
+            Column.LOAD: ["8/8"],
+            Column.HANDLED: ["888"],
+            Column.AHT: ["88:88"],
+        }
+        for column, texts in samples.items():
+            width = max(widest(texts), widest([headers[column]]) + metrics.height() // 2)
+            self.view.setColumnWidth(column, width)
+        # Never narrower than a few names: below that the table scrolls sideways.
+        self._queues_min = widest(["Complaints, General"])
+
+    def _fit_waiting_width(self) -> None:
+        """Contact id, a clock and a channel: narrow; the agents keep the rest."""
+        self.waiting.setFixedWidth(self.fontMetrics().averageCharWidth() * 40)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # the window scaled its fonts
+            self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+            self.view.horizontalHeader().setFont(self.font())  # styles give headers their own
+            self._fit_waiting_width()
+            self._fit_columns()
+            self._fit_queues_column()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_queues_column()
+        return super().eventFilter(watched, event)
+
+    def _fit_queues_column(self) -> None:
+        """Queues stretch over the spare width, or keep their minimum and scroll."""
+        header = self.view.horizontalHeader()
+        others = sum(self.view.columnWidth(c) for c in Column if c != Column.SKILLS)
+        fits = self.view.viewport().width() - others >= self._queues_min
+        mode = QHeaderView.ResizeMode.Stretch if fits else QHeaderView.ResizeMode.Interactive
+        if header.sectionResizeMode(Column.SKILLS) != mode:
+            header.setSectionResizeMode(Column.SKILLS, mode)
+        if not fits and self.view.columnWidth(Column.SKILLS) < self._queues_min:
+            self.view.setColumnWidth(Column.SKILLS, self._queues_min)
+
+    def _fit_state_column(self, agent_ids: list[str]) -> None:
+        """Widen the state column so a move badge that just appeared is not cut off."""
+        metrics = self.view.fontMetrics()
+        pad = 2 * metrics.averageCharWidth() + 8
+        wanted = self.view.columnWidth(Column.STATE)
+        for agent_id in agent_ids:
+            row = self.model.row_of(agent_id)
+            if row is not None:
+                text = self.model.state_label(self.model.agent_at(row))
+                wanted = max(wanted, metrics.horizontalAdvance(text) + pad)
+        if wanted > self.view.columnWidth(Column.STATE):
+            self.view.setColumnWidth(Column.STATE, wanted)
 
     # ----------------------------------------------------------------- update
     def update_floor(self, floor: Floor, changes: Changes) -> None:
         """Reflect one tick: the model signals changed rows (the proxy re-filters just
         those), and time in state is refreshed for the rows on screen."""
+        first = floor is not self._floor
+        self._floor = floor
         self.model.update_floor(floor, changes)
-        if changes.structure:
+        if changes.structure or first:
             self._update_skills(floor)
+        self.waiting.update_floor(floor, changes)
         self._refresh_shown_time()
         self._update_count()
+
+    def show_queue(self, queue_id: str) -> None:
+        """Filter the grid to the agents of `queue_id` and list its waiting contacts
+        ("" shows every queue again and hides the list)."""
+        index = self.skill_combo.findData(queue_id) if queue_id else 0
+        self.skill_combo.setCurrentIndex(max(0, index))
+        if self._floor is not None:
+            self.waiting.show_queue(self._floor, queue_id if index > 0 else "")
+
+    def set_stale_feeds(self, feeds: set[str]) -> None:
+        """Grey the rows of agents of these feeds and stop their timers."""
+        self.model.set_stale_feeds(feeds)
 
     def _refresh_shown_time(self) -> None:
         """Time in state moves for everyone: signal it for the rows the view shows.
@@ -191,6 +331,7 @@ class AgentPanel(QWidget):
         for row in range(top, bottom + 1):
             rows.append(proxy.mapToSource(proxy.index(row, 0)).row())
         self.model.refresh_time_in_state(rows)
+        self.model.refresh_lends(rows)
 
     def selected_agent_ids(self) -> list[str]:
         """Ids of the selected agents, in the order the table shows them."""
@@ -207,28 +348,36 @@ class AgentPanel(QWidget):
         self.proxy.set_filters(state=self.state_combo.currentData())
         self._update_count()
 
-    def _on_skill(self, _index: int) -> None:
-        self.proxy.set_filters(skill=self.skill_combo.currentData())
+    def _on_channel(self, _index: int) -> None:
+        self.proxy.set_filters(channel=self.channel_combo.currentData())
         self._update_count()
 
+    def _on_skill(self, _index: int) -> None:
+        queue_id = self.skill_combo.currentData()
+        self.proxy.set_filters(skill=queue_id)
+        if self._floor is not None and self.waiting.queue_id != (queue_id or ""):
+            self.waiting.show_queue(self._floor, queue_id or "")
+        self._update_count()
+        self.sig_queue_chosen.emit(queue_id or "")
+
     def _update_skills(self, floor: Floor) -> None:
-        """Offer every queue as a skill filter, keeping the current choice if it still exists."""
-        skill_ids = list(floor.queues)
+        """Offer every queue (by name) as a filter, keeping the current choice if it
+        still exists."""
+        skill_ids = [(q.id, q.name, q.name_zh) for q in floor.queues.values()]
         if skill_ids == self._skill_ids:
             return
         self._skill_ids = skill_ids
+        chinese = self.lang.lower().startswith("zh")
         current = self.skill_combo.currentData()
         self.skill_combo.blockSignals(True)
         try:
             while self.skill_combo.count() > 1:
                 self.skill_combo.removeItem(1)
-            for queue_id in skill_ids:
-                self.skill_combo.addItem(queue_id, queue_id)
+            for queue_id, name, name_zh in skill_ids:
+                self.skill_combo.addItem((name_zh if chinese and name_zh else name) or queue_id,
+                                         queue_id)
                 self.skill_combo.setItemData(
-                    self.skill_combo.count() - 1,
-                    floor.queues[queue_id].name,
-                    Qt.ItemDataRole.ToolTipRole,
-                )
+                    self.skill_combo.count() - 1, queue_id, Qt.ItemDataRole.ToolTipRole)
             index = self.skill_combo.findData(current) if current is not None else 0
         finally:
             self.skill_combo.blockSignals(False)
