@@ -1,8 +1,18 @@
 """Queue wall: one tile per queue with the floor's numbers; a tick touches what changed."""
 
+from dataclasses import replace
+from types import MappingProxyType
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QToolTip
+
 from monitor import events as ev
 from monitor.floor import Changes
-from monitor.thresholds import TileState
+from monitor.thresholds import ThresholdBook, Thresholds, TileState
+from monitor.views import WINDOW_INTERVAL, WINDOW_TODAY
+from ui.panels.queue_tile import STALE_VALUE
 from ui.panels.queue_wall import QueueTile, QueueWall
 
 
@@ -20,7 +30,9 @@ def test_a_tile_per_queue_with_the_numbers(qtbot, floor):
     assert wall.findChild(QueueTile, "tile-general") is wall.tiles["general"]
     assert wall.tiles["general"].values() == {
         "name": "General",
-        "state": "Critical",  # SL 33% is below 60%
+        # SL 33% is below 60%, but over 3 contacts (fewer than the 10 it takes to
+        # alarm); the 30 s wait is over the 20 s target: a warning.
+        "state": "Warning",
         "waiting": "1",
         "longest_wait": "0:30",
         "service_level": "33%",
@@ -97,6 +109,11 @@ def test_state_is_said_in_words_not_only_colour(qtbot, floor):
 
     assert wall.tiles["app"].state == TileState.OK
     assert wall.tiles["app"].values()["state"] == "OK"
+    assert wall.tiles["general"].state == TileState.WARNING
+    assert wall.tiles["general"].values()["state"] == "Warning"
+    # c4 has waited 30 s; 31 s more and it is past 3 x the 20 s target: critical.
+    floor.apply(ev.Heartbeat(floor.now + 31))
+    wall.update_floor(floor, floor.take_changes())
     assert wall.tiles["general"].state == TileState.CRITICAL
     assert wall.tiles["general"].values()["state"] == "Critical"
 
@@ -125,8 +142,7 @@ def _spy(monkeypatch, floor, name):
 
 def _changes(queues=(), channels=(), structure=False):
     """A tick's changes as the engine could state them."""
-    return Changes(queues=set(queues), agents=set(), structure=structure,
-                   channels=set(channels))
+    return Changes(queues=set(queues), agents=set(), structure=structure, channels=set(channels))
 
 
 def test_a_tick_reads_only_the_queues_that_changed(qtbot, floor, monkeypatch):
@@ -269,3 +285,172 @@ def _place(wall, queue_id):
             row, column, _rows, _columns = group.grid.getItemPosition(index)
             return channel, row, column
     return None
+
+
+# ------------------------------------------------------------ stale feeds
+def _two_feed_wall(qtbot, floor):
+    """The worked example (feed "") plus a queue fed by "pbx"."""
+    floor.apply(ev.QueueDefined(floor.now, "sales", "Sales", "hotline", 20.0), "pbx")
+    floor.apply(ev.ContactOffered(floor.now, "s1", "sales"), "pbx")
+    return _wall(qtbot, floor)
+
+
+def _value_colour(tile, field="waiting"):
+    label = tile.fields[field].value
+    return label.palette().color(label.foregroundRole()).name()
+
+
+def test_a_stale_feed_greys_its_tiles_and_header_until_it_returns(qtbot, floor):
+    wall = _two_feed_wall(qtbot, floor)
+    sales, general = wall.tiles["sales"], wall.tiles["general"]
+    normal = _value_colour(sales)
+    assert sales.values()["state"] in ("OK", "Warning", "Critical")
+
+    wall.set_stale_feeds({"pbx": "unreachable"})
+
+    assert sales.stale == "unreachable" and sales.values()["state"] == "Stale"
+    assert _value_colour(sales) == STALE_VALUE.name() != normal
+    assert "pbx" in sales.badge.toolTip() and "unreachable" in sales.badge.toolTip()
+    assert sales.values()["waiting"] == "1"  # the last figures, greyed, not blanked
+    assert general.stale is None and general.values()["state"] == "Warning"
+    assert _value_colour(general) == normal
+    hotline, online = wall.groups["hotline"], wall.groups["online"]
+    assert not hotline.stale_mark.isHidden() and "pbx" in hotline.header.toolTip()
+    assert online.stale_mark.isHidden()
+
+    wall.set_stale_feeds({})
+
+    assert sales.stale is None and sales.values()["state"] == sales.state.value.capitalize()
+    assert _value_colour(sales) == normal
+    assert hotline.stale_mark.isHidden() and hotline.header.toolTip() == ""
+
+
+def test_stale_feeds_restyle_nothing_while_the_set_stands_still(qtbot, floor, monkeypatch):
+    wall = _two_feed_wall(qtbot, floor)
+    wall.set_stale_feeds({"pbx": "unreachable"})
+    calls = []
+    for tile in wall.tiles.values():
+        monkeypatch.setattr(tile, "set_stale", lambda *a, tile=tile: calls.append(tile))
+
+    wall.set_stale_feeds({"pbx": "unreachable"})  # the next tick: same set
+    assert calls == []
+    wall.set_stale_feeds({"pbx": "silent"})  # another reason: only pbx's tiles
+    assert calls == [wall.tiles["sales"]]
+
+
+def test_a_tile_new_on_a_stale_feed_starts_grey(qtbot, floor):
+    wall = _two_feed_wall(qtbot, floor)
+    wall.set_stale_feeds({"pbx": "unreachable"})
+
+    floor.apply(ev.QueueDefined(floor.now, "billing", "Billing", "hotline", 20.0), "pbx")
+    wall.update_floor(floor, floor.take_changes())
+
+    assert wall.tiles["billing"].values()["state"] == "Stale"
+
+
+# ------------------------------------------------------------ click, select
+def test_a_click_selects_a_queue_and_a_second_click_or_esc_clears(qtbot, floor):
+    wall = _wall(qtbot, floor)
+    wall.show()
+    clicked = []
+    wall.sig_queue_clicked.connect(clicked.append)
+    general, app = wall.tiles["general"], wall.tiles["app"]
+
+    qtbot.mouseClick(general, Qt.MouseButton.LeftButton)
+    assert clicked == ["general"] and general.selected and wall.selected_queue == "general"
+    qtbot.mouseClick(app, Qt.MouseButton.LeftButton)
+    assert clicked[-1] == "app" and app.selected and not general.selected
+    qtbot.mouseClick(app, Qt.MouseButton.LeftButton)
+    assert clicked[-1] == "" and not app.selected and wall.selected_queue == ""
+
+    qtbot.mouseClick(general, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(wall, Qt.Key.Key_Escape)
+    assert clicked[-1] == "" and not general.selected
+    qtbot.mouseClick(general, Qt.MouseButton.RightButton)  # only a left click selects
+    assert clicked[-1] == ""
+
+
+def test_the_selected_queue_going_away_clears_the_selection(qtbot, floor):
+    for n in range(2):
+        floor.apply(ev.QueueDefined(floor.now, f"x{n}", f"X{n}", "hotline", 20.0), "pbx")
+    wall = _wall(qtbot, floor)
+    clicked = []
+    wall.sig_queue_clicked.connect(clicked.append)
+    wall.select_queue("x1")
+
+    floor.apply(ev.Snapshot(floor.now, 1, {"now": floor.now, "queues": [], "agents": []}), "pbx")
+    wall.update_floor(floor, floor.take_changes())
+
+    assert clicked == ["x1", ""] and wall.selected_queue == ""
+
+
+# ------------------------------------------------------------ window, rule
+def test_set_window_rereads_every_tile_once_over_that_window(qtbot, floor, monkeypatch):
+    wall = _wall(qtbot, floor)
+    calls = []
+    original = floor.queue_view
+
+    def spy(queue_id, window=None):
+        calls.append((queue_id, window))
+        return original(queue_id, window)
+
+    monkeypatch.setattr(floor, "queue_view", spy)
+
+    wall.set_window(WINDOW_TODAY)
+
+    assert sorted(calls) == sorted((q, WINDOW_TODAY) for q in wall.tiles)
+    assert "today" in wall.tiles["general"].fields["service_level"].toolTip()
+    calls.clear()
+    wall.set_window(WINDOW_TODAY)  # the same window: nothing read
+    assert calls == []
+    floor.apply(ev.ContactOffered(floor.now, "c9", "app"))
+    wall.update_floor(floor, floor.take_changes())  # then per tick, as before
+    assert ("app", WINDOW_TODAY) in calls and ("vip", WINDOW_TODAY) not in calls
+    wall.set_window(WINDOW_INTERVAL)
+    assert "this half hour" in wall.tiles["general"].fields["service_level"].toolTip()
+    wall.set_window(60)
+    assert "the last 60 min" in wall.tiles["general"].fields["service_level"].toolTip()
+
+
+# Offscreen has no window manager to raise the tooltip's window with, and says so.
+@pytest.mark.qt_log_ignore(r"^This plugin does not support raise\(\)$")
+def test_the_tooltip_states_the_rule_of_the_queue(qtbot, floor):
+    floor.thresholds = ThresholdBook(
+        Thresholds(),
+        MappingProxyType(
+            {
+                "general": Thresholds(
+                    sl_goal=0.9, sl_critical=0.7, critical_wait_factor=4.0, min_contacts=3
+                )
+            }
+        ),
+    )
+    wall = _wall(qtbot, floor)
+
+    tip = wall.tiles["general"].rule_text()
+    assert "below 90 %" in tip and "below 70 %" in tip
+    assert "a wait over 20 s" in tip and "80 s (4 × the target)" in tip
+    assert "from 3 contacts (now 3)" in tip
+    # 33 % over 3 contacts, now enough to count: critical by the SL rule.
+    assert tip.splitlines()[0] == "Critical: service level below 70 %"
+    # Hovering the badge (no tooltip of its own) shows the rule.
+    wall.show()
+    badge = wall.tiles["general"].badge
+    QApplication.sendEvent(
+        badge, QHelpEvent(QEvent.Type.ToolTip, QPoint(1, 1), badge.mapToGlobal(QPoint(1, 1)))
+    )
+    assert QToolTip.text() == tip
+    QToolTip.hideText()
+    vip = wall.tiles["vip"].rule_text()
+    assert "below 80 %" in vip and "from 10 contacts" in vip and "3 ×" in vip
+
+
+def test_offer_callback_shows_above_a_minute_of_estimated_wait(qtbot, floor):
+    wall = _wall(qtbot, floor)
+    tile = wall.tiles["general"]
+    assert tile.values()["ewt"] == "2:10" and not tile.offer.isHidden()
+    width = tile.minimumSizeHint().width()
+
+    tile.update_view(replace(floor.queue_view("general"), ewt_s=60.0))
+    assert tile.values()["ewt"] == "1:00" and tile.offer.isHidden()
+    assert tile.minimumSizeHint().width() == width  # its room is kept: no relayout

@@ -2,71 +2,80 @@
 
 A tick reads only the queues and channels the floor says changed; a structure
 change adds or removes single tiles; a tile sets only labels whose text moved.
+
+The wall fits itself to its size (`wall_layout.py`): one font scale for every
+tile and header, the largest at which all tiles show whole without scrolling,
+and as many columns per channel as fit, so nothing is cut and nothing scrolls
+sideways. A feed gone stale greys the figures it feeds; a click on a tile
+selects its queue (`sig_queue_clicked`); the window read (rolling minutes, this
+half hour, today) is `set_window`'s.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from operator import attrgetter
-from typing import Any, ClassVar
+from collections.abc import Mapping
 
-from PySide6.QtCore import QCoreApplication, QEvent, QMimeData, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
-    QColor,
     QDragEnterEvent,
     QDropEvent,
-    QFont,
     QFontMetrics,
-    QPainter,
-    QPaintEvent,
+    QKeyEvent,
     QPalette,
-    QPen,
+    QResizeEvent,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QScrollArea,
-    QSizePolicy,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
 
-from monitor.erlang import MODEL_EMPIRICAL, MODEL_ERLANG_A, MODEL_ERLANG_C
 from monitor.events import Channel
 from monitor.floor import Changes, Floor
-from monitor.metrics import SL_VARIANTS
-from monitor.thresholds import TileState, tile_state
-from monitor.views import WINDOW_INTERVAL, WINDOW_TODAY, ChannelView, QueueView
+from monitor.views import ChannelView, Window
 from ui import fmt
+from ui.panels import wall_layout
 from ui.panels.agent_model import AGENT_IDS_MIME
+from ui.panels.queue_tile import (
+    STALE_VALUE,
+    TILE_COLOURS,
+    QueueTile,
+    WallFonts,
+    display_name,
+    model_text,
+    stale_text,
+    state_text,
+    wall_fonts,
+    window_text,
+)
 
-TILE_COLUMNS = 3
+__all__ = [
+    "TILE_COLOURS",
+    "QueueTile",
+    "QueueWall",
+    "agent_ids_from",
+    "display_name",
+    "model_text",
+    "state_text",
+    "window_text",
+]
 
-# (background, border, badge text) per state; light, like the rest of the window.
-TILE_COLOURS: dict[TileState, tuple[QColor, QColor, QColor]] = {
-    TileState.OK: (QColor("#f4faf4"), QColor("#81c784"), QColor("#1b5e20")),
-    TileState.WARNING: (QColor("#fff6dc"), QColor("#f0a500"), QColor("#7a4f00")),
-    TileState.CRITICAL: (QColor("#fde4e4"), QColor("#d32f2f"), QColor("#b71c1c")),
-}
-
-
-def state_text(state: TileState) -> str:
-    """The word that says what the tile colour says."""
-    return {
-        TileState.OK: QCoreApplication.translate("QueueWall", "OK"),
-        TileState.WARNING: QCoreApplication.translate("QueueWall", "Warning"),
-        TileState.CRITICAL: QCoreApplication.translate("QueueWall", "Critical"),
-    }[state]
-
-
-def display_name(view: QueueView, lang: str) -> str:
-    """The queue's Chinese name in a Chinese UI (when it has one), else its name."""
-    if lang.lower().startswith("zh") and view.name_zh:
-        return view.name_zh
-    return view.name
+TILE_COLUMNS = 3  # columns until the wall is first shown and fitted to its size
+BETWEEN = 8  # pixels between the two channels (does not scale)
+_INSET = 4  # a channel's side margin at scale 1
+_GAP = 8  # between tiles at scale 1
+# Room left in a channel header for its numbers to grow a digit or two before it
+# would wrap onto a line the fit did not count.
+_HEADER_ROOM = " 8888"
+# The wall asks for at least one row of tiles at this scale (the window's own font
+# size): a splitter may squeeze it no further, and smaller fonts are for width.
+_ROW_SCALE = 1.0
 
 
 def _set_text(label: QLabel, text: str) -> None:
@@ -74,310 +83,107 @@ def _set_text(label: QLabel, text: str) -> None:
         label.setText(text)
 
 
-class _Value(QLabel):
-    """A tile figure whose box only grows, so a new value repaints it without a relayout.
-
-    A QLabel that may change size invalidates its tile's layout, and so the whole
-    channel grid, on every setText; at 200 tiles and 10 ticks/s that relaid the wall
-    every tick. This one has a fixed size fitted to `template` (a typical widest
-    value) and widens, once, only when a longer text arrives.
-    """
-
-    # (font key, template) -> (width, height, padding) of the box: measured once, as
-    # hundreds of tiles share a handful of fonts.
-    _boxes: ClassVar[dict[tuple[str, str], tuple[int, int, int]]] = {}
-
-    def __init__(self, template: str, parent: QWidget | None = None) -> None:
-        super().__init__(fmt.DASH, parent)
-        self._template = template
-        self._metrics = QFontMetrics(self.font())
-        self._pad = 0
-
-    def fit(self) -> None:
-        """Size the box for the template and the current text in the current font."""
-        text = self.text()
-        font = self.font()
-        self._metrics = QFontMetrics(font)
-        key = (font.key(), self._template)
-        box = self._boxes.get(key)
-        if box is None:
-            super().setText(self._template)
-            hint = self.sizeHint()
-            super().setText(text)
-            pad = max(0, hint.width() - self._metrics.horizontalAdvance(self._template))
-            box = self._boxes[key] = (hint.width(), hint.height(), pad)
-        width, height, self._pad = box
-        self.setFixedSize(max(width, self._metrics.horizontalAdvance(text) + self._pad), height)
-
-    def setText(self, text: str) -> None:  # noqa: N802 - QLabel API
-        width = self._metrics.horizontalAdvance(text) + self._pad
-        if width > self.maximumWidth():
-            self.setFixedWidth(width)
-        super().setText(text)
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:
-            self.fit()
-
-
-class _Field(QWidget):
-    """A small caption over a value; the value is what tests and readers look at."""
-
-    def __init__(self, caption: str, big: bool, parent: QWidget | None = None,
-                 template: str = "88:88") -> None:
-        super().__init__(parent)
-        self.caption = QLabel(caption, self)
-        self.value = _Value(template, self)
-        caption_font = QFont(self.caption.font())
-        caption_font.setPointSizeF(caption_font.pointSizeF() * 0.85)
-        self.caption.setFont(caption_font)
-        self.caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        value_font = QFont(self.value.font())
-        value_font.setBold(True)
-        if big:
-            value_font.setPointSizeF(value_font.pointSizeF() * 1.6)
-        self.value.setFont(value_font)  # fits the value's box (FontChange)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.value)
-
-
-CALLBACK_OFFER_S = 60  # field practice for online; the same rule reads well for voice
-
-
-def window_text(window: int | str) -> str:
-    if window == WINDOW_TODAY:
-        return QCoreApplication.translate("QueueWall", "today")
-    if window == WINDOW_INTERVAL:
-        return QCoreApplication.translate("QueueWall", "this half hour")
-    return QCoreApplication.translate("QueueWall", "the last {n} min").format(n=window)
-
-
-def model_text(model: str) -> str:
-    names = {
-        MODEL_ERLANG_A: QCoreApplication.translate("QueueWall", "Erlang A, with observed patience"),
-        MODEL_ERLANG_C: QCoreApplication.translate("QueueWall", "Erlang C"),
-        MODEL_EMPIRICAL: QCoreApplication.translate(
-            "QueueWall", "queue position × recent time between answers"),
-    }
-    return names.get(model, QCoreApplication.translate("QueueWall", "not enough data"))
-
-
-def _agents_text(counts: tuple[int, int]) -> str:
-    return f"{counts[0]} / {counts[1]}"
-
-
-# Tile value fields: (field, raw value read from a view, text of that value). The raw
-# value is compared with the last view's first, so an unchanged figure costs no formatting.
-_FIELD_TEXTS: tuple[tuple[str, Callable[[QueueView], Any], Callable[[Any], str]], ...] = (
-    ("waiting", attrgetter("waiting"), str),
-    ("longest_wait", attrgetter("longest_wait_s"), fmt.mmss),
-    ("service_level", attrgetter("service_level"), fmt.percent),
-    ("ewt", attrgetter("ewt_s"), fmt.mmss),
-    ("asa", attrgetter("asa_s"), fmt.mmss),
-    ("aht", attrgetter("aht_s"), fmt.mmss),
-    ("abandon_rate", attrgetter("abandon_rate"), fmt.percent),
-    ("agents", attrgetter("agents_available", "agents_busy"), _agents_text),
-    ("backlog", attrgetter("backlog"), str),
-)
-_SL_TIP_INPUTS = attrgetter("sl_target_s", "window", "sl_variant", "answered", "offered")
-_AGENT_TIP_INPUTS = attrgetter("agents_available", "agents_busy", "agents_staffed")
-
-
-class QueueTile(QFrame):
-    """One queue: waiting, longest wait, SL, ASA, abandons, agents, callbacks."""
-
-    def __init__(self, queue_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.queue_id = queue_id
-        self.setObjectName(f"tile-{queue_id}")
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self._state = TileState.OK
-        self._view: QueueView | None = None  # the view shown last
-        self._badge_state: TileState | None = None  # the state the badge shows
-        self._lang = ""
-        self._offer = False  # the EWT caption says "offer callback"
-
-        self.title = QLabel(self)
-        title_font = QFont(self.title.font())
-        title_font.setBold(True)
-        title_font.setPointSizeF(title_font.pointSizeF() * 1.15)
-        self.title.setFont(title_font)
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
-        self.badge = QLabel(self)
-        self.badge.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        badge_font = QFont(self.badge.font())
-        badge_font.setBold(True)
-        self.badge.setFont(badge_font)
-
-        self.fields: dict[str, _Field] = {
-            "waiting": _Field(self.tr("Waiting"), True, self),
-            "longest_wait": _Field(self.tr("Longest"), True, self),
-            "service_level": _Field(self.tr("SL"), True, self),
-            "ewt": _Field(self.tr("EWT"), False, self),
-            "asa": _Field(self.tr("ASA"), False, self),
-            "aht": _Field(self.tr("AHT"), False, self),
-            "abandon_rate": _Field(self.tr("Abandoned"), False, self),
-            "agents": _Field(self.tr("Avail / busy"), False, self, "88 / 88"),
-            "backlog": _Field(self.tr("Callbacks"), False, self),
-        }
-        self.fields["asa"].setToolTip(
-            self.tr("Average speed of answer: mean wait of answered contacts"))
-        self.fields["aht"].setToolTip(
-            self.tr("Average handle time: talk or chat + wrap-up of completed contacts"))
-        self.fields["abandon_rate"].setToolTip(
-            self.tr("Abandoned after the short-abandon threshold, of contacts with an outcome")
-        )
-        self.fields["backlog"].setToolTip(self.tr("Callbacks and appointments waiting"))
-        self._texts = {name: field.value.text() for name, field in self.fields.items()}
-
-        top = QHBoxLayout()
-        top.addWidget(self.title, 1)
-        top.addWidget(self.badge)
-        big = QHBoxLayout()
-        for name in ("waiting", "longest_wait", "service_level"):
-            big.addWidget(self.fields[name], 1)
-        # Two rows of three keep a tile narrow enough for three across a half screen.
-        small = QGridLayout()
-        small.setHorizontalSpacing(8)
-        small.setVerticalSpacing(2)
-        for n, name in enumerate(("ewt", "asa", "aht", "abandon_rate", "agents", "backlog")):
-            small.addWidget(self.fields[name], n // 3, n % 3)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 8)
-        layout.setSpacing(4)
-        layout.addLayout(top)
-        layout.addLayout(big)
-        layout.addLayout(small)
-        self._set_state(TileState.OK)
-
-    @property
-    def state(self) -> TileState:
-        """The urgency the tile currently shows (its colour and badge word)."""
-        return self._state
-
-    def update_view(self, view: QueueView, lang: str = "en") -> None:
-        """Show one queue view; labels whose text did not change are left alone.
-
-        Compares with the view shown last, so a tile whose figures did not move
-        formats nothing and touches no widget.
-        """
-        last, self._view = self._view, view
-        if view == last and lang == self._lang:
-            return  # the floor hands back the same figures: nothing to do
-        if last is None or lang != self._lang or (view.name, view.name_zh, view.id) != (
-                last.name, last.name_zh, last.id):
-            self._lang = lang
-            name = display_name(view, lang)
-            _set_text(self.title, name)
-            other = view.name if name != view.name else view.name_zh
-            tip = (f"{name} · {other} ({view.id})" if other and other != name
-                   else f"{name} ({view.id})")
-            if self.title.toolTip() != tip:
-                self.title.setToolTip(tip)
-            last = None  # a new name or language: everything below is shown afresh
-        shown = self._texts
-        for field_name, raw, text in _FIELD_TEXTS:
-            value = raw(view)
-            if last is None or value != raw(last):
-                new = text(value)
-                if shown[field_name] != new:  # e.g. longest wait moved, but not a second
-                    shown[field_name] = new
-                    self.fields[field_name].value.setText(new)
-        if last is None or _SL_TIP_INPUTS(view) != _SL_TIP_INPUTS(last):
-            self._show_sl_target(view)
-        ewt_model_changed = last is None or view.ewt_model != last.ewt_model
-        if ewt_model_changed:
-            self.fields["ewt"].setToolTip(self.tr(
-                "Estimated wait for a contact arriving now ({model}); "
-                "offer a callback or appointment above {threshold} s"
-            ).format(model=model_text(view.ewt_model), threshold=CALLBACK_OFFER_S))
-        offer = view.ewt_s is not None and view.ewt_s > CALLBACK_OFFER_S
-        if ewt_model_changed or offer != self._offer:
-            self._offer = offer
-            _set_text(self.fields["ewt"].caption,
-                      self.tr("EWT · offer callback") if offer else self.tr("EWT"))
-        if last is None or _AGENT_TIP_INPUTS(view) != _AGENT_TIP_INPUTS(last):
-            self.fields["agents"].setToolTip(self.tr(
-                "Available {available} · busy {busy} · staffed {staffed}"
-            ).format(available=view.agents_available, busy=view.agents_busy,
-                     staffed=view.agents_staffed))
-        self._set_state(tile_state(view))
-
-    def _show_sl_target(self, view: QueueView) -> None:
-        sl_tip = self.tr(
-            "Service level over {window}: {definition}, T = {target} s "
-            "({answered} answered, {offered} offered)"
-        ).format(
-            target=f"{view.sl_target_s:g}",
-            window=window_text(view.window),
-            definition=SL_VARIANTS[view.sl_variant],
-            answered=view.answered,
-            offered=view.offered,
-        )
-        self.fields["service_level"].setToolTip(sl_tip)
-        _set_text(
-            self.fields["service_level"].caption,
-            self.tr("SL {target}s").format(target=f"{view.sl_target_s:g}"),
-        )
-
-    def values(self) -> dict[str, str]:
-        """The displayed text by field name (name, state, waiting, longest_wait, …)."""
-        out = {"name": self.title.text(), "state": self.badge.text()}
-        out.update({name: field.value.text() for name, field in self.fields.items()})
-        return out
-
-    def _set_state(self, state: TileState) -> None:
-        if state is self._badge_state:
-            return
-        self._state = self._badge_state = state
-        self.badge.setText(state_text(state))
-        palette = self.badge.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, TILE_COLOURS[state][2])
-        self.badge.setPalette(palette)
-        self.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        background, border, _text = TILE_COLOURS[self._state]
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        width = 3.0 if self._state != TileState.OK else 1.5
-        painter.setPen(QPen(border, width))
-        painter.setBrush(background)
-        inset = width / 2
-        painter.drawRoundedRect(QRectF(self.rect()).adjusted(inset, inset, -inset, -inset), 6, 6)
-        painter.end()
-
-
-class _ChannelGroup(QGroupBox):
-    """The header and the tiles of one channel; agents dropped on it move to the channel."""
+class _ChannelGroup(QFrame):
+    """The title, summary and tiles of one channel; agents dropped on it move to it."""
 
     sig_agents_dropped = Signal(list)  # agent ids
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(title, parent)
+        super().__init__(parent)
         self.setAcceptDrops(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.title_label = QLabel(title, self)
+        self.stale_mark = QLabel(stale_text(), self)
+        self.stale_mark.hide()
         self.header = QLabel(self)
-        header_font = QFont(self.header.font())
-        header_font.setBold(True)
-        self.header.setFont(header_font)
         self.header.setWordWrap(True)
+        self._text_colour = self.header.palette().color(QPalette.ColorRole.WindowText)
+        self._top = QHBoxLayout()
+        self._top.addWidget(self.title_label, 0, Qt.AlignmentFlag.AlignTop)
+        self._top.addWidget(self.stale_mark, 0, Qt.AlignmentFlag.AlignTop)
+        self._top.addWidget(self.header, 1)
         self.tile_area = QWidget()
         self.grid = QGridLayout(self.tile_area)
         self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setSpacing(8)
         self.grid.setAlignment(Qt.AlignmentFlag.AlignTop)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self.tile_area)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.header)
-        layout.addWidget(scroll, 1)
+        self.columns = TILE_COLUMNS
+        for column in range(TILE_COLUMNS):
+            self.grid.setColumnStretch(column, 1)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(self.tile_area)
+        self._layout = QVBoxLayout(self)
+        self._layout.addLayout(self._top)
+        self._layout.addWidget(self.scroll, 1)
+        self._stale: str | None = None
+
+    def title(self) -> str:
+        return self.title_label.text()
+
+    def set_scale(self, fonts: WallFonts) -> None:
+        scale = fonts.scale
+        inset = round(_INSET * scale)
+        self._layout.setContentsMargins(inset, round(2 * scale), inset, 0)
+        self._layout.setSpacing(round(4 * scale))
+        self._top.setSpacing(round(8 * scale))
+        self.grid.setSpacing(round(_GAP * scale))
+        self.title_label.setFont(fonts.group)
+        self.stale_mark.setFont(fonts.badge)
+        self.header.setFont(fonts.header)
+
+    def header_height(self, fonts: WallFonts, width: int) -> int:
+        """Height above the tiles at these fonts and this group width: margins, the
+        title row (the summary wrapped as its label will wrap it) and the gap."""
+        scale = fonts.scale
+        inset = round(_INSET * scale)
+        spacing = round(8 * scale)
+        title = QFontMetrics(fonts.group)
+        room = width - 2 * inset - title.horizontalAdvance(self.title_label.text()) - spacing
+        if self._stale is not None:
+            room -= QFontMetrics(fonts.badge).horizontalAdvance(self.stale_mark.text()) + spacing
+        header = QFontMetrics(fonts.header).boundingRect(
+            QRect(0, 0, max(1, room), 1_000_000),
+            int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextWordWrap),
+            self.header.text() + _HEADER_ROOM,
+        )
+        row = max(title.height(), header.height())
+        return round(2 * scale) + row + round(4 * scale)
+
+    def set_stale(self, tip: str | None) -> None:
+        """Grey the summary and say "Stale" (why, in `tip`), or back to normal."""
+        if tip == self._stale:
+            return
+        self._stale = tip
+        self.stale_mark.setVisible(tip is not None)
+        self.stale_mark.setToolTip(tip or "")
+        self.header.setToolTip(tip or "")
+        palette = self.header.palette()
+        palette.setColor(
+            QPalette.ColorRole.WindowText, STALE_VALUE if tip is not None else self._text_colour
+        )
+        self.header.setPalette(palette)
+        self.stale_mark.setPalette(palette)
+
+    @property
+    def stale(self) -> str | None:
+        return self._stale
+
+    def place(self, tiles: list[QueueTile], start: int = 0) -> None:
+        """Put `tiles[start:]` in their grid cells, in order, `columns` to a row."""
+        for n in range(start, len(tiles)):
+            tile = tiles[n]
+            self.grid.removeWidget(tile)
+            self.grid.addWidget(tile, n // self.columns, n % self.columns)
+
+    def set_columns(self, columns: int, tiles: list[QueueTile]) -> None:
+        if columns == self.columns:
+            return
+        for column in range(max(columns, self.columns)):
+            self.grid.setColumnStretch(column, 1 if column < columns else 0)
+        self.columns = columns
+        self.place(tiles)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
         if event.mimeData().hasFormat(AGENT_IDS_MIME):
@@ -400,31 +206,46 @@ class QueueWall(QWidget):
 
     A tick costs what changed: only the tiles of `changes.queues` and the headers of
     `changes.channels` are read; a structure change adds and removes single tiles.
-    Tiles keep their places, in order of first appearance within their channel.
+    Tiles keep their order of first appearance within their channel.
     """
 
     sig_agents_dropped = Signal(str, list)  # channel, agent ids dropped on its group
+    sig_queue_clicked = Signal(str)  # queue id selected by a click; "" when cleared
 
     def __init__(self, lang: str = "en", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lang = lang
         self.tiles: dict[str, QueueTile] = {}
         self._floor: Floor | None = None
+        self._window: Window | None = None  # None: the floor's own window
+        self._stale: dict[str, str] = {}  # feed -> why its figures are stale
+        self._selected = ""
         self._channel_of: dict[str, str] = {}  # queue id -> group key of its tile
+        self._base_font = self.font()
+        self._fonts = wall_fonts(self._base_font, 1.0)
+        self._fitting = False
+        self._tile_h = 0  # every tile's height: the tallest tile's (see _even_heights)
+        self._min_hint = QSize(0, 0)
+        self._min_hint_for: tuple[int, int] = (-1, -1)  # (tiles, width) it was made for
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Esc clears the selection
         self.groups: dict[str, _ChannelGroup] = {
             Channel.HOTLINE.value: _ChannelGroup(self.tr("Hotline"), self),
             Channel.ONLINE.value: _ChannelGroup(self.tr("Online"), self),
         }
         self._order: dict[str, list[str]] = {key: [] for key in self.groups}  # grid order
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(BETWEEN)
         for channel, group in self.groups.items():
-            layout.addWidget(group, 1)
+            self._layout.addWidget(group, 1)
+            group.set_scale(self._fonts)
+            group.tile_area.installEventFilter(self)
             group.sig_agents_dropped.connect(
-                lambda ids, channel=channel: self.sig_agents_dropped.emit(channel, ids))
-            for column in range(TILE_COLUMNS):
-                group.grid.setColumnStretch(column, 1)
+                lambda ids, channel=channel: self.sig_agents_dropped.emit(channel, ids)
+            )
+        self._update_min_hint()
 
+    # ------------------------------------------------------------ per tick
     def update_floor(self, floor: Floor, changes: Changes) -> None:
         """Reflect one tick: read the views of changed queues and channels, nothing else.
 
@@ -433,15 +254,19 @@ class QueueWall(QWidget):
         """
         whole = floor is not self._floor
         self._floor = floor
+        window, lang, stale = self._window, self.lang, self._stale
         if whole:
             headers = set(self.groups)
         else:
             headers = {self._group_key(channel) for channel in changes.channels}
+        moved = False  # tiles came or went: fit the wall again
         if whole or changes.structure:
             queues = set(floor.queues) if whole else set(changes.queues)
-            queues |= self._add_and_remove(floor, headers)
+            added, moved = self._add_and_remove(floor, headers)
+            queues |= added
         else:
             queues = changes.queues
+        stale_moved = moved
         for queue_id in queues:
             queue = floor.queues.get(queue_id)
             if queue is None:
@@ -454,21 +279,277 @@ class QueueWall(QWidget):
                     self._remove_tiles([queue_id])
                 self._add_tile(queue_id, group)
                 headers.add(group)
-            self.tiles[queue_id].update_view(floor.queue_view(queue_id), self.lang)
+                moved = True
+            tile = self.tiles[queue_id]
+            tile.update_view(
+                floor.queue_view(queue_id, window), lang, floor.thresholds_for(queue_id)
+            )
+            if stale or tile.stale is not None:  # its feed may have gone or come back
+                reason = stale.get(queue.feed)
+                if reason != tile.stale:
+                    tile.set_stale(reason, queue.feed)
+                    stale_moved = True
         for key in headers:
-            _set_text(self.groups[key].header, self._header_text(floor.channel_view(key)))
+            _set_text(self.groups[key].header, self._header_text(floor.channel_view(key, window)))
+        if stale_moved:
+            self._show_stale_headers()
+        if moved:
+            if self._selected and self._selected not in self.tiles:
+                self.select_queue("")  # its queue is gone
+            self._fit()
 
     def header_text(self, channel: str) -> str:
         """The summary line shown above a channel's tiles."""
         return self.groups[self._group_key(channel)].header.text()
+
+    # ------------------------------------------------------------ window, stale, selection
+    @property
+    def window(self) -> Window | None:
+        """The window tiles read (None until set: the floor's own rolling window)."""
+        return self._window
+
+    def set_window(self, window: Window) -> None:
+        """Read every tile and header over `window` (rolling minutes, WINDOW_INTERVAL
+        or WINDOW_TODAY): all of them once now, then what changed on each tick."""
+        if window == self._window:
+            return
+        self._window = window
+        if self._floor is not None:
+            self._show_all(self._floor)
+
+    def set_stale_feeds(self, stale: Mapping[str, str]) -> None:
+        """Grey the tiles and headers fed by these feeds (feed -> why, translated).
+
+        Called every tick: it costs nothing unless the set or a reason changed, and
+        then re-styles only the tiles of the feeds that changed.
+        """
+        if stale == self._stale:
+            return
+        old, self._stale = self._stale, dict(stale)
+        changed = {
+            feed
+            for feed in old.keys() | self._stale.keys()
+            if old.get(feed) != self._stale.get(feed)
+        }
+        floor = self._floor
+        if floor is None:
+            return
+        for queue_id, tile in self.tiles.items():
+            queue = floor.queues.get(queue_id)
+            if queue is not None and queue.feed in changed:
+                tile.set_stale(self._stale.get(queue.feed), queue.feed)
+        self._show_stale_headers()
+
+    @property
+    def selected_queue(self) -> str:
+        """The queue whose tile is selected ("" for none)."""
+        return self._selected
+
+    def select_queue(self, queue_id: str) -> None:
+        """Select a queue's tile ("" clears) and say so with `sig_queue_clicked`."""
+        if queue_id not in self.tiles:
+            queue_id = ""
+        if queue_id == self._selected:
+            return
+        old = self.tiles.get(self._selected)
+        if old is not None:
+            old.set_selected(False)
+        self._selected = queue_id
+        if queue_id:
+            self.tiles[queue_id].set_selected(True)
+        self.sig_queue_clicked.emit(queue_id)
+
+    def _on_tile_clicked(self, queue_id: str) -> None:
+        self.setFocus(Qt.FocusReason.MouseFocusReason)  # so that Esc reaches the wall
+        self.select_queue("" if queue_id == self._selected else queue_id)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() == Qt.Key.Key_Escape and self._selected:
+            self.select_queue("")
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    # ------------------------------------------------------------ size
+    @property
+    def scale(self) -> float:
+        """The font scale every tile and header shows at."""
+        return self._fonts.scale
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """One row of tiles at the smallest scale under each header: a splitter never
+        squeezes the wall into a strip that shows no tile whole."""
+        return self._min_hint
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return self._min_hint.expandedTo(QSize(800, 0))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._fit()  # a size set before the first show arrives while still hidden
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        # A tile grew wider than its column (a figure widened): fit the wall again
+        # rather than cut the tile at the edge.
+        if event.type() == QEvent.Type.LayoutRequest and not self._fitting:
+            for group in self.groups.values():
+                if (
+                    watched is group.tile_area
+                    and group.isVisible()
+                    and group.tile_area.minimumSizeHint().width() > group.scroll.viewport().width()
+                ):
+                    self._fit()
+                    break
+        return super().eventFilter(watched, event)
+
+    def _fit(self) -> None:
+        """Choose the scale and columns for the current size (see wall_layout.py).
+
+        The plan works from tile sizes measured at the current scale; once applied,
+        the layout is settled and measured and, should the tiles or headers need
+        more room than planned, the next smaller scale is tried.
+        """
+        if self._fitting or not self.isVisible() or self.width() <= 0 or self.height() <= 0:
+            return
+        self._fitting = True
+        try:
+            self._settle()
+            counts = [len(self._order[key]) for key in self.groups]
+            needs = [
+                wall_layout.GroupNeeds(n, self._header_h(key))
+                for n, key in zip(counts, self.groups, strict=True)
+            ]
+            upto = wall_layout.MAX_SCALE if self.tiles else 1.0
+            for _attempt in range(6):
+                planned = wall_layout.plan(
+                    self.width(), self.height(), needs, self._metrics(), BETWEEN, upto
+                )
+                self._apply(planned)
+                self._settle()
+                measured = [
+                    wall_layout.GroupNeeds(n, self._measured_header_h(key))
+                    for n, key in zip(counts, self.groups, strict=True)
+                ]
+                exact = wall_layout.plan_at(
+                    planned.scale, self.width(), self.height(), measured, self._metrics(), BETWEEN
+                )
+                self._apply(exact)  # the columns the measured tiles allow
+                if exact.fits or not planned.fits or planned.scale <= wall_layout.MIN_SCALE:
+                    break
+                upto = planned.scale - wall_layout.SCALE_STEP  # needed more than planned
+            self._even_heights()
+            self._settle()
+            self._update_min_hint()
+        finally:
+            self._fitting = False
+
+    def _even_heights(self) -> None:
+        """Every tile as tall as the tallest (a Chinese name can make a line taller),
+        so a row's tiles line up."""
+        tallest = max((t.sizeHint().height() for t in self.tiles.values()), default=0)
+        self._tile_h = tallest
+        for tile in self.tiles.values():
+            if tile.minimumHeight() != tallest:
+                tile.setMinimumHeight(tallest)
+
+    def _settle(self) -> None:
+        """Lay the channels out now, so their sizes can be measured."""
+        self._layout.activate()
+        for group in self.groups.values():
+            group.layout().activate()
+
+    def _header_h(self, key: str):  # noqa: ANN202 - a closure for wall_layout
+        """A channel's height above its tiles at (scale, width), from font metrics,
+        corrected by what the laid-out header measures now (a fallback font, e.g.
+        for Chinese, can make a line taller than the window font says)."""
+        group, base = self.groups[key], self._base_font
+        model = group.header_height(self._fonts, group.width())
+        measured = group.height() - group.scroll.height()
+        ratio = max(1.0, measured / model) if model > 0 and group.scroll.height() > 0 else 1.0
+        return lambda scale, width: group.header_height(wall_fonts(base, scale), width) * ratio
+
+    def _measured_header_h(self, key: str):  # noqa: ANN202 - a closure for wall_layout
+        group, fonts = self.groups[key], self._fonts
+        measured = group.height() - group.scroll.height()
+        return lambda scale, width: max(measured, group.header_height(fonts, width))
+
+    def _metrics(self) -> wall_layout.TileMetrics:
+        """Tile sizes at the current scale, brought back to scale 1."""
+        scale = self._fonts.scale
+        width = max((t.minimumSizeHint().width() for t in self.tiles.values()), default=0)
+        height = max((t.sizeHint().height() for t in self.tiles.values()), default=0)
+        scrollbar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return wall_layout.TileMetrics(width / scale, height / scale, _GAP, _INSET, scrollbar)
+
+    def _apply(self, planned: wall_layout.WallPlan) -> None:
+        if planned.scale != self._fonts.scale:
+            self._fonts = fonts = wall_fonts(self._base_font, planned.scale)
+            for group in self.groups.values():
+                group.set_scale(fonts)
+            for tile in self.tiles.values():
+                tile.set_scale(fonts)
+        for n, (key, group_plan) in enumerate(zip(self.groups, planned.groups, strict=True)):
+            if self._layout.stretch(n) != group_plan.width:
+                self._layout.setStretch(n, max(1, group_plan.width))
+            self.groups[key].set_columns(group_plan.columns, self._tiles_of(key))
+
+    def _update_min_hint(self) -> None:
+        """One row of tiles at the window's own font size (scale 1) under the
+        headers; remade only when tiles came or went or the width moved, so that the
+        splitter's answer to it cannot loop back into a new hint."""
+        key = (len(self.tiles), self.width())
+        if key == self._min_hint_for:
+            return
+        self._min_hint_for = key
+        metrics = self._metrics()
+        fonts = wall_fonts(self._base_font, _ROW_SCALE)
+        height = max(
+            group.header_height(fonts, max(1, group.width())) for group in self.groups.values()
+        )
+        height += round(metrics.tile_h * _ROW_SCALE) + 2
+        low = wall_layout.MIN_SCALE
+        width = len(self.groups) * round(metrics.tile_w * low + 2 * _INSET * low) + BETWEEN
+        hint = QSize(width, height)
+        old = self._min_hint
+        if abs(hint.width() - old.width()) > 2 or abs(hint.height() - old.height()) > 2:
+            self._min_hint = hint
+            self.updateGeometry()
+
+    # ------------------------------------------------------------ tiles
+    def _tiles_of(self, key: str) -> list[QueueTile]:
+        return [self.tiles[queue_id] for queue_id in self._order[key]]
+
+    def _show_all(self, floor: Floor) -> None:
+        """Every tile and header read afresh (a new window)."""
+        self.update_floor(floor, Changes(queues=set(self.tiles), channels=set(self.groups)))
+
+    def _show_stale_headers(self) -> None:
+        """A channel's summary is greyed while any of its queues' feeds is stale."""
+        floor = self._floor
+        for key, group in self.groups.items():
+            feeds: dict[str, str] = {}
+            for queue_id in self._order[key]:
+                tile = self.tiles[queue_id]
+                if tile.stale is not None and floor is not None and queue_id in floor.queues:
+                    feeds.setdefault(floor.queues[queue_id].feed, tile.stale)
+            tip = "\n".join(
+                self.tr("Feed {feed} is stale: {reason}").format(feed=feed or "?", reason=reason)
+                for feed, reason in sorted(feeds.items())
+            )
+            group.set_stale(tip or None)
 
     @staticmethod
     def _group_key(channel: str) -> str:
         # A queue of an unknown channel is shown with the hotline, as the floor does.
         return Channel.ONLINE.value if channel == Channel.ONLINE else Channel.HOTLINE.value
 
-    def _add_and_remove(self, floor: Floor, headers: set[str]) -> set[str]:
-        """Remove tiles of gone queues, add tiles for new ones; return the new queue ids.
+    def _add_and_remove(self, floor: Floor, headers: set[str]) -> tuple[set[str], bool]:
+        """Remove tiles of gone queues, add tiles for new ones; return the new queue ids
+        and whether any tile came or went.
 
         The channels whose tiles came or went join `headers`: their sums changed.
         """
@@ -482,13 +563,16 @@ class QueueWall(QWidget):
                 self._add_tile(queue_id, group)
                 headers.add(group)
                 added.add(queue_id)
-        return added
+        return added, bool(gone or added)
 
     def _add_tile(self, queue_id: str, key: str) -> None:
         group, order = self.groups[key], self._order[key]
         tile = QueueTile(queue_id, group.tile_area)
+        tile.set_scale(self._fonts)
+        tile.setMinimumHeight(self._tile_h)
+        tile.sig_clicked.connect(self._on_tile_clicked)
         n = len(order)
-        group.grid.addWidget(tile, n // TILE_COLUMNS, n % TILE_COLUMNS)
+        group.grid.addWidget(tile, n // group.columns, n % group.columns)
         order.append(queue_id)
         self.tiles[queue_id] = tile
         self._channel_of[queue_id] = key
@@ -508,11 +592,7 @@ class QueueWall(QWidget):
             tile.setParent(None)
             tile.deleteLater()
         for key, start in first_gap.items():
-            grid, order = self.groups[key].grid, self._order[key]
-            for n in range(start, len(order)):
-                moved = self.tiles[order[n]]
-                grid.removeWidget(moved)
-                grid.addWidget(moved, n // TILE_COLUMNS, n % TILE_COLUMNS)
+            self.groups[key].place(self._tiles_of(key), start)
 
     def _header_text(self, view: ChannelView) -> str:
         text = self.tr(
@@ -528,7 +608,8 @@ class QueueWall(QWidget):
         )
         if view.chat_utilisation is not None:
             text += self.tr(" · chat slots {util} used").format(
-                util=fmt.percent(view.chat_utilisation))
+                util=fmt.percent(view.chat_utilisation)
+            )
         elif view.occupancy is not None:
             text += self.tr(" · occupancy {occ}").format(occ=fmt.percent(view.occupancy))
         return text

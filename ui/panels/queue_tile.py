@@ -1,0 +1,610 @@
+"""One queue's tile on the wall: its figures, the word for its state, its rule, its look.
+
+A tile is exactly as tall as its content and never narrower than it; the wall
+(`queue_wall.py`) picks one font scale for all tiles and as many columns as fit.
+A tile sets only the labels whose text moved, and re-styles only when its state,
+its feed's staleness or its selection changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QCoreApplication, QEvent, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from monitor.erlang import MODEL_EMPIRICAL, MODEL_ERLANG_A, MODEL_ERLANG_C
+from monitor.metrics import SL_VARIANTS
+from monitor.thresholds import (
+    DEFAULT_THRESHOLDS,
+    Rule,
+    RuleDescription,
+    Thresholds,
+    TileState,
+    describe,
+    evaluate,
+)
+from monitor.views import WINDOW_INTERVAL, WINDOW_TODAY, QueueView, Window
+from ui import fmt
+
+# (background, border, badge text) per state; light, like the rest of the window.
+TILE_COLOURS: dict[TileState, tuple[QColor, QColor, QColor]] = {
+    TileState.OK: (QColor("#f4faf4"), QColor("#81c784"), QColor("#1b5e20")),
+    TileState.WARNING: (QColor("#fff6dc"), QColor("#f0a500"), QColor("#7a4f00")),
+    TileState.CRITICAL: (QColor("#fde4e4"), QColor("#d32f2f"), QColor("#b71c1c")),
+}
+# A stale feed's tile: no alert colour at all, its numbers grey (they are old).
+STALE_COLOURS = (QColor("#eeeeee"), QColor("#9e9e9e"), QColor("#616161"))
+STALE_VALUE = QColor("#9e9e9e")
+SELECTED = QColor("#1565c0")  # the ring of the tile whose queue the grid is filtered to
+OFFER_COLOUR = QColor("#7a4f00")
+
+CALLBACK_OFFER_S = 60  # field practice for online; the same rule reads well for voice
+
+
+def state_text(state: TileState) -> str:
+    """The word that says what the tile colour says."""
+    return {
+        TileState.OK: QCoreApplication.translate("QueueWall", "OK"),
+        TileState.WARNING: QCoreApplication.translate("QueueWall", "Warning"),
+        TileState.CRITICAL: QCoreApplication.translate("QueueWall", "Critical"),
+    }[state]
+
+
+def stale_text() -> str:
+    """The word a stale tile or channel header shows instead of its state."""
+    return QCoreApplication.translate("QueueWall", "Stale")
+
+
+def display_name(view: QueueView, lang: str) -> str:
+    """The queue's Chinese name in a Chinese UI (when it has one), else its name."""
+    if lang.lower().startswith("zh") and view.name_zh:
+        return view.name_zh
+    return view.name
+
+
+def window_text(window: Window) -> str:
+    if window == WINDOW_TODAY:
+        return QCoreApplication.translate("QueueWall", "today")
+    if window == WINDOW_INTERVAL:
+        return QCoreApplication.translate("QueueWall", "this half hour")
+    return QCoreApplication.translate("QueueWall", "the last {n} min").format(n=window)
+
+
+def model_text(model: str) -> str:
+    names = {
+        MODEL_ERLANG_A: QCoreApplication.translate("QueueWall", "Erlang A, with observed patience"),
+        MODEL_ERLANG_C: QCoreApplication.translate("QueueWall", "Erlang C"),
+        MODEL_EMPIRICAL: QCoreApplication.translate(
+            "QueueWall", "queue position × recent time between answers"
+        ),
+    }
+    return names.get(model, QCoreApplication.translate("QueueWall", "not enough data"))
+
+
+def rule_tooltip(rule: RuleDescription, limits: Thresholds) -> str:
+    """The rule that colours a tile, in words, with why it shows what it shows now."""
+    translate = QCoreApplication.translate  # written out per string for lupdate
+    verdict = rule.verdict
+    wait = translate("QueueTile", "longest wait over {seconds} s")
+    below = translate("QueueTile", "service level below {pct} %")
+    why = {
+        Rule.NONE: translate("QueueTile", "every figure within its limits"),
+        Rule.UNSTAFFED: translate("QueueTile", "contacts waiting with nobody staffed"),
+        Rule.WAIT_CRITICAL: wait.format(seconds=f"{rule.critical_wait_s:g}"),
+        Rule.WAIT_WARNING: wait.format(seconds=f"{rule.target_s:g}"),
+        Rule.SL_CRITICAL: below.format(pct=f"{rule.sl_critical_pct:g}"),
+        Rule.SL_WARNING: below.format(pct=f"{rule.sl_goal_pct:g}"),
+    }.get(verdict.rule, str(verdict.rule))
+    lines = [
+        translate("QueueTile", "{state}: {why}").format(state=state_text(verdict.state), why=why),
+        translate(
+            "QueueTile", "Warning: service level below {goal} % or a wait over {target} s"
+        ).format(goal=f"{rule.sl_goal_pct:g}", target=f"{rule.target_s:g}"),
+        translate(
+            "QueueTile",
+            "Critical: service level below {critical} % or a wait over {wait} s "
+            "({factor} × the target), or contacts waiting with nobody staffed",
+        ).format(
+            critical=f"{rule.sl_critical_pct:g}",
+            wait=f"{rule.critical_wait_s:g}",
+            factor=f"{limits.critical_wait_factor:g}",
+        ),
+        translate(
+            "QueueTile", "The service level counts from {least} contacts (now {contacts})"
+        ).format(least=rule.min_contacts, contacts=rule.contacts),
+    ]
+    if verdict.sl_too_few:
+        lines.append(
+            translate("QueueTile", "Its low service level is ignored: too few contacts yet")
+        )
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ fonts
+@dataclass(frozen=True, slots=True)
+class WallFonts:
+    """Every font of the wall at one scale (sizes relative to the window's font)."""
+
+    scale: float
+    title: QFont  # a queue's name
+    badge: QFont  # the state word
+    mark: QFont  # "offer callback"
+    caption: QFont  # over each figure
+    big: QFont  # waiting, longest, SL
+    small: QFont  # the other figures
+    group: QFont  # "Hotline", "Online"
+    header: QFont  # a channel's summary line
+
+
+_FONTS: dict[tuple[str, float], WallFonts] = {}
+
+
+def _sized(base: QFont, factor: float, bold: bool) -> QFont:
+    font = QFont(base)
+    if base.pointSizeF() > 0:
+        font.setPointSizeF(base.pointSizeF() * factor)
+    else:  # a font set in pixels
+        font.setPixelSize(max(1, round(base.pixelSize() * factor)))
+    font.setBold(bold)
+    return font
+
+
+def wall_fonts(base: QFont, scale: float) -> WallFonts:
+    """The wall's fonts at `scale` (made once per base font and scale, shared by tiles)."""
+    # No nested functions in this module: pyside6-lupdate then loses the class
+    # context of every tr() after them.
+    key = (base.key(), scale)
+    fonts = _FONTS.get(key)
+    if fonts is None:
+        fonts = _FONTS[key] = WallFonts(
+            scale,
+            title=_sized(base, 1.15 * scale, True),
+            badge=_sized(base, scale, True),
+            mark=_sized(base, 0.85 * scale, True),
+            caption=_sized(base, 0.85 * scale, False),
+            big=_sized(base, 1.6 * scale, True),
+            small=_sized(base, scale, True),
+            group=_sized(base, 1.2 * scale, True),
+            header=_sized(base, scale, False),
+        )
+    return fonts
+
+
+# ------------------------------------------------------------------ labels
+def _set_text(label: QLabel, text: str) -> None:
+    if label.text() != text:
+        label.setText(text)
+
+
+class _Value(QLabel):
+    """A tile figure whose box only grows, so a new value repaints it without a relayout.
+
+    A QLabel that may change size invalidates its tile's layout, and so the whole
+    channel grid, on every setText; at 200 tiles and 10 ticks/s that relaid the wall
+    every tick. This one has a fixed size fitted to `template` (a typical widest
+    value) and widens, once, only when a longer text arrives.
+    """
+
+    # (font key, template) -> (width, height, padding) of the box: measured once, as
+    # hundreds of tiles share a handful of fonts.
+    _boxes: ClassVar[dict[tuple[str, str], tuple[int, int, int]]] = {}
+
+    def __init__(self, template: str, parent: QWidget | None = None) -> None:
+        super().__init__(fmt.DASH, parent)
+        self._template = template
+        self._metrics = QFontMetrics(self.font())
+        self._pad = 0
+
+    def fit(self) -> None:
+        """Size the box for the template and the current text in the current font."""
+        text = self.text()
+        font = self.font()
+        self._metrics = QFontMetrics(font)
+        key = (font.key(), self._template)
+        box = self._boxes.get(key)
+        if box is None:
+            super().setText(self._template)
+            hint = self.sizeHint()
+            super().setText(text)
+            pad = max(0, hint.width() - self._metrics.horizontalAdvance(self._template))
+            box = self._boxes[key] = (hint.width(), hint.height(), pad)
+        width, height, self._pad = box
+        self.setFixedSize(max(width, self._metrics.horizontalAdvance(text) + self._pad), height)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - QLabel API
+        width = self._metrics.horizontalAdvance(text) + self._pad
+        if width > self.maximumWidth():
+            self.setFixedWidth(width)
+        super().setText(text)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.fit()
+
+
+class _Field(QWidget):
+    """A small caption over a value; the value is what tests and readers look at."""
+
+    def __init__(
+        self, caption: str, big: bool, parent: QWidget | None = None, template: str = "88:88"
+    ) -> None:
+        super().__init__(parent)
+        self.big = big
+        self.caption = QLabel(caption, self)
+        self.caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.value = _Value(template, self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.value)
+
+    def set_fonts(self, fonts: WallFonts) -> None:
+        self.caption.setFont(fonts.caption)
+        self.value.setFont(fonts.big if self.big else fonts.small)  # refits the box
+
+
+# Tile value fields: (field, raw value read from a view, text of that value). The raw
+# value is compared with the last view's first, so an unchanged figure costs no formatting.
+def _agents_text(counts: tuple[int, int]) -> str:
+    return f"{counts[0]} / {counts[1]}"
+
+
+_FIELD_TEXTS: tuple[tuple[str, Callable[[QueueView], Any], Callable[[Any], str]], ...] = (
+    ("waiting", attrgetter("waiting"), str),
+    ("longest_wait", attrgetter("longest_wait_s"), fmt.mmss),
+    ("service_level", attrgetter("service_level"), fmt.percent),
+    ("ewt", attrgetter("ewt_s"), fmt.mmss),
+    ("asa", attrgetter("asa_s"), fmt.mmss),
+    ("aht", attrgetter("aht_s"), fmt.mmss),
+    ("abandon_rate", attrgetter("abandon_rate"), fmt.percent),
+    ("agents", attrgetter("agents_available", "agents_busy"), _agents_text),
+    ("backlog", attrgetter("backlog"), str),
+)
+_SL_TIP_INPUTS = attrgetter("sl_target_s", "window", "sl_variant", "answered", "offered")
+_AGENT_TIP_INPUTS = attrgetter("agents_available", "agents_busy", "agents_staffed")
+
+# Spacing at scale 1, in pixels; scaled with the fonts.
+_MARGINS = (10, 6, 10, 8)
+_SPACING = 4
+_SMALL_GAPS = (8, 2)  # horizontal, vertical
+_RING = 3  # the selection ring's width
+
+
+class QueueTile(QFrame):
+    """One queue: waiting, longest wait, SL, ASA, abandons, agents, callbacks."""
+
+    sig_clicked = Signal(str)  # queue id, on a left click
+
+    def __init__(self, queue_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.queue_id = queue_id
+        self.setObjectName(f"tile-{queue_id}")
+        # As tall as its content, never less; as wide as its column.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self._state = TileState.OK
+        self._view: QueueView | None = None  # the view shown last
+        self._limits: Thresholds | None = None  # the thresholds it was judged by
+        self._lang = ""
+        self._offer = False  # the "offer callback" mark shows
+        self._stale: str | None = None  # why its feed is stale; None when it is not
+        self._stale_feed = ""
+        self._selected = False
+        self._pressed = False
+        self._scale = 0.0
+        self._styled: tuple[Any, ...] | None = None  # (state, stale) the look shows
+
+        self.title = QLabel(self)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        # The name keeps its colour on a stale tile (only figures are old); a colour
+        # set explicitly is not inherited from the tile's grey.
+        self._text_colour = self.palette().color(QPalette.ColorRole.WindowText)
+        title_palette = self.title.palette()
+        title_palette.setColor(QPalette.ColorRole.WindowText, self._text_colour)
+        self.title.setPalette(title_palette)
+        self.offer = QLabel(self.tr("offer callback"), self)
+        self.offer.setToolTip(
+            self.tr("Estimated wait over {threshold} s: offer a callback or appointment").format(
+                threshold=CALLBACK_OFFER_S
+            )
+        )
+        offer_policy = self.offer.sizePolicy()
+        offer_policy.setRetainSizeWhenHidden(True)  # showing it never re-lays the wall out
+        self.offer.setSizePolicy(offer_policy)
+        self.offer.hide()
+        self.badge = QLabel(self)
+        self.badge.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+        self.fields: dict[str, _Field] = {
+            "waiting": _Field(self.tr("Waiting"), True, self),
+            "longest_wait": _Field(self.tr("Longest"), True, self),
+            "service_level": _Field(self.tr("SL"), True, self),
+            "ewt": _Field(self.tr("EWT"), False, self),
+            "asa": _Field(self.tr("ASA"), False, self),
+            "aht": _Field(self.tr("AHT"), False, self),
+            "abandon_rate": _Field(self.tr("Abandoned"), False, self),
+            "agents": _Field(self.tr("Avail / busy"), False, self, "88 / 88"),
+            "backlog": _Field(self.tr("Callbacks"), False, self),
+        }
+        self.fields["asa"].setToolTip(
+            self.tr("Average speed of answer: mean wait of answered contacts")
+        )
+        self.fields["aht"].setToolTip(
+            self.tr("Average handle time: talk or chat + wrap-up of completed contacts")
+        )
+        self.fields["abandon_rate"].setToolTip(
+            self.tr("Abandoned after the short-abandon threshold, of contacts with an outcome")
+        )
+        self.fields["backlog"].setToolTip(self.tr("Callbacks and appointments waiting"))
+        self._texts = {name: field.value.text() for name, field in self.fields.items()}
+
+        self._top = QHBoxLayout()
+        self._top.addWidget(self.title, 1)
+        self._top.addWidget(self.offer)
+        self._top.addWidget(self.badge)
+        self._big = QHBoxLayout()
+        for name in ("waiting", "longest_wait", "service_level"):
+            self._big.addWidget(self.fields[name], 1)
+        # Two rows of three keep a tile narrow enough for three across a half screen.
+        self._small = QGridLayout()
+        for n, name in enumerate(("ewt", "asa", "aht", "abandon_rate", "agents", "backlog")):
+            self._small.addWidget(self.fields[name], n // 3, n % 3)
+        self._layout = QVBoxLayout(self)
+        self._layout.addLayout(self._top)
+        self._layout.addLayout(self._big)
+        self._layout.addLayout(self._small)
+        self._restyle()
+
+    # ------------------------------------------------------------ state
+    @property
+    def state(self) -> TileState:
+        """The urgency its figures give (shown in colour and word unless stale)."""
+        return self._state
+
+    @property
+    def stale(self) -> str | None:
+        """Why the queue's feed is stale (the figures are old), or None."""
+        return self._stale
+
+    @property
+    def selected(self) -> bool:
+        return self._selected
+
+    @property
+    def scale(self) -> float:
+        return self._scale
+
+    def update_view(
+        self, view: QueueView, lang: str = "en", limits: Thresholds = DEFAULT_THRESHOLDS
+    ) -> None:
+        """Show one queue view, judged by `limits`; labels whose text did not change
+        are left alone.
+
+        Compares with the view shown last, so a tile whose figures did not move
+        formats nothing and touches no widget.
+        """
+        last, self._view = self._view, view
+        if view == last and lang == self._lang and limits is self._limits:
+            return  # the floor hands back the same figures: nothing to do
+        if (
+            last is None
+            or lang != self._lang
+            or (view.name, view.name_zh, view.id) != (last.name, last.name_zh, last.id)
+        ):
+            self._lang = lang
+            name = display_name(view, lang)
+            _set_text(self.title, name)
+            other = view.name if name != view.name else view.name_zh
+            tip = (
+                f"{name} · {other} ({view.id})"
+                if other and other != name
+                else f"{name} ({view.id})"
+            )
+            if self.title.toolTip() != tip:
+                self.title.setToolTip(tip)
+            last = None  # a new name or language: everything below is shown afresh
+        shown = self._texts
+        for field_name, raw, text in _FIELD_TEXTS:
+            value = raw(view)
+            if last is None or value != raw(last):
+                new = text(value)
+                if shown[field_name] != new:  # e.g. longest wait moved, but not a second
+                    shown[field_name] = new
+                    self.fields[field_name].value.setText(new)
+        if last is None or _SL_TIP_INPUTS(view) != _SL_TIP_INPUTS(last):
+            self._show_sl_target(view)
+        if last is None or view.ewt_model != last.ewt_model:
+            self.fields["ewt"].setToolTip(
+                self.tr(
+                    "Estimated wait for a contact arriving now ({model}); "
+                    "offer a callback or appointment above {threshold} s"
+                ).format(model=model_text(view.ewt_model), threshold=CALLBACK_OFFER_S)
+            )
+        offer = view.ewt_s is not None and view.ewt_s > CALLBACK_OFFER_S
+        if offer != self._offer:
+            self._offer = offer
+            self.offer.setVisible(offer)
+        if last is None or _AGENT_TIP_INPUTS(view) != _AGENT_TIP_INPUTS(last):
+            self.fields["agents"].setToolTip(
+                self.tr("Available {available} · busy {busy} · staffed {staffed}").format(
+                    available=view.agents_available,
+                    busy=view.agents_busy,
+                    staffed=view.agents_staffed,
+                )
+            )
+        # The state on every new view (a few comparisons); the rule's words only when
+        # someone hovers the tile (`event`), so a tick formats no tooltip.
+        self._limits = limits
+        self._state = evaluate(view, limits).state
+        self._restyle()
+
+    def rule_text(self) -> str:
+        """The tile's tooltip: the rule that colours it, and why it shows what it shows."""
+        if self._view is None:
+            return ""
+        limits = self._limits or DEFAULT_THRESHOLDS
+        return rule_tooltip(describe(self._view, limits), limits)
+
+    def event(self, event: QEvent) -> bool:
+        # Children without a tooltip of their own (the badge, the name's row) pass
+        # their tooltip event up to here.
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            QToolTip.showText(event.globalPos(), self.rule_text(), self)
+            return True
+        return super().event(event)
+
+    def _show_sl_target(self, view: QueueView) -> None:
+        sl_tip = self.tr(
+            "Service level over {window}: {definition}, T = {target} s "
+            "({answered} answered, {offered} offered)"
+        ).format(
+            target=f"{view.sl_target_s:g}",
+            window=window_text(view.window),
+            definition=SL_VARIANTS[view.sl_variant],
+            answered=view.answered,
+            offered=view.offered,
+        )
+        self.fields["service_level"].setToolTip(sl_tip)
+        _set_text(
+            self.fields["service_level"].caption,
+            self.tr("SL {target}s").format(target=f"{view.sl_target_s:g}"),
+        )
+
+    def values(self) -> dict[str, str]:
+        """The displayed text by field name (name, state, waiting, longest_wait, …)."""
+        out = {"name": self.title.text(), "state": self.badge.text()}
+        out.update({name: field.value.text() for name, field in self.fields.items()})
+        return out
+
+    def set_stale(self, reason: str | None, feed: str = "") -> None:
+        """Grey the figures and say "Stale" (`reason` as the tooltip), or back to normal."""
+        if reason == self._stale and feed == self._stale_feed:
+            return
+        self._stale, self._stale_feed = reason, feed
+        if reason is None:
+            self.badge.setToolTip("")
+        else:
+            self.badge.setToolTip(
+                self.tr(
+                    "Feed {feed} is stale: {reason}. These are the last figures it sent."
+                ).format(feed=feed or "?", reason=reason)
+            )
+        self._restyle()
+
+    def set_selected(self, selected: bool) -> None:
+        if selected != self._selected:
+            self._selected = selected
+            self.update()
+
+    def _restyle(self) -> None:
+        """Badge word and colour, figure colour: only when state or staleness moved."""
+        styled = (self._state, self._stale is not None)
+        if styled == self._styled:
+            return
+        self._styled = styled
+        stale = self._stale is not None
+        self.badge.setText(stale_text() if stale else state_text(self._state))
+        badge_palette = self.badge.palette()
+        badge_palette.setColor(
+            QPalette.ColorRole.WindowText,
+            STALE_COLOURS[2] if stale else TILE_COLOURS[self._state][2],
+        )
+        self.badge.setPalette(badge_palette)
+        offer_palette = self.offer.palette()
+        offer_palette.setColor(
+            QPalette.ColorRole.WindowText, STALE_VALUE if stale else OFFER_COLOUR
+        )
+        self.offer.setPalette(offer_palette)
+        # Figures inherit the tile's text colour; the name and the badge have their own.
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, STALE_VALUE if stale else self._text_colour)
+        self.setPalette(palette)
+        self.update()
+
+    # ------------------------------------------------------------ size
+    def set_scale(self, fonts: WallFonts) -> None:
+        """Fonts and spacing at one scale (the wall chooses it for all tiles)."""
+        if fonts.scale == self._scale:
+            return
+        scale = self._scale = fonts.scale
+        left, top, right, bottom = (round(m * scale) for m in _MARGINS)
+        self._layout.setContentsMargins(left, top, right, bottom)
+        self._layout.setSpacing(round(_SPACING * scale))
+        self._top.setSpacing(round(6 * scale))
+        self._big.setSpacing(round(6 * scale))
+        self._small.setHorizontalSpacing(round(_SMALL_GAPS[0] * scale))
+        self._small.setVerticalSpacing(round(_SMALL_GAPS[1] * scale))
+        self.title.setFont(fonts.title)
+        self.offer.setFont(fonts.mark)
+        self.badge.setFont(fonts.badge)
+        # The badge is as wide as its widest word, so a new state never re-lays out.
+        metrics = QFontMetrics(fonts.badge)
+        words = [state_text(s) for s in TileState] + [stale_text()]
+        self.badge.setMinimumWidth(max(metrics.horizontalAdvance(w) for w in words) + 2)
+        for field in self.fields.values():
+            field.set_fonts(fonts)
+
+    # ------------------------------------------------------------ click
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._pressed = True
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.LeftButton and self._pressed:
+            self._pressed = False
+            if self.rect().contains(event.position().toPoint()):
+                self.sig_clicked.emit(self.queue_id)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        if self._stale is not None:
+            background, border, _text = STALE_COLOURS
+            width = 1.5
+        else:
+            background, border, _text = TILE_COLOURS[self._state]
+            width = 3.0 if self._state != TileState.OK else 1.5
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(self.rect())
+        if self._selected:  # a ring outside the state's border, so both show
+            painter.setPen(QPen(SELECTED, _RING))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            half = _RING / 2
+            painter.drawRoundedRect(rect.adjusted(half, half, -half, -half), 8, 8)
+            rect = rect.adjusted(_RING, _RING, -_RING, -_RING)
+        painter.setPen(QPen(border, width))
+        painter.setBrush(background)
+        inset = width / 2
+        painter.drawRoundedRect(rect.adjusted(inset, inset, -inset, -inset), 6, 6)
+        painter.end()
