@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from monitor.events import Channel
@@ -41,10 +41,13 @@ class TrendPanel(QWidget):
         self.waiting_curves: dict[str, pg.PlotDataItem] = {}
         self.sl_curves: dict[str, pg.PlotDataItem] = {}
 
-        for widget, title, unit in (
-            (self.waiting_plot, self.tr("Waiting"), self.tr("contacts")),
-            (self.sl_plot, self.tr("Service level"), "%"),
-        ):
+        self._foreground = foreground
+        self._scale = 1.0
+        self._texts = {
+            self.waiting_plot: (self.tr("Waiting"), self.tr("contacts")),
+            self.sl_plot: (self.tr("Service level"), "%"),
+        }
+        for widget, (title, unit) in self._texts.items():
             plot = widget.getPlotItem()
             plot.setTitle(title, color=foreground)
             plot.setClipToView(True)
@@ -60,7 +63,8 @@ class TrendPanel(QWidget):
                 axis.setTextPen(foreground)
             plot.setLabel("bottom", self.tr("minutes (0 = now)"), color=foreground)
             plot.setLabel("left", unit, color=foreground)
-        self.waiting_plot.getPlotItem().addLegend(offset=(10, 5), labelTextColor=foreground)
+        self.legend = self.waiting_plot.getPlotItem().addLegend(
+            offset=(10, 5), labelTextColor=foreground)
         self.waiting_plot.getPlotItem().enableAutoRange(axis="y")
         self.waiting_plot.getPlotItem().setLimits(yMin=0)
         self.sl_plot.getPlotItem().setYRange(0, 100, padding=0.02)
@@ -76,6 +80,28 @@ class TrendPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.waiting_plot, 1)
         layout.addWidget(self.sl_plot, 1)
+
+    def set_scale(self, scale: float) -> None:
+        """Size titles, axis labels and tick numbers for a larger screen (1.0: as built)."""
+        if scale == self._scale:
+            return
+        self._scale = scale
+        base = self.font()
+        points = base.pointSizeF() if base.pointSizeF() > 0 else 9.0
+        tick_font = QFont(base)
+        tick_font.setPointSizeF(points * scale)
+        size = f"{points * scale:.1f}pt"
+        for widget, (title, unit) in self._texts.items():
+            plot = widget.getPlotItem()
+            plot.setTitle(title, color=self._foreground, size=f"{points * 1.2 * scale:.1f}pt")
+            for axis_name in ("left", "bottom"):
+                plot.getAxis(axis_name).setStyle(tickFont=tick_font)
+            style = {"color": self._foreground.name(), "font-size": size}
+            plot.setLabel("bottom", self.tr("minutes (0 = now)"), **style)
+            plot.setLabel("left", unit, **style)
+        self.legend.setLabelTextSize(size)
+        for _sample, label in self.legend.items:  # the size above is for labels to come
+            label.setText(label.text, size=size)
 
     def update_floor(self, floor: Floor) -> None:
         """Redraw if the trend has a new sample; otherwise do nothing (no repaint)."""
