@@ -28,6 +28,7 @@ class WindowOptions:
     lang: str = ""  # "" = system locale
     exit_after: float | None = None  # seconds; then screenshot (if asked) and quit
     screenshot: Path | None = None
+    size: tuple[int, int] = (1600, 1000)  # window width, height in pixels
     config: Config = field(default_factory=Config)  # metric settings
 
 
@@ -69,7 +70,7 @@ def run_floor(sources: list[Source], options: WindowOptions) -> int:
 
     hub.start()
     ticker.start()
-    window.resize(1600, 1000)
+    window.resize(*options.size)
     window.show()
     if options.exit_after is not None:
         QTimer.singleShot(int(options.exit_after * 1000), finish)

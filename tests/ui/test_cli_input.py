@@ -29,6 +29,8 @@ def run(argv: list[str], capsys) -> tuple[int, str]:
     (["sim", "--speed", "nan"], "argument --speed: expected a finite number"),
     (["sim", "--warmup", "-5"], "argument --warmup: must be 0 or more"),
     (["demo", "--exit-after", "-1"], "argument --exit-after: must be 0 or more"),
+    (["demo", "--size", "big"], "argument --size: expected WIDTHxHEIGHT"),
+    (["run", "--feed", "ws://h:1", "--size", "100x100"], "argument --size: a size from 640x480"),
     (["demo", "--agents", "lots"], "argument --agents: expected a whole number"),
     (["run", "--feed", "bogus"], "argument --feed: expected a ws:// or wss:// URL"),
     (["run", "--feed", "ws://127.0.0.1:notaport"], "argument --feed: 'ws://127.0.0.1:notaport'"),

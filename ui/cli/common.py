@@ -39,6 +39,8 @@ def add_window_flags(p: argparse.ArgumentParser) -> None:
                    help="quit after this many seconds (for scripts and screenshots)")
     p.add_argument("--screenshot", type=Path, metavar="PATH",
                    help="save a PNG of the main window when exiting")
+    p.add_argument("--size", type=window_size, metavar="WIDTHxHEIGHT",
+                   help="open the window at this size in pixels (default 1600x1000)")
 
 
 def add_token_files_flag(p: argparse.ArgumentParser) -> None:
@@ -115,6 +117,17 @@ def non_negative_float(text: str) -> float:
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
     return value
+
+
+def window_size(text: str) -> tuple[int, int]:
+    """`--size 1280x720`: a window size Qt can show (from 640x480 to 8K)."""
+    width, sep, height = text.lower().partition("x")
+    if not sep or not width.isdigit() or not height.isdigit():
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 1280x720, not {text!r}")
+    w, h = int(width), int(height)
+    if not (640 <= w <= 7680 and 480 <= h <= 4320):
+        raise argparse.ArgumentTypeError(f"a size from 640x480 to 7680x4320, not {text!r}")
+    return w, h
 
 
 def port_number(text: str) -> int:

@@ -24,7 +24,8 @@ def run(args: argparse.Namespace) -> int:
     from ui.app import WindowOptions, run_floor
 
     options = WindowOptions(lang=args.lang or "", exit_after=args.exit_after,
-                            screenshot=args.screenshot)
+                            screenshot=args.screenshot,
+                            size=args.size or (1600, 1000))
     if args.no_server:
         from feeds.sources.simulated import SimulatedSource
 

@@ -52,5 +52,6 @@ def run(args: argparse.Namespace) -> int:
     tokens = feed_tokens(urls, args.token_files, from_config,
                          f"{config_path}: token_file" if config_path else "")
     options = WindowOptions(lang=args.lang or config.lang, exit_after=args.exit_after,
-                            screenshot=args.screenshot, config=config)
+                            screenshot=args.screenshot,
+                            size=args.size or (1600, 1000), config=config)
     return run_floor([WebsocketSource(u, tokens[u]) for u in urls], options)
