@@ -7,15 +7,23 @@ five minutes of history). For each size it prints, in milliseconds per tick:
 - take_changes, and how many queues and channels it names;
 - changed: reading `queue_view` for `changes.queues` and `channel_view` for
   `changes.channels` (both channels when the floor has no `Changes.channels`);
+- tick: apply + take_changes + the changed reads (a UI tick less its widgets);
 - all: reading every queue's view and both channel views (what a UI that
   ignores `Changes` pays);
 - rollover: a tick whose events cross a minute boundary (take_changes + changed);
 - EWT refresh: the first `wait_estimate` of every queue in a new 10 s slot;
-- trend: one heartbeat crossing a 10 s trend boundary.
+- trend: one heartbeat crossing a 10 s trend boundary;
+- structure ticks: a tick whose events bring a snapshot of the whole floor, or one
+  new queue (apply + take_changes + the changed reads; bench/bench_wall.py has the
+  same with the floor window's refresh and repaint).
 
-No assertions: figures to compare before and after a change.
+It ends with each size's changed views and tick against the first size's (the
+issue's "tick cost at 400 queues within 1.5x of the cost at 50").
 
-    .venv/bin/python bench/bench_views.py [--queues 50,200,400] [--ticks 100]
+No assertions: figures to compare before and after a change. `--smoke` runs a
+small floor briefly (CI: it starts and prints its figures).
+
+    .venv/bin/python bench/bench_views.py [--queues 50,200,400] [--ticks 100] [--smoke]
 """
 
 from __future__ import annotations
@@ -122,9 +130,10 @@ class Traffic:
         return out
 
 
-def build(queues: int, history_s: float = 300.0) -> tuple[Floor, Traffic, float]:
+def build(queues: int, history_s: float = 300.0,
+          agents: int = AGENTS) -> tuple[Floor, Traffic, float]:
     """A floor with `history_s` of traffic behind it; returns it, the traffic and its time."""
-    traffic = Traffic(queues, AGENTS)
+    traffic = Traffic(queues, agents)
     floor = Floor()
     t = T0
     for event in traffic.setup(t):
@@ -163,14 +172,27 @@ def read_all(floor: Floor) -> None:
         floor.channel_view(channel)
 
 
-def run(queues: int, ticks: int) -> None:
+def structure_tick(floor: Floor, traffic: Traffic, t: float, extra: ev.Event) -> float:
+    """ms of one tick whose events include `extra` (apply, take_changes, changed reads)."""
+    batch = [*traffic.step(t, int(RATE * TICK_S)), extra]
+    start = time.perf_counter()
+    for event in batch:
+        floor.apply(event)
+    read_changed(floor, floor.take_changes())
+    return _ms(time.perf_counter() - start)
+
+
+def run(queues: int, ticks: int, agents: int = AGENTS,
+        history_s: float = 300.0) -> tuple[float, float]:
+    """Print one size's figures; return its mean changed views and mean tick (ms)."""
     build_start = time.perf_counter()
-    floor, traffic, t = build(queues)
+    floor, traffic, t = build(queues, history_s, agents)
     built_s = time.perf_counter() - build_start
     read_all(floor)
     floor.take_changes()
     per_tick = int(RATE * TICK_S)
     apply_ms, take_ms, changed_ms, all_ms, n_queues, n_channels = [], [], [], [], [], []
+    tick_ms: list[float] = []
     rollover_ms: list[float] = []
     for _ in range(ticks):
         t += TICK_S
@@ -190,6 +212,7 @@ def run(queues: int, ticks: int) -> None:
         take_ms.append(_ms(taken - applied))
         changed_ms.append(_ms(read - applied))
         all_ms.append(_ms(done - read))
+        tick_ms.append(_ms(read - start))
         n_queues.append(len(changes.queues))
         n_channels.append(len(getattr(changes, "channels", CHANNELS)))
         if crosses:
@@ -213,8 +236,23 @@ def run(queues: int, ticks: int) -> None:
     start = time.perf_counter()
     floor.apply(ev.Heartbeat(t))
     trend_ms = _ms(time.perf_counter() - start)
+    # Structure changes: a snapshot of the whole floor arrives; a queue is added.
+    read_changed(floor, floor.take_changes())
+    snapshot_ms, added_ms = [], []
+    for n in range(3):
+        t += TICK_S
+        snapshot_ms.append(structure_tick(floor, traffic, t, ev.Snapshot(t, n, floor.snapshot())))
+        t += TICK_S
+        read_changed(floor, floor.take_changes())  # a settled tick between
+        t += TICK_S
+        added = f"new{n}"
+        traffic.queues[added] = "hotline"
+        traffic.queue_ids.append(added)
+        traffic.waiting[added] = deque()
+        added_ms.append(structure_tick(floor, traffic, t,
+                                       ev.QueueDefined(t, added, added, "hotline", 20.0)))
 
-    print(f"{queues} queues, {AGENTS:,} agents, {RATE:,} events/s, {ticks} ticks of "
+    print(f"{queues} queues, {agents:,} agents, {RATE:,} events/s, {ticks} ticks of "
           f"{TICK_S:g} s (floor built in {built_s:.1f} s):")
     print(f"  apply          {_summary(apply_ms)}")
     print(f"  take_changes   {_summary(take_ms)}  "
@@ -222,19 +260,36 @@ def run(queues: int, ticks: int) -> None:
           f"channels: mean {statistics.mean(n_channels):.1f})")
     print(f"  changed views  {_summary(changed_ms)}  (take_changes + reads)")
     print(f"  all views      {_summary(all_ms)}")
+    print(f"  tick           {_summary(tick_ms)}  (apply + take_changes + changed reads)")
     print(f"  minute rollover tick {max(rollover_ms):7.2f}  (take_changes + changed reads)")
     print(f"  EWT refresh, all queues {ewt_ms:7.2f}")
     print(f"  trend sample (one heartbeat) {trend_ms:7.2f}")
+    print(f"  snapshot arrives (whole floor) {_worst(snapshot_ms)}")
+    print(f"  queue added                    {_worst(added_ms)}")
+    return statistics.mean(changed_ms), statistics.mean(tick_ms)
+
+
+def _worst(values: list[float]) -> str:
+    return f"max {max(values):7.2f}  mean {statistics.mean(values):7.2f}  (x{len(values)})"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--queues", default="50,200,400")
     parser.add_argument("--ticks", type=int, default=100)
+    parser.add_argument("--smoke", action="store_true",
+                        help="a short run on a small floor (1,000 agents, 10 and 40 queues)")
     args = parser.parse_args()
+    sizes = [int(x) for x in args.queues.split(",")]
+    agents, ticks, history_s = AGENTS, args.ticks, 300.0
+    if args.smoke:
+        sizes, agents, ticks, history_s = [10, 40], 1_000, 20, 30.0
     print(f"machine: {describe()}")
-    for n in (int(x) for x in args.queues.split(",")):
-        run(n, args.ticks)
+    means = {n: run(n, ticks, agents, history_s) for n in sizes}
+    first = sizes[0]
+    for n in sizes[1:]:
+        print(f"{n} queues against {first}: changed views x{means[n][0] / means[first][0]:.2f}, "
+              f"tick x{means[n][1] / means[first][1]:.2f}")
 
 
 if __name__ == "__main__":

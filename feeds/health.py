@@ -16,6 +16,7 @@ BEHIND_AFTER_S = 1.0  # events waiting this long for the engine: the window lags
 class FeedHealth:
     url: str
     feed: str = ""  # feed id announced by the server
+    key: str = ""  # the source's key, which the floor files its events under (the hub sets it)
     connected: bool = False
     last_event_age_s: float | None = None  # wall-clock seconds since the last frame
     events_per_s: float = 0.0

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from . import clock, estimates, metrics, views
+from . import clock, estimates, limits, metrics, views
 from . import snapshot as snapshots
 from .config import Config
 from .events import (
@@ -43,6 +43,7 @@ from .events import (
 )
 from .rolling import BUCKET_S, KEEP_MINUTES, ChannelPool, RollingCounters, Totals
 from .state import BUSY_STATES, SERVING_STATES, Agent, Contact, Queue
+from .thresholds import DEFAULT_BOOK, ThresholdBook, Thresholds
 from .trend import SAMPLE_S, SAMPLES, Trend
 from .views import WINDOW_INTERVAL, WINDOW_TODAY, ChannelView, QueueView, Window, whole_seconds
 
@@ -54,6 +55,7 @@ __all__ = [
 ]
 
 _STATES = frozenset(s.value for s in AgentStatus)
+_CHANNELS = frozenset(c.value for c in Channel)
 
 
 @dataclass(slots=True)
@@ -66,7 +68,9 @@ class Changes:
     - `queues` holds every queue whose `Floor.queue_view` may differ from what it
       returned right after the previous call, for every window views have been read
       with: each queue an event touched (its contacts, counters, in-progress and
-      backlog, its agents' states or skills, its definition); each queue with
+      backlog, its agents' skills and their states as views count them (available,
+      busy, staffed: a move among ringing, on contact and wrap-up names no queue),
+      its definition); each queue with
       someone waiting whose longest wait reached another whole second since the
       previous call (the clock alone: a view's longest wait is whole seconds, so a
       waiting queue is named for the clock once a second, at its own phase, about a
@@ -98,6 +102,13 @@ class Changes:
 class Floor:
     """In-memory state of queues, agents and live contacts, for one or more feeds."""
 
+    # Tile limits per queue (the config's [thresholds]; from_config sets them).
+    thresholds: ThresholdBook = DEFAULT_BOOK
+
+    def thresholds_for(self, queue_id: str) -> Thresholds:
+        """The limits that colour a queue's tile: its own, the config's or the shipped ones."""
+        return self.thresholds.for_queue(queue_id)
+
     def __init__(
         self,
         short_abandon_s: float = 5.0,
@@ -106,6 +117,8 @@ class Floor:
         day_reset: str = "00:00",
         sl_variant: str = metrics.DEFAULT_SL_VARIANT,
         sl_variants: dict[str, str] | None = None,
+        max_queues_per_feed: int = limits.MAX_QUEUES_PER_FEED,
+        max_agents_per_feed: int = limits.MAX_AGENTS_PER_FEED,
     ) -> None:
         self.short_abandon_s = short_abandon_s
         self.window_min = window_min
@@ -127,6 +140,17 @@ class Floor:
         self.events_applied = 0
         self.unknown_references = 0  # events naming a contact we never saw
         self.rejected_events = 0  # events with values the engine cannot use
+        # Semantic checks (monitor/limits.py): per feed, why events were not applied
+        # (or only partly), the last snapshot refused and why; what each feed created,
+        # against its caps; each feed's clock (its latest event time).
+        self.anomalies: dict[str, Counter[str]] = {}
+        self.snapshot_problems: dict[str, str] = {}
+        self.max_queues_per_feed = max_queues_per_feed
+        self.max_agents_per_feed = max_agents_per_feed
+        self.max_behind_s = limits.MAX_BEHIND_S
+        self._feed_queues: Counter[str] = Counter()
+        self._feed_agents: Counter[str] = Counter()
+        self._feed_t: dict[str, float] = {}
         self._channel_members: dict[str, Counter[str]] = {}
         self._channel_capacity: Counter[str] = Counter()  # chat slots of serving agents
         self._changes = Changes()
@@ -152,6 +176,9 @@ class Floor:
         self._ewt_pools: dict[str, estimates.PoolEstimate] = {}
         # Views as last built, with what they were built from (see queue_view).
         self._views: dict[tuple[str, Window], tuple[Any, ...]] = {}
+        # Per queue, bumped when an agent figure its views show moved (its agents'
+        # states or skills): a cached view then gets new counts, not a rebuild.
+        self._counts_version: dict[str, int] = {}
         self._channel_views: dict[tuple[str, Window], tuple[Any, ...]] = {}
         self._channel_version: Counter[str] = Counter()
         self._read_windows: set[Window] = set()  # windows views were read with
@@ -182,14 +209,18 @@ class Floor:
     @classmethod
     def from_config(cls, config: Config) -> Floor:
         """A floor with the metric settings of a client config (window, SL, time zone)."""
-        return cls(
+        floor = cls(
             short_abandon_s=config.short_abandon_s,
             window_min=config.window_minutes,
             tz=config.tz or None,  # "" means the machine's zone
             day_reset=config.day_reset,
             sl_variant=config.sl_variant,
             sl_variants=config.sl_variants,
+            max_queues_per_feed=config.max_queues_per_feed,
+            max_agents_per_feed=config.max_agents_per_feed,
         )
+        floor.thresholds = config.thresholds
+        return floor
 
     # ------------------------------------------------------------------ apply
     def apply(self, event: Event, feed: str = "") -> None:
@@ -197,12 +228,36 @@ class Floor:
         if isinstance(event, Snapshot):
             self.load_snapshot(event.state, feed)
             return
+        t = event.t
         if self.first_t is None:
-            self.first_t = event.t
-        if event.t > self.now:
-            self._advance(event.t)
+            self.first_t = t
+        if t >= self.now:
+            # No feed's clock is past the floor's: the common case costs one store.
+            self._feed_t[feed] = t
+            if t > self.now:
+                self._advance(t)
+        else:
+            last = self._feed_t.get(feed, t)
+            if t > last:
+                self._feed_t[feed] = t
+            elif t < last - self.max_behind_s:
+                # Its feed's clock gone back hours: broken, not late. Counted, not applied.
+                self._anomaly(feed, limits.TIME_BACKWARDS)
+                return
         self._handlers[type(event)](event, feed)
         self.events_applied += 1
+
+    def _anomaly(self, feed: str, reason: str) -> None:
+        """Count an event of `feed` the engine did not apply (or only partly), by reason."""
+        counts = self.anomalies.get(feed)
+        if counts is None:
+            counts = self.anomalies[feed] = Counter()
+        counts[reason] += 1
+
+    def at_cap(self, feed: str) -> tuple[bool, bool]:
+        """Whether `feed` has created as many queues, and as many agents, as it may."""
+        return (self._feed_queues[feed] >= self.max_queues_per_feed,
+                self._feed_agents[feed] >= self.max_agents_per_feed)
 
     def _advance(self, t: float) -> None:
         if t >= self._minute_end:
@@ -310,10 +365,16 @@ class Floor:
                 self._waiting_queues.add(q.id)
         self._by_channel = None
 
-    def _queue(self, queue_id: str, feed: str) -> Queue:
+    def _queue(self, queue_id: str, feed: str) -> Queue | None:
+        """The queue, created if new: an event naming a queue never defined keeps its
+        contacts visible, not lost. None (counted) if `feed` has all the queues its cap
+        allows: nothing of the event may then be applied."""
         q = self.queues.get(queue_id)
         if q is None:
-            # A contact for a queue never defined: keep it visible, not lost.
+            if self._feed_queues[feed] >= self.max_queues_per_feed:
+                self._anomaly(feed, limits.QUEUE_CAP)
+                return None
+            self._feed_queues[feed] += 1
             q = Queue(id=queue_id, name=queue_id, channel=Channel.HOTLINE, feed=feed)
             q.stats.reset_day(self.day_start or 0.0)
             self.queues[queue_id] = q
@@ -324,9 +385,15 @@ class Floor:
         self._touch(q)
         return q
 
-    def _agent(self, agent_id: str, feed: str) -> Agent:
+    def _agent(self, agent_id: str, feed: str) -> Agent | None:
+        """The agent, created if new; None (counted) if `feed` has all the agents its
+        cap allows."""
         a = self.agents.get(agent_id)
         if a is None:
+            if self._feed_agents[feed] >= self.max_agents_per_feed:
+                self._anomaly(feed, limits.AGENT_CAP)
+                return None
+            self._feed_agents[feed] += 1
             a = Agent(id=agent_id, name=agent_id, feed=feed, state_since=self.now)
             self.agents[agent_id] = a
             self._changes.structure = True
@@ -342,7 +409,15 @@ class Floor:
 
     # ---------------------------------------------------------------- queues
     def _queue_defined(self, e: QueueDefined, feed: str) -> None:
+        if e.channel not in _CHANNELS or not 0.0 <= e.sl_target_s <= limits.MAX_NUMBER:
+            self._anomaly(feed, limits.BAD_VALUE)  # a negative target: no SL means anything
+            return
         q = self._queue(e.queue, feed)
+        if q is None:
+            return
+        if q.feed != feed:  # defined by another feed than the one that named it first
+            self._feed_queues[q.feed] -= 1
+            self._feed_queues[feed] += 1
         old_channel = q.channel
         moved = old_channel != e.channel
         q.name, q.channel, q.sl_target_s = e.name, e.channel, e.sl_target_s
@@ -360,33 +435,77 @@ class Floor:
                     q.stats.sink = self._pools.setdefault(q.channel, ChannelPool())
 
     # -------------------------------------------------------------- contacts
+    # Semantic checks: an event that cannot be true of what the floor holds (an answer
+    # for a contact answered already, an abandon for no one waiting...) is counted per
+    # feed by reason (`anomalies`, monitor/limits.py) and moves no figure. Each check
+    # is a dict lookup the handler made anyway; counting happens only off the common
+    # path.
+    def _queue_room(self, queue_id: str, feed: str) -> bool:
+        """Whether `queue_id` exists or `feed` may still create it (if not: counted)."""
+        if queue_id in self.queues or self._feed_queues[feed] < self.max_queues_per_feed:
+            return True
+        self._anomaly(feed, limits.QUEUE_CAP)
+        return False
+
+    def _agent_room(self, agent_id: str, feed: str) -> bool:
+        """Whether `agent_id` exists or `feed` may still create it (if not: counted)."""
+        if agent_id in self.agents or self._feed_agents[feed] < self.max_agents_per_feed:
+            return True
+        self._anomaly(feed, limits.AGENT_CAP)
+        return False
+
     def _offered(self, e: ContactOffered, feed: str) -> None:
         if e.contact in self.contacts:
-            return  # duplicate delivery
+            self._anomaly(feed, limits.OFFER_TWICE)  # delivered twice, or an id reused
+            return
         q = self._queue(e.queue, feed)
+        if q is None:
+            return
         self.contacts[e.contact] = Contact(e.contact, e.queue, e.t)
         self._wait(q, e.contact, e.t)
         self._bucket(q, e.t).offered += 1
 
     def _leave_queue(self, contact_id: str, queue_id: str, feed: str) -> Contact | None:
-        """Remove a waiting contact from its queue; None if it was not waiting."""
+        """Remove a contact waiting in `queue_id`; None (counted) if it was not waiting
+        there. Creates nothing: an outcome for no one waiting names no new queue."""
         c = self.contacts.get(contact_id)
-        q = self._queue(queue_id, feed)
-        if c is None or contact_id not in q.waiting:
-            self.unknown_references += c is None
+        if c is None:
+            self.unknown_references += 1
+            self._anomaly(feed, limits.UNKNOWN_CONTACT)
             return None
-        self._unwait(q, contact_id)
+        q = self.queues.get(queue_id)
+        if q is None or not self._unwait(q, contact_id):
+            self._anomaly(feed, limits.NOT_WAITING)
+            return None
+        self._touch(q)
         return c
 
     def _answered(self, e: ContactAnswered, feed: str) -> None:
-        c = self._leave_queue(e.contact, e.queue, feed)
+        contacts = self.contacts
+        c = contacts.get(e.contact)
+        if c is not None:
+            if c.answered_t is not None:
+                self._anomaly(feed, limits.ANSWER_TWICE)
+                return
+            q = self.queues.get(e.queue)
+            if q is None or e.contact not in q.waiting:
+                self._anomaly(feed, limits.NOT_WAITING)  # it waits in another queue
+                return
+        elif not self._queue_room(e.queue, feed):
+            return
+        if not self._agent_room(e.agent, feed):
+            return  # checked before anything moves: the event is not applied at all
         if c is None:
-            if e.contact in self.contacts:
-                return  # already answered: duplicate
-            # Answered before we started watching: track the work, no wait stats.
-            c = self.contacts[e.contact] = Contact(e.contact, e.queue, e.t)
+            # Never offered: answered before we started watching (a log read from
+            # mid-day). Counted; its work is tracked (load, in progress, handle time),
+            # with no answer or wait figures.
+            self.unknown_references += 1
+            self._anomaly(feed, limits.ANSWER_WITHOUT_OFFER)
+            c = contacts[e.contact] = Contact(e.contact, e.queue, e.t)
+            q = self._queue(e.queue, feed)
         else:
-            q = self.queues[e.queue]
+            self._unwait(q, e.contact)
+            self._touch(q)
             wait = e.t - c.offered_t
             b = self._bucket(q, e.t)
             b.answered += 1
@@ -396,7 +515,6 @@ class Floor:
             b.max_wait_s = max(b.max_wait_s, wait)
         c.answered_t, c.agent = e.t, e.agent
         self._agent(e.agent, feed).contacts.add(e.contact)
-        q = self._queue(c.queue, feed)
         q.in_progress += 1
         self._in_progress_count[q.channel] += 1
 
@@ -425,9 +543,14 @@ class Floor:
         del self.contacts[e.contact]
 
     def _callback_requested(self, e: CallbackRequested, feed: str) -> None:
+        # A callback may be booked without waiting first (an offline appointment): it
+        # joins the backlog whether or not the contact waited here.
         q = self._queue(e.queue, feed)
-        c = self._leave_queue(e.contact, e.queue, feed)
-        if c is not None:
+        if q is None:
+            return
+        c = self.contacts.get(e.contact)
+        self.unknown_references += c is None
+        if c is not None and self._unwait(q, e.contact):
             wait = e.t - c.offered_t
             b = self._bucket(q, e.t)
             b.callbacks += 1
@@ -439,22 +562,37 @@ class Floor:
         q.backlog[e.contact] = e.t
 
     def _callback_completed(self, e: CallbackCompleted, feed: str) -> None:
-        q = self._queue(e.queue, feed)
-        if q.backlog.pop(e.contact, None) is not None:
-            self._backlog_count[q.channel] -= 1
+        q = self.queues.get(e.queue)
+        if q is None or q.backlog.pop(e.contact, None) is None:
+            self._anomaly(feed, limits.UNKNOWN_CALLBACK)
+            return
+        self._backlog_count[q.channel] -= 1
+        self._touch(q)
 
     def _ended(self, e: ContactEnded, feed: str) -> None:
-        c = self.contacts.pop(e.contact, None)
-        agent = self._agent(e.agent, feed)
-        agent.contacts.discard(e.contact)
-        if c is None or c.answered_t is None:
-            self.unknown_references += c is None
-            if c is not None and c.queue in self.queues:
-                # Ended while still waiting: it leaves the queue with no outcome to count.
-                q = self.queues[c.queue]
-                if self._unwait(q, e.contact):
-                    self._touch(q)
+        c = self.contacts.get(e.contact)
+        if c is None:  # never seen, or ended already
+            self.unknown_references += 1
+            self._anomaly(feed, limits.UNKNOWN_CONTACT)
             return
+        if c.answered_t is None:
+            # Ended while still waiting: it leaves the queue (nothing else ever would)
+            # with no outcome to count.
+            self._anomaly(feed, limits.END_WITHOUT_ANSWER)
+            del self.contacts[e.contact]
+            q = self.queues.get(c.queue)
+            if q is not None and self._unwait(q, e.contact):
+                self._touch(q)
+            return
+        agent_id = c.agent or e.agent
+        if e.agent != agent_id:
+            # Not who answered it: the one who did is freed, and books the handle time.
+            self._anomaly(feed, limits.WRONG_AGENT)
+        agent = self._agent(agent_id, feed)
+        if agent is None:
+            return  # (counted) nothing moves
+        del self.contacts[e.contact]
+        agent.contacts.discard(e.contact)
         q = self.queues.get(c.queue)
         if q is not None and q.in_progress > 0:
             q.in_progress -= 1
@@ -468,56 +606,86 @@ class Floor:
             self._finish_pending(agent, 0.0)
 
     def _transferred(self, e: ContactTransferred, feed: str) -> None:
+        if not self._queue_room(e.to_queue, feed):
+            return  # checked first: a transfer is applied whole or not at all
         c = self.contacts.get(e.contact)
         if c is None:
+            # Never seen: it still arrives in `to_queue`, as an offer would.
             self.unknown_references += 1
-        elif e.contact in self._queue(e.queue, feed).waiting:
-            self._exited(ContactExited(e.t, e.contact, e.queue, "transfer"), feed)
-        elif c.agent:
+            self._anomaly(feed, limits.UNKNOWN_CONTACT)
+        elif c.answered_t is None:
+            # It leaves the queue it waits in (its own, whatever the event names).
+            q = self.queues.get(c.queue)
+            if q is not None and e.contact in q.waiting:
+                self._exited(ContactExited(e.t, e.contact, c.queue, "transfer"), feed)
+        else:
             # Handled like an end: the agent's wrap-up, if any, still joins its AHT.
-            self._ended(ContactEnded(e.t, e.contact, e.queue, c.agent), feed)
+            self._ended(ContactEnded(e.t, e.contact, c.queue, c.agent), feed)
         self.contacts.pop(e.contact, None)
         self._offered(ContactOffered(e.t, e.contact, e.to_queue), feed)
 
     def _chat_message(self, e: ChatMessage, feed: str) -> None:
         c = self.contacts.get(e.contact)
         if c is None:
+            self._anomaly(feed, limits.UNKNOWN_CONTACT)
             return
         if e.side == Side.CUSTOMER and c.first_customer_msg_t is None:
             c.first_customer_msg_t = e.t
         elif e.side == Side.AGENT and not c.first_reply_seen and c.first_customer_msg_t:
+            q = self.queues.get(c.queue)
+            if q is None:
+                return
+            self._touch(q)
             c.first_reply_seen = True
-            b = self._bucket(self._queue(c.queue, feed), e.t)
+            b = self._bucket(q, e.t)
             b.first_responses += 1
             b.first_response_s += e.t - c.first_customer_msg_t
 
     def _survey(self, e: SurveyResult, feed: str) -> None:
-        b = self._bucket(self._queue(e.queue, feed), e.t)
-        if 0 <= e.nps <= 10:
+        nps, csat = e.nps, e.csat
+        if not (-1 <= nps <= 10 and (csat == -1 or 1 <= csat <= 5)):
+            self._anomaly(feed, limits.BAD_VALUE)  # what is in range still counts
+        q = self._queue(e.queue, feed)
+        if q is None:
+            return
+        b = self._bucket(q, e.t)
+        if 0 <= nps <= 10:
             b.surveys_nps += 1
-            b.nps_promoters += e.nps >= 9
-            b.nps_detractors += e.nps <= 6
-        if 1 <= e.csat <= 5:
+            b.nps_promoters += nps >= 9
+            b.nps_detractors += nps <= 6
+        if 1 <= csat <= 5:
             b.surveys_csat += 1
-            b.csat_sum += e.csat
+            b.csat_sum += csat
 
     # ---------------------------------------------------------------- agents
     def _login(self, e: AgentLogin, feed: str) -> None:
         a = self._agent(e.agent, feed)
+        if a is None:
+            return
+        if a.feed != feed:  # logged in through another feed than the one that named it
+            self._feed_agents[a.feed] -= 1
+            self._feed_agents[feed] += 1
         a.name, a.team, a.feed = e.name, e.team, feed
         if a.state == AgentStatus.LOGGED_OUT:
             self._set_state(a, AgentStatus.AVAILABLE, "", e.t)
 
     def _logout(self, e: AgentLogout, feed: str) -> None:
-        a = self._agent(e.agent, feed)
+        a = self.agents.get(e.agent)
+        if a is None:  # never seen: nothing to log out, no agent to create for it
+            self._anomaly(feed, limits.UNKNOWN_AGENT)
+            return
+        self._changes.agents.add(e.agent)
         self._finish_pending(a, 0.0)
         self._set_state(a, AgentStatus.LOGGED_OUT, "", e.t)
 
     def _state(self, e: AgentStateChanged, feed: str) -> None:
         if e.state not in _STATES:
             self.rejected_events += 1
+            self._anomaly(feed, limits.BAD_VALUE)
             return
         a = self._agent(e.agent, feed)
+        if a is None:
+            return
         if a.state == AgentStatus.WRAP_UP and e.state != AgentStatus.WRAP_UP:
             self._finish_pending(a, e.t - a.state_since)
         elif e.state not in (AgentStatus.WRAP_UP, AgentStatus.ON_CONTACT):
@@ -531,15 +699,22 @@ class Floor:
         a.state, a.reason, a.state_since = state, reason, t
         if old == state:
             return  # a new reason only: no count moves
+        # Views show agents only as available, busy and staffed: a move within one of
+        # those (ringing, on contact, wrap-up) is counted but names no queue.
+        counted_as = views.COUNTED_AS
+        shown = counted_as.get(old, views.NOT_COUNTED) != counted_as.get(state, views.NOT_COUNTED)
         # One pass moves the agent's counts from the old state to the new one.
         queues, channels = self.queues, None
+        versions, marked = self._counts_version, self._changes.queues
         for queue_id in a.skills:
             q = queues.get(queue_id)
             if q is not None:
                 members = q.members
                 members[old] -= 1
                 members[state] += 1
-                self._touch(q)
+                if shown:  # only the counts moved: cached views are patched, not rebuilt
+                    versions[queue_id] = versions.get(queue_id, 0) + 1
+                    marked.add(queue_id)
                 if channels is None:
                     channels = [q.channel]
                 elif q.channel not in channels:
@@ -553,6 +728,8 @@ class Floor:
                 members = self._channel_members[channel] = Counter()
             members[old] -= 1
             members[state] += 1
+            if shown:
+                self._channel_version[channel] += 1
         if Channel.ONLINE in channels:
             slots = (state in SERVING_STATES) - (old in SERVING_STATES)
             if slots:
@@ -562,34 +739,80 @@ class Floor:
         """Keep per-queue and per-channel agent counts by state, so views never scan agents."""
         channels: list[str] = []
         state = a.state
+        # A logged-out agent is in no figure a view shows: no queue is named for it.
+        shown = views.COUNTED_AS.get(state, views.NOT_COUNTED) != views.NOT_COUNTED
+        versions, marked = self._counts_version, self._changes.queues
         for queue_id in a.skills:
             q = self.queues.get(queue_id)
             if q is not None:
                 q.members[state] += sign
-                self._touch(q)
+                if shown:  # only the counts moved: cached views are patched, not rebuilt
+                    versions[queue_id] = versions.get(queue_id, 0) + 1
+                    marked.add(queue_id)
                 if q.channel not in channels:
                     channels.append(q.channel)
         # A blended agent is one agent in each channel it serves, counted once there.
         for channel in channels:
             self._channel_members.setdefault(channel, Counter())[state] += sign
+            if shown:
+                self._channel_version[channel] += 1
         if Channel.ONLINE in channels and state in SERVING_STATES:
             self._channel_capacity[Channel.ONLINE] += sign * a.chat_capacity
 
     def _recount_members(self) -> None:
-        """Rebuild all agent counts; only when queue channels or whole feeds change."""
-        self._channel_members = {}
-        self._channel_capacity = Counter()
-        for q in self.queues.values():
+        """Rebuild all agent counts; only when queue channels or whole feeds change.
+
+        Counted in bulk, (queue, state) and (channel, state) pairs by `Counter` (a
+        snapshot brings thousands of agents: half the time of `_count_members` per
+        agent). Every view's counts are then taken as moved.
+        """
+        queues, agents = self.queues, list(self.agents.values())
+        channel_of = {queue_id: q.channel for queue_id, q in queues.items()}
+        for q in queues.values():
             q.members = Counter()
-        for a in self.agents.values():
-            self._count_members(a, +1)
+        for (queue_id, state), n in Counter(
+            (queue_id, a.state) for a in agents for queue_id in a.skills
+        ).items():
+            q = queues.get(queue_id)
+            if q is not None:
+                q.members[state] = n
+        # A blended agent is one agent in each channel it serves, counted once there.
+        served = [(a, {channel_of[x] for x in a.skills if x in channel_of}) for a in agents]
+        self._channel_members = {}
+        for (channel, state), n in Counter(
+            (channel, a.state) for a, channels in served for channel in channels
+        ).items():
+            self._channel_members.setdefault(channel, Counter())[state] = n
+        online = Channel.ONLINE
+        self._channel_capacity = Counter({online: sum(
+            a.chat_capacity for a, channels in served
+            if online in channels and a.state in SERVING_STATES)})
+        versions = self._counts_version
+        for queue_id in queues:
+            versions[queue_id] = versions.get(queue_id, 0) + 1
+        for channel in channel_of.values():
+            self._channel_version[channel] += 1
 
     def _skills(self, e: AgentSkills, feed: str) -> None:
+        if not 0 <= e.chat_capacity <= limits.MAX_CHAT_CAPACITY:
+            self._anomaly(feed, limits.BAD_VALUE)  # negative slots would count against others
+            return
         a = self._agent(e.agent, feed)
+        if a is None:
+            return
+        skills = dict(e.skills)
+        queues = self.queues
+        new = [queue_id for queue_id in skills if queue_id not in queues]
+        room = max(0, self.max_queues_per_feed - self._feed_queues[feed])
+        if len(new) > room:
+            # Past the feed's cap: those queues are not created, nor the agent put in them.
+            self._anomaly(feed, limits.QUEUE_CAP)
+            for queue_id in new[room:]:
+                del skills[queue_id]
         self._count_members(a, -1)
-        a.skills, a.chat_capacity = dict(e.skills), e.chat_capacity
-        for queue_id in a.skills:
-            self._queue(queue_id, feed)
+        a.skills, a.chat_capacity = skills, e.chat_capacity
+        for queue_id in skills:
+            self._queue(queue_id, feed)  # new ones fit: counted above
         self._count_members(a, +1)
 
     def _finish_pending(self, a: Agent, wrap_s: float) -> None:
@@ -809,8 +1032,9 @@ class Floor:
         """One queue's tile figures over `window` (default: the floor's window).
 
         Cached: built again only when the queue changed (its version), the minute
-        moved or its wait estimate changed; when its longest wait reached another
-        whole second, only that figure is replaced.
+        moved or its wait estimate changed; when only its agents' counts moved (their
+        own version) or its longest wait reached another whole second, only those
+        figures are replaced.
         """
         q = self.queues[queue_id]
         window = window or self.window_min
@@ -819,6 +1043,7 @@ class Floor:
         minute = int(self.now // BUCKET_S)
         key = (queue_id, window)
         entry = self._views.get(key)
+        counts = self._counts_version.get(queue_id, 0)
         if (
             entry is not None
             and entry[0] is q
@@ -828,13 +1053,15 @@ class Floor:
             and entry[4].sl_variant == self.sl_variants.get(queue_id, self.sl_variant)
         ):
             view, longest = entry[4], self.longest_wait_s(q)
-            if view.longest_wait_s == longest:
+            if entry[5] != counts:  # agents changed state: new counts (and clock)
+                view = views.with_agents(view, longest, q.members)
+            elif view.longest_wait_s != longest:  # only the clock moved
+                view = views.with_longest_wait(view, longest)
+            else:
                 return view
-            # Only the clock moved: only the longest wait changes.
-            view = views.with_longest_wait(view, longest)
         else:
             view = views.queue_view(self, queue_id, window)
-        self._views[key] = (q, q.version, minute, ewt, view)
+        self._views[key] = (q, q.version, minute, ewt, view, counts)
         return view
 
     def wait_estimate(self, queue_id: str) -> estimates.WaitEstimate:
@@ -926,9 +1153,23 @@ class Floor:
         """Everything of one feed as plain data (msgpack/JSON safe)."""
         return snapshots.dump(self, feed)
 
-    def load_snapshot(self, state: dict[str, Any], feed: str = "") -> None:
-        """Replace everything of `feed` with the snapshot's state."""
-        snapshots.load(self, state, feed)
+    def load_snapshot(self, state: dict[str, Any], feed: str = "") -> str | None:
+        """Replace everything of `feed` with the snapshot's state: None. A state that
+        cannot be loaded whole changes nothing; it is counted (`bad_snapshot`) and
+        its problem kept in `snapshot_problems` and returned."""
+        try:
+            snapshots.load(self, state, feed)
+        except snapshots.SnapshotError as exc:
+            self._anomaly(feed, limits.BAD_SNAPSHOT)
+            self.snapshot_problems[feed] = str(exc)
+            return str(exc)
+        self.snapshot_problems.pop(feed, None)
+        # What each feed holds now is what it created; its clock is the snapshot's (a
+        # restarted feed may start again from an earlier one).
+        self._feed_queues = Counter(q.feed for q in self.queues.values())
+        self._feed_agents = Counter(a.feed for a in self.agents.values())
+        self._feed_t[feed] = float(state["now"])
+        return None
 
     def reindex(self) -> None:
         """Recount agents per queue and channel, and mark the whole floor changed.

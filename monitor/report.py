@@ -13,7 +13,14 @@ Formulas come from monitor.metrics; nothing is re-derived here.
   threshold, so a threshold of 0 disables them.
 - max_wait_s is the longest wait of any contact that entered in the interval,
   answered or not; a contact still waiting when the events end waited until the last
-  event time.
+  event time of its feed run.
+- Feed runs: a contact is its id within one run of its feed (a restarted feed numbers
+  again and may reuse ids), so contacts of two runs are never merged; each run keeps
+  its own clock. The caller says which run an event belongs to.
+- Events no report can use are left out and counted (`ReportBuilder.skipped`, reasons
+  in SKIP_REASONS): a time outside 1970..2100; a time more than 6 h past its run's
+  latest event that the run's next event does not confirm (a broken clock; a feed
+  quiet overnight goes on); an outcome timed before its contact entered.
 - other_exits in a row = ContactExited (timeout, key, empty, withdraw, transfer out of
   the queue while waiting) + CallbackRequested; callbacks are also in Totals.callbacks,
   so SL variant "removed" counts a callback within T as served.
@@ -27,9 +34,12 @@ Formulas come from monitor.metrics; nothing is re-derived here.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+import math
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta, tzinfo
+from itertools import repeat
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -52,6 +62,19 @@ from .rolling import Totals
 INTERVALS = ("6m", "15m", "30m", "1h", "1d", "total")
 _STEP_MIN = {"6m": 6, "15m": 15, "30m": 30, "1h": 60}
 DEFAULT_SL_TARGET_S = 20.0  # for queues never defined, as in monitor.floor.Queue
+# Event times a report can place: 1970 to 2100 (as the protocol's check, feeds.protocol).
+MAX_EVENT_T = 4_102_444_800.0
+# An event this far past its run's latest time is a broken clock, not a real jump (the
+# live client refuses it the same way: feeds.sources.websocket.MAX_AHEAD_S).
+MAX_AHEAD_S = 6 * 3600.0
+# Why `ReportBuilder.skipped` left an event out, in words for a person.
+SKIP_REASONS = {
+    "bad_time": "an event time before 1970, after 2100 or not a number",
+    "time_jump": f"more than {MAX_AHEAD_S / 3600:g} h past its feed run's latest event "
+                 "and not confirmed by the next one",
+    "out_of_order": "an outcome timed before the contact entered (or was answered)",
+    "bad_value": "a queue definition whose SL target is not a number of seconds",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,9 +162,10 @@ class Intervals:
 class _Entry:
     """A contact between its entry and its last counted outcome."""
 
-    __slots__ = ("queue", "offered_t", "totals", "answered_t")
+    __slots__ = ("run", "queue", "offered_t", "totals", "answered_t")
 
-    def __init__(self, queue: str, offered_t: float, totals: Totals) -> None:
+    def __init__(self, run: Hashable, queue: str, offered_t: float, totals: Totals) -> None:
+        self.run = run
         self.queue = queue
         self.offered_t = offered_t
         self.totals = totals
@@ -149,7 +173,16 @@ class _Entry:
 
 
 class ReportBuilder:
-    """Accumulates Totals per (interval start, queue) from events in order."""
+    """Accumulates Totals per (interval start, queue) from events in order.
+
+    Events come in feed runs (`add(events, run)`): a contact is its id within its
+    run, so a restarted feed that reuses contact ids never merges two contacts, and
+    each run has its own clock. A contact still waiting when its run's events end
+    waited until that run's latest event.
+
+    Nothing a source may send makes it fail or count nonsense: an event it cannot use
+    is left out and counted in `skipped` by reason (SKIP_REASONS).
+    """
 
     def __init__(self, interval: str = "30m", tz: str | None = None,
                  sl_target_s: float | None = None, short_abandon_s: float = 5.0,
@@ -165,9 +198,11 @@ class ReportBuilder:
         self.targets: dict[str, float] = {}
         self.channels: dict[str, str] = {}
         self.first_entry_t: float | None = None
-        self.last_t: float | None = None
-        self._open: dict[str, _Entry] = {}
-        self._handlers = {
+        self._skipped: Counter[str] = Counter()
+        self._run_t: dict[Hashable, float] = {}  # each run's latest event time
+        self._held: dict[Hashable, Event] = {}  # run -> an event far ahead, not yet confirmed
+        self._open: dict[tuple[Hashable, str], _Entry] = {}
+        self._handlers: dict[type, Callable[[Any, Hashable], None]] = {
             QueueDefined: self._defined,
             ContactOffered: self._offered,
             ContactAnswered: self._answered,
@@ -178,46 +213,112 @@ class ReportBuilder:
             ContactTransferred: self._transferred,
         }
 
-    def add(self, events: Iterable[Event]) -> None:
+    def add(self, events: Iterable[Event], run: Hashable = None) -> None:
+        """Add events of one feed run (None: the only run), in order."""
+        self.add_runs(zip(repeat(run), events))
+
+    def add_runs(self, items: Iterable[tuple[Hashable, Event]]) -> None:
+        """Add (run, event) pairs in arrival order (feeds and runs interleaved).
+
+        An event more than MAX_AHEAD_S past its run's latest time is held until the
+        run's next event: if that one is as late (within MAX_AHEAD_S of it), the feed
+        really went on later (a quiet night, a long disconnection) and both count;
+        else the held one was a broken clock and is skipped ("time_jump"), so one
+        far-future heartbeat cannot make every wait last until then.
+        """
         handlers = self._handlers
-        last = self.last_t
-        for e in events:
-            if last is None or e.t > last:
-                last = e.t
+        run_t = self._run_t
+        held = self._held
+        skipped = self._skipped
+        for run, e in items:
+            t = e.t
+            try:
+                placeable = 0.0 <= t <= MAX_EVENT_T  # False for NaN
+            except TypeError:
+                placeable = False
+            if not placeable:
+                skipped["bad_time"] += 1  # not a number, NaN, or no date we can place
+                continue
+            if held and run in held:
+                jumped = held.pop(run)
+                if abs(t - jumped.t) <= MAX_AHEAD_S:
+                    run_t[run] = jumped.t
+                    self._handle(jumped, run)
+                else:
+                    skipped["time_jump"] += 1
+            latest = run_t.get(run)
+            if latest is None or t > latest:
+                if latest is not None and t > latest + MAX_AHEAD_S:
+                    held[run] = e
+                    continue
+                run_t[run] = t
             handler = handlers.get(type(e))
             if handler is not None:
-                handler(e)
-        self.last_t = last
+                handler(e, run)
+
+    def _handle(self, e: Event, run: Hashable) -> None:
+        handler = self._handlers.get(type(e))
+        if handler is not None:
+            handler(e, run)
+
+    @property
+    def skipped(self) -> Counter[str]:
+        """Events left out so far, by reason (SKIP_REASONS); a far-ahead event no later
+        event has confirmed counts as a time_jump."""
+        out = Counter(self._skipped)
+        if self._held:
+            out["time_jump"] += len(self._held)
+        return out
+
+    @property
+    def last_t(self) -> float | None:
+        """The latest event time of any run (None before the first event)."""
+        return max(self._run_t.values(), default=None)
+
+    def define(self, e: QueueDefined) -> None:
+        """A queue's definition known from elsewhere (a snapshot): it moves no clock."""
+        self._defined(e, None)
 
     def _target(self, queue: str) -> float:
         if self.sl_target_s is not None:
             return self.sl_target_s
         return self.targets.get(queue, DEFAULT_SL_TARGET_S)
 
-    def _defined(self, e: QueueDefined) -> None:
-        self.targets[e.queue] = e.sl_target_s
+    def _defined(self, e: QueueDefined, run: Hashable) -> None:
+        target = e.sl_target_s
+        if isinstance(target, bool) or not isinstance(target, float | int) \
+                or not 0 <= target < math.inf or not isinstance(e.channel, str):
+            self._skipped["bad_value"] += 1
+            return
+        self.targets[e.queue] = float(target)
         self.channels[e.queue] = e.channel
 
-    def _offered(self, e: ContactOffered) -> None:
-        if e.contact in self._open:
+    def _offered(self, e: ContactOffered, run: Hashable) -> None:
+        key = (run, e.contact)
+        if key in self._open:
             return  # duplicate delivery (monitor.floor ignores it too)
-        key = (self.intervals.start(e.t), e.queue)
-        totals = self.totals.get(key)
+        interval = (self.intervals.start(e.t), e.queue)
+        totals = self.totals.get(interval)
         if totals is None:
-            totals = self.totals[key] = Totals()
+            totals = self.totals[interval] = Totals()
         totals.offered += 1
-        self._open[e.contact] = _Entry(e.queue, e.t, totals)
+        self._open[key] = _Entry(run, e.queue, e.t, totals)
         if self.first_entry_t is None or e.t < self.first_entry_t:
             self.first_entry_t = e.t
 
-    def _waiting(self, contact: str) -> _Entry | None:
-        c = self._open.get(contact)
-        return c if c is not None and c.answered_t is None else None
+    def _waiting(self, contact: str, run: Hashable, t: float) -> _Entry | None:
+        c = self._open.get((run, contact))
+        if c is None or c.answered_t is not None:
+            return None  # never saw it enter, or answered twice
+        if t < c.offered_t:
+            self._skipped["out_of_order"] += 1  # an outcome before its entry: no wait to count
+            return None
+        return c
 
-    def _answered(self, e: ContactAnswered) -> None:
-        c = self._waiting(e.contact)
+    def _answered(self, e: ContactAnswered, run: Hashable) -> None:
+        c = self._waiting(e.contact, run, e.t)
         if c is None:
-            return  # never saw it enter, or answered twice
+            return
         wait = e.t - c.offered_t
         within = wait <= self._target(c.queue)
         b = c.totals
@@ -228,11 +329,11 @@ class ReportBuilder:
         b.max_wait_s = max(b.max_wait_s, wait)
         c.answered_t = e.t
 
-    def _abandoned(self, e: ContactAbandoned) -> None:
-        c = self._waiting(e.contact)
+    def _abandoned(self, e: ContactAbandoned, run: Hashable) -> None:
+        c = self._waiting(e.contact, run, e.t)
         if c is None:
             return
-        del self._open[e.contact]
+        del self._open[(run, e.contact)]
         wait = e.t - c.offered_t
         within = wait <= self._target(c.queue)
         b = c.totals
@@ -243,29 +344,35 @@ class ReportBuilder:
         b.removed_within_sl += within
         b.max_wait_s = max(b.max_wait_s, wait)
 
-    def _exited(self, e: ContactExited) -> None:
-        c = self._waiting(e.contact)
+    def _exited(self, e: ContactExited, run: Hashable) -> None:
+        c = self._waiting(e.contact, run, e.t)
         if c is None:
             return
-        del self._open[e.contact]
+        del self._open[(run, e.contact)]
         c.totals.other_exits += 1
         c.totals.max_wait_s = max(c.totals.max_wait_s, e.t - c.offered_t)
 
-    def _callback(self, e: CallbackRequested) -> None:
-        c = self._waiting(e.contact)
+    def _callback(self, e: CallbackRequested, run: Hashable) -> None:
+        c = self._waiting(e.contact, run, e.t)
         if c is None:
             return
-        del self._open[e.contact]
+        del self._open[(run, e.contact)]
         wait = e.t - c.offered_t
         b = c.totals
         b.callbacks += 1
         b.removed_within_sl += wait <= self._target(c.queue)
         b.max_wait_s = max(b.max_wait_s, wait)
 
-    def _ended(self, e: ContactEnded) -> None:
-        c = self._open.pop(e.contact, None)
+    def _ended(self, e: ContactEnded, run: Hashable) -> None:
+        key = (run, e.contact)
+        c = self._open.get(key)
         if c is None:
             return
+        since = c.offered_t if c.answered_t is None else c.answered_t
+        if e.t < since:
+            self._skipped["out_of_order"] += 1
+            return
+        del self._open[key]
         if c.answered_t is None:
             # Ended while still waiting: it left, but with no outcome we could count.
             c.totals.max_wait_s = max(c.totals.max_wait_s, e.t - c.offered_t)
@@ -273,26 +380,32 @@ class ReportBuilder:
         c.totals.handled += 1
         c.totals.handle_s += e.t - c.answered_t
 
-    def _transferred(self, e: ContactTransferred) -> None:
+    def _transferred(self, e: ContactTransferred, run: Hashable) -> None:
         # As monitor.floor: out of the old queue (an exit if waiting, the end of the talk
         # if answered), then a new entry in the new queue at the transfer time.
-        c = self._open.get(e.contact)
+        key = (run, e.contact)
+        c = self._open.get(key)
         if c is None:
             return
+        if e.t < (c.offered_t if c.answered_t is None else c.answered_t):
+            self._skipped["out_of_order"] += 1
+            return
         if c.answered_t is None:
-            self._exited(ContactExited(e.t, e.contact, c.queue, ExitReason.TRANSFER.value))
+            self._exited(ContactExited(e.t, e.contact, c.queue, ExitReason.TRANSFER.value), run)
         else:
-            self._ended(ContactEnded(e.t, e.contact, c.queue, e.agent))
-        self._offered(ContactOffered(e.t, e.contact, e.to_queue))
+            self._ended(ContactEnded(e.t, e.contact, c.queue, e.agent), run)
+        self._offered(ContactOffered(e.t, e.contact, e.to_queue), run)
 
     def rows(self) -> list[ReportRow]:
-        """The report so far; contacts still waiting count their wait up to the last event."""
+        """The report so far; contacts still waiting count their wait up to the latest
+        event of their run."""
         max_waits: dict[int, float] = {}
-        if self.last_t is not None:
-            for c in self._open.values():
-                if c.answered_t is None:
-                    key = id(c.totals)
-                    max_waits[key] = max(max_waits.get(key, 0.0), self.last_t - c.offered_t)
+        run_t = self._run_t
+        for c in self._open.values():
+            if c.answered_t is None:
+                key = id(c.totals)
+                wait = run_t.get(c.run, c.offered_t) - c.offered_t
+                max_waits[key] = max(max_waits.get(key, 0.0), wait)
         out = []
         for (start, queue), totals in sorted(self.totals.items()):
             t = totals

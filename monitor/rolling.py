@@ -15,7 +15,8 @@ same figures to the last bit however differently they were read.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from operator import attrgetter
+from itertools import compress
+from operator import attrgetter, ne
 from typing import Any
 
 BUCKET_S = 60
@@ -79,6 +80,8 @@ _N = len(_FIELDS)
 _MAX = _FIELDS.index("max_wait_s")
 # Summed exactly (see the module docstring); the other summed fields are whole numbers.
 _EXACT = tuple(i for i, f in enumerate(fields(Totals)) if f.type == "float" and i != _MAX)
+_EXACT_SET = frozenset(_EXACT)
+_INDICES = range(_N)
 _values = attrgetter(*_FIELDS)  # a bucket's fields as one tuple, in _FIELDS order
 
 _EMPTY = Totals()  # compared against, never written
@@ -103,11 +106,14 @@ def _vector(values: tuple[Any, ...]) -> list[Any]:
 
 def _deltas(old: tuple[Any, ...], new: tuple[Any, ...]) -> list[tuple[int, Any]]:
     """(field index, exact change) of every summed field that changed."""
-    return [
-        (i, (_fixed(n) - _fixed(o)) if i in _EXACT else n - o)
-        for i, (n, o) in enumerate(zip(new, old, strict=True))
-        if n != o and i != _MAX
-    ]
+    out = []
+    # The fields that changed, found in C: an event changes a few of the 21.
+    for i in compress(_INDICES, map(ne, new, old)):
+        if i in _EXACT_SET:
+            out.append((i, _fixed(new[i]) - _fixed(old[i])))
+        elif i != _MAX:
+            out.append((i, new[i] - old[i]))
+    return out
 
 
 def _totals(sums: list[Any], top: float) -> Totals:

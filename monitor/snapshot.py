@@ -1,7 +1,9 @@
 """A feed's part of the floor as plain data, and back (the protocol's `snapshot` state).
 
 A feed sends one on connect and after a sequence gap; the server builds it from
-its own floor. Everything is msgpack/JSON safe.
+its own floor. Everything is msgpack/JSON safe. A state is checked whole
+(`monitor.snapshot_check`) before `load` drops anything: a bad one raises
+`SnapshotError` and the floor keeps what it had.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .events import AgentStatus
+from .snapshot_check import problem
 from .state import Agent, Contact, Queue
 
 if TYPE_CHECKING:  # floor.py imports this module; the type is only for hints
@@ -55,8 +58,20 @@ def dump(floor: Floor, feed: str = "") -> dict[str, Any]:
     }
 
 
+class SnapshotError(ValueError):
+    """A snapshot state that cannot be loaded whole; the message says where and why."""
+
+
 def load(floor: Floor, state: dict[str, Any], feed: str = "") -> None:
-    """Replace everything of `feed` in `floor` with the snapshot's state; other feeds stay."""
+    """Replace everything of `feed` in `floor` with the snapshot's state; other feeds stay.
+
+    Raises `SnapshotError`, having changed nothing, if the state is not loadable whole
+    (within the floor's caps per feed).
+    """
+    why = problem(state, max_queues=floor.max_queues_per_feed,
+                  max_agents=floor.max_agents_per_feed)
+    if why is not None:
+        raise SnapshotError(why)
     gone_queues = {q.id for q in floor.queues.values() if q.feed == feed}
     floor.contacts = {k: c for k, c in floor.contacts.items() if c.queue not in gone_queues}
     floor.queues = {k: q for k, q in floor.queues.items() if q.feed != feed}
@@ -105,7 +120,8 @@ def load(floor: Floor, state: dict[str, Any], feed: str = "") -> None:
     if "trend" in state:
         if any(q.feed != feed for q in floor.queues.values()):
             # Other feeds fill other channels: take only this feed's channels.
-            floor.trend.merge(state["trend"], {str(d["channel"]) for d in state["queues"]})
+            floor.trend.merge(state["trend"],
+                              {str(d["channel"]) for d in state.get("queues", [])})
         else:
             floor.trend.load(state["trend"])
     floor.reindex()

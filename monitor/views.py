@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, fields
-from operator import attrgetter
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import clock, estimates, metrics
@@ -26,9 +25,16 @@ WINDOW_TODAY = "today"  # since the configured daily reset
 Window = int | str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class QueueView:
-    """What a queue tile shows, over one rolling window."""
+    """What a queue tile shows, over one rolling window.
+
+    Without slots on purpose: the floor builds or patches a view for each queue that
+    changed, hundreds per tick on a large floor, and a view made by handing it its
+    field dict (`_view_of`) costs about 0.4 us where the generated frozen `__init__`
+    of 31 fields costs about 4 us (bench/bench_views.py). Either way it is the same
+    frozen value.
+    """
 
     id: str
     name: str
@@ -91,6 +97,30 @@ def whole_seconds(seconds: float) -> float:
 
 _RINGING, _ON_CONTACT, _WRAP_UP = AgentStatus.RINGING, AgentStatus.ON_CONTACT, AgentStatus.WRAP_UP
 assert {_RINGING, _ON_CONTACT, _WRAP_UP} == BUSY_STATES
+_AVAILABLE, _NOT_READY = AgentStatus.AVAILABLE, AgentStatus.NOT_READY
+
+# What one agent in each state adds to (available, busy, staffed): the only agent
+# figures a queue or channel view shows. A move between two states with the same
+# entry (ringing, on contact, wrap-up) changes no view, so the floor names no queue
+# for it; a state not listed (logged out) adds nothing.
+COUNTED_AS: dict[str, tuple[int, int, int]] = {
+    _AVAILABLE: (1, 0, 1),
+    _RINGING: (0, 1, 1),
+    _ON_CONTACT: (0, 1, 1),
+    _WRAP_UP: (0, 1, 1),
+    _NOT_READY: (0, 0, 1),
+}
+NOT_COUNTED = (0, 0, 0)
+assert all(COUNTED_AS[s][1] for s in BUSY_STATES) and all(
+    COUNTED_AS[s][0] + COUNTED_AS[s][1] for s in SERVING_STATES)
+
+
+def agent_counts(members: Counter[str]) -> tuple[int, int, int]:
+    """(available, busy, staffed) from a queue's agents by state."""
+    get = members.get
+    busy = get(_RINGING, 0) + get(_ON_CONTACT, 0) + get(_WRAP_UP, 0)
+    available = get(_AVAILABLE, 0)
+    return available, busy, busy + available + get(_NOT_READY, 0)
 
 
 def queue_view(floor: Floor, queue_id: str, window: Window | None = None) -> QueueView:
@@ -98,38 +128,56 @@ def queue_view(floor: Floor, queue_id: str, window: Window | None = None) -> Que
     q = floor.queues[queue_id]
     window = window or floor.window_min
     t = floor.totals(q, window)
-    members = q.members
-    busy = members[_RINGING] + members[_ON_CONTACT] + members[_WRAP_UP]
-    available = members[AgentStatus.AVAILABLE]
-    staffed = busy + available + members[AgentStatus.NOT_READY]
+    available, busy, staffed = agent_counts(q.members)
     variant = floor.sl_variant_of(queue_id)
     ewt = floor.wait_estimate(queue_id)
-    return QueueView(
-        id=q.id, name=q.name, name_zh=q.name_zh, channel=q.channel, tier=q.tier,
-        sl_target_s=q.sl_target_s, waiting=len(q.waiting),
-        longest_wait_s=floor.longest_wait_s(q), backlog=len(q.backlog),
-        offered=t.offered, answered=t.answered, abandoned=t.abandoned,
-        service_level=metrics.service_level(t, variant), asa_s=metrics.asa_s(t),
-        aht_s=metrics.aht_s(t), abandon_rate=metrics.abandon_rate(t),
-        agents_available=available, agents_busy=busy, agents_staffed=staffed,
-        window=window, sl_variant=variant, short_abandoned=t.short_abandoned,
-        other_exits=t.other_exits, callbacks=t.callbacks,
-        abandoned_wait_s=metrics.abandoned_wait_s(t),
-        first_response_s=metrics.first_response_s(t), nps=metrics.nps(t),
-        csat=metrics.csat(t), in_progress=q.in_progress,
-        ewt_s=ewt.ewt_s, ewt_model=ewt.model,
-    )
+    # Every field of QueueView, in its order (tests/monitor/test_agent_counts.py checks).
+    return _view_of({
+        "id": q.id, "name": q.name, "name_zh": q.name_zh, "channel": q.channel,
+        "tier": q.tier, "sl_target_s": q.sl_target_s, "waiting": len(q.waiting),
+        "longest_wait_s": floor.longest_wait_s(q), "backlog": len(q.backlog),
+        "offered": t.offered, "answered": t.answered, "abandoned": t.abandoned,
+        "service_level": metrics.service_level(t, variant), "asa_s": metrics.asa_s(t),
+        "aht_s": metrics.aht_s(t), "abandon_rate": metrics.abandon_rate(t),
+        "agents_available": available, "agents_busy": busy, "agents_staffed": staffed,
+        "window": window, "sl_variant": variant, "short_abandoned": t.short_abandoned,
+        "other_exits": t.other_exits, "callbacks": t.callbacks,
+        "abandoned_wait_s": metrics.abandoned_wait_s(t),
+        "first_response_s": metrics.first_response_s(t), "nps": metrics.nps(t),
+        "csat": metrics.csat(t), "in_progress": q.in_progress,
+        "ewt_s": ewt.ewt_s, "ewt_model": ewt.model,
+    })
 
 
-_QUEUE_VIEW_VALUES = attrgetter(*(f.name for f in fields(QueueView)))
-_LONGEST_WAIT = [f.name for f in fields(QueueView)].index("longest_wait_s")
+_new_object = object.__new__
+_set_attribute = object.__setattr__  # what the frozen __init__ itself writes with
+
+
+def _view_of(values: dict[str, Any]) -> QueueView:
+    """A QueueView holding `values`, which names every field (and nothing else)."""
+    view = _new_object(QueueView)
+    _set_attribute(view, "__dict__", values)
+    return view
 
 
 def with_longest_wait(view: QueueView, longest_wait_s: float) -> QueueView:
     """The same view with another longest wait (the clock moved, nothing else did)."""
-    values = list(_QUEUE_VIEW_VALUES(view))
-    values[_LONGEST_WAIT] = longest_wait_s
-    return QueueView(*values)
+    values = view.__dict__.copy()
+    values["longest_wait_s"] = longest_wait_s
+    return _view_of(values)
+
+
+def with_agents(view: QueueView, longest_wait_s: float, members: Counter[str]) -> QueueView:
+    """The same view with the agent counts of `members` and another longest wait.
+
+    For a queue whose agents changed state and nothing else: its window, contacts
+    and estimate are those the view was built from.
+    """
+    values = view.__dict__.copy()
+    values["longest_wait_s"] = longest_wait_s
+    (values["agents_available"], values["agents_busy"],
+     values["agents_staffed"]) = agent_counts(members)
+    return _view_of(values)
 
 
 def channel_view(floor: Floor, channel: str, window: Window | None = None) -> ChannelView:

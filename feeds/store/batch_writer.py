@@ -14,6 +14,7 @@ import queue
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
+from collections import Counter
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 Item = TypeVar("Item")
 Store = TypeVar("Store")
 _STOP = object()
+MAX_DROP_REASONS = 20  # distinct reasons kept; more are counted as "other"
 
 
 class BatchWriter(ABC, Generic[Item, Store]):
@@ -35,6 +37,7 @@ class BatchWriter(ABC, Generic[Item, Store]):
         self.path = path
         self.interval_s = interval_s
         self.dropped = 0
+        self.drop_reasons: Counter[str] = Counter()  # why items were dropped
         self.written = 0
         self.error = ""
         self._queue: queue.Queue[Any] = queue.Queue(limit)
@@ -104,6 +107,8 @@ class BatchWriter(ABC, Generic[Item, Store]):
     def _drop(self, n: int, why: str) -> None:
         with self._lock:
             before, self.dropped = self.dropped, self.dropped + n
+            known = why in self.drop_reasons or len(self.drop_reasons) < MAX_DROP_REASONS
+            self.drop_reasons[why if known else "other"] += n
         if before == 0 or before // self.drop_log_every != self.dropped // self.drop_log_every:
             log.warning("%s: %d item(s) dropped so far (%s)", self.path, self.dropped, why)
 

@@ -1,16 +1,27 @@
 """Recordings: every canonical event of one or more feeds, in an SQLite file.
 
-A recording is an SQLite database (through sqlite-utils, WAL mode) with two tables:
+A recording is an SQLite database (through sqlite-utils, WAL mode) with three tables:
 
-- `events`: `id` INTEGER PRIMARY KEY (the rowid), `feed` TEXT (the feed key, e.g. its URL), `seq` INTEGER
-  (the protocol sequence number; 0 for snapshots, as on the wire), `t` REAL (event
-  time), `type` TEXT (the protocol type, e.g. `contact.offered`, `snapshot`) and
-  `data` BLOB (msgpack of the envelope's `data` map, exactly the protocol's fields).
+- `events`: `id` INTEGER PRIMARY KEY (the rowid), `feed` TEXT (the feed key, e.g. its
+  URL), `seq` INTEGER (the protocol sequence number; 0 for snapshots, as on the wire),
+  `t` REAL (event time), `type` TEXT (the protocol type, e.g. `contact.offered`,
+  `snapshot`), `data` BLOB (msgpack of the envelope's `data` map, exactly the
+  protocol's fields; see `feeds.store.packing`) and `run` INTEGER (the `runs` row of
+  the feed run the event came from; NULL when the source did not say).
   Rowid order is arrival order; an index on `t` serves time ranges.
+- `runs`: `id` INTEGER PRIMARY KEY, `feed` TEXT, `epoch` TEXT: one row per feed run,
+  the server's `epoch` from its `welcome`. Sequence numbers and contact ids only
+  mean something within one run: a restarted feed numbers from 1 again and may
+  reuse contact ids. Recordings written before runs were recorded have neither
+  this table nor the `run` column; they are read as before (`epoch` None).
 - `meta`: `key` TEXT primary key, `value` TEXT (JSON): `format`
   ("floorwatch-recording"), `format_version` (1), `created` (wall-clock epoch),
   `floorwatch_version`, `feeds` (list of feed keys), and on a clean close `closed`
   (wall-clock epoch) and `dropped` (events that could not be recorded).
+
+Rows the store cannot hold (a sequence number past SQLite's INTEGER, text that is not
+Unicode in a feed key) are dropped one by one, counted with their reason, and never
+cost the rest of their batch.
 
 Snapshots are recorded like any event (type `snapshot`, data `{"seq", "state"}`), so
 a replay can start from the latest one before the time it wants.
@@ -45,6 +56,7 @@ from feeds import protocol as p
 from monitor.events import Event
 
 from ..credentials import create_private
+from . import packing
 from .batch_writer import BatchWriter
 
 log = logging.getLogger(__name__)
@@ -53,13 +65,17 @@ FORMAT = "floorwatch-recording"
 FORMAT_VERSION = 1
 EVENTS = "events"
 META = "meta"
+RUNS = "runs"
+SQLITE_MAX_INT = 2**63 - 1  # an INTEGER column holds no more: a larger seq is not stored
 MAX_PROBLEMS_KEPT = 100  # per read: the first few bad rows, with their rowids
 
 # `id` is the rowid (an alias, so VACUUM keeps it): arrival order.
 _CREATE_EVENTS = (f"CREATE TABLE {EVENTS} (id INTEGER PRIMARY KEY, feed TEXT, seq INTEGER, "
-                  "t REAL, type TEXT, data BLOB)")
+                  "t REAL, type TEXT, data BLOB, run INTEGER)")
+_CREATE_RUNS = f"CREATE TABLE {RUNS} (id INTEGER PRIMARY KEY, feed TEXT, epoch TEXT)"
 _EVENT_COLUMNS = ("feed", "seq", "t", "type", "data")
-_INSERT = f"INSERT INTO {EVENTS} (feed, seq, t, type, data) VALUES (?, ?, ?, ?, ?)"
+_INSERT = f"INSERT INTO {EVENTS} (feed, seq, t, type, data, run) VALUES (?, ?, ?, ?, ?, ?)"
+Row = tuple[str, int, float, str, bytes, int | None]  # as inserted: feed, seq, t, type, data, run
 
 
 class RecordingError(OSError):
@@ -91,6 +107,7 @@ class RecordingStore:
             raise RecordingError(
                 f"cannot create the folder for recording {self.path}: {exc}") from exc
         self.feeds: list[str] = []
+        self.runs: dict[tuple[str, str], int] = {}  # (feed, epoch) -> runs.id
         db: sqlite_utils.Database | None = None
         try:
             create_private(self.path)  # a recording holds the floor's whole day
@@ -111,11 +128,13 @@ class RecordingStore:
             meta = _check_recording(self.path, self.db, tables)
             self.feeds = [str(f) for f in meta.get("feeds") or []]
             self.db.enable_wal()
+            self._add_runs_table(tables)
             self.add_feeds(feeds)
             return
         self.db.enable_wal()
         with self.db.conn:
             self.db.execute(_CREATE_EVENTS)
+            self.db.execute(_CREATE_RUNS)
             self.db[EVENTS].create_index(["t"], if_not_exists=True)
             self.db[META].create({"key": str, "value": str}, pk="key")
             self._set_meta({
@@ -123,6 +142,33 @@ class RecordingStore:
                 "floorwatch_version": floorwatch_version(), "feeds": [],
             })
         self.add_feeds(feeds)
+
+    def _add_runs_table(self, tables: set[str]) -> None:
+        """Appending to a recording from before runs were recorded: add them (its old
+        rows keep `run` NULL, read as before); else load the runs it has."""
+        with self.db.conn:
+            if "run" not in self.db[EVENTS].columns_dict:
+                self.db.execute(f"ALTER TABLE {EVENTS} ADD COLUMN run INTEGER")
+            if RUNS not in tables:
+                self.db.execute(_CREATE_RUNS)
+        for run_id, feed, epoch in self.db.execute(f"SELECT id, feed, epoch FROM {RUNS}"):
+            self.runs[(str(feed), str(epoch))] = int(run_id)
+
+    def run_id(self, feed: str, epoch: str) -> int | None:
+        """The `runs` id of this feed run (added, committed, when new); None for no epoch."""
+        if not epoch:
+            return None
+        key = (feed, epoch)
+        run = self.runs.get(key)
+        if run is None:
+            try:
+                with self.db.conn:
+                    cur = self.db.conn.execute(
+                        f"INSERT INTO {RUNS} (feed, epoch) VALUES (?, ?)", key)
+            except sqlite3.Error as exc:
+                raise _sqlite_error(self.path, exc, "write") from exc
+            run = self.runs[key] = int(cur.lastrowid or 0)
+        return run
 
     @property
     def journal_mode(self) -> str:
@@ -145,8 +191,8 @@ class RecordingStore:
         except sqlite3.Error as exc:
             raise _sqlite_error(self.path, exc, "write") from exc
 
-    def append(self, rows: list[tuple[str, int, float, str, bytes]]) -> None:
-        """Insert rows (feed, seq, t, type, data) in one transaction: one commit."""
+    def append(self, rows: list[Row]) -> None:
+        """Insert rows (feed, seq, t, type, data, run) in one transaction: one commit."""
         try:
             with self.db.conn:
                 self.db.conn.executemany(_INSERT, rows)
@@ -249,6 +295,12 @@ def read_meta(path: str | Path) -> dict[str, Any]:
     return meta
 
 
+# One recorded event with where it came from: (feed key, seq as stored (0 for a
+# snapshot), the feed run's epoch (None when the recording does not say), event).
+# A plain tuple: a long read makes millions.
+RecordedEvent = tuple[str, int, str | None, Event]
+
+
 def read_recording(
     path: str | Path,
     since: float | None = None,
@@ -262,12 +314,34 @@ def read_recording(
     and skipped. A file damaged past its first pages may still raise RecordingError
     part-way through.
     """
+    rows = read_rows(path, since, until, stats)
+    return ((feed, event) for feed, _, _, event in rows)
+
+
+def read_rows(
+    path: str | Path,
+    since: float | None = None,
+    until: float | None = None,
+    stats: ReadStats | None = None,
+) -> Iterator[RecordedEvent]:
+    """As `read_recording`, each event as (feed, seq, epoch, event): its sequence
+    number as stored and its feed run's epoch (None when the recording does not say)."""
     path, db, _ = _open_for_reading(path)
-    return _rows(path, db, since, until, stats if stats is not None else ReadStats())
+    try:
+        columns = db[EVENTS].columns_dict
+        epochs: dict[int, str] = {}
+        if "run" in columns and RUNS in db.table_names():
+            epochs = {int(i): str(e) for i, e in db.execute(f"SELECT id, epoch FROM {RUNS}")
+                      if isinstance(i, int)}
+    except sqlite3.Error as exc:
+        db.close()
+        raise _sqlite_error(path, exc, "read") from exc
+    return _rows(path, db, since, until, stats if stats is not None else ReadStats(),
+                 epochs if "run" in columns else None)
 
 
 def _rows(path: Path, db: sqlite_utils.Database, since: float | None, until: float | None,
-          stats: ReadStats) -> Iterator[tuple[str, Event]]:
+          stats: ReadStats, epochs: dict[int, str] | None) -> Iterator[RecordedEvent]:
     where, params = [], []
     if since is not None:
         where.append("t >= ?")
@@ -275,10 +349,12 @@ def _rows(path: Path, db: sqlite_utils.Database, since: float | None, until: flo
     if until is not None:
         where.append("t < ?")
         params.append(until)
-    sql = (f"SELECT rowid, feed, seq, t, type, data FROM {EVENTS}"
+    run = "run" if epochs is not None else "NULL"
+    sql = (f"SELECT rowid, feed, seq, t, type, data, {run} FROM {EVENTS}"
            f"{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY rowid")
+    epoch_of = (epochs or {}).get
     try:
-        for rowid, feed, seq, t, typ, data in db.conn.execute(sql, params):
+        for rowid, feed, seq, t, typ, data, run_id in db.conn.execute(sql, params):
             stats.rows += 1
             try:
                 event = _decode_row(feed, seq, t, typ, data)
@@ -286,7 +362,7 @@ def _rows(path: Path, db: sqlite_utils.Database, since: float | None, until: flo
                 stats.skip(rowid, exc.reason, str(exc))
                 continue
             stats.events += 1
-            yield feed, event
+            yield feed, seq, None if run_id is None else epoch_of(run_id), event
     except sqlite3.Error as exc:
         raise _sqlite_error(path, exc, "read") from exc
     finally:
@@ -303,7 +379,7 @@ def _decode_row(feed: Any, seq: Any, t: Any, typ: Any, data: Any) -> Event:
     if not isinstance(data, bytes):
         raise p.FrameError("undecodable", f"data is {type(data).__name__}, not msgpack bytes")
     try:
-        fields = msgpack.unpackb(data, raw=False, strict_map_key=True)
+        fields = packing.unpack(data)
     except (ValueError, TypeError, msgpack.UnpackException, RecursionError) as exc:
         raise p.FrameError("undecodable", type(exc).__name__) from None
     if not isinstance(fields, dict):
@@ -312,14 +388,18 @@ def _decode_row(feed: Any, seq: Any, t: Any, typ: Any, data: Any) -> Event:
 
 
 # --------------------------------------------------------------------- the writer
-class Recorder(BatchWriter[tuple[str, int, Event], RecordingStore]):
+_Item = tuple[str, int, Event, str]  # feed, seq, event, epoch
+
+
+class Recorder(BatchWriter[_Item, RecordingStore]):
     """Records events on its own thread; `record` never blocks the caller.
 
     Events wait on a bounded queue (full: counted in `dropped` and logged); an
     event is committed within about `interval_s` and a burst costs one commit.
     `close()` writes what is queued, notes the close in the meta table and joins.
     If the file cannot be opened or written, `error` says why and the events are
-    counted in `dropped`.
+    counted in `dropped`. An event the file cannot hold is dropped alone, counted
+    in `dropped` and `drop_reasons`; the recording goes on.
     """
 
     thread_name = "floorwatch-recorder"
@@ -333,12 +413,14 @@ class Recorder(BatchWriter[tuple[str, int, Event], RecordingStore]):
         self._feeds = list(feeds)
         super().__init__(Path(path).expanduser(), limit=limit, interval_s=interval_s)
 
-    def record(self, feed: str, seq: int, event: Event) -> bool:
+    def record(self, feed: str, seq: int, event: Event, epoch: str = "") -> bool:
         """Queue one event of `feed` (its protocol sequence number, 0 for a snapshot).
 
-        False, counted in `dropped`, when the queue is full or the recorder closed.
+        `epoch` names the feed run the event belongs to (the server's `epoch` from
+        its `welcome`; "" when the source has none). False, counted in `dropped`,
+        when the queue is full or the recorder closed.
         """
-        return self._put((feed, seq, event), "recorder closed")
+        return self._put((feed, seq, event, epoch or ""), "recorder closed")
 
     def written_counts(self) -> dict[str, int]:
         """Committed events per feed key (a copy)."""
@@ -355,28 +437,52 @@ class Recorder(BatchWriter[tuple[str, int, Event], RecordingStore]):
         with contextlib.suppress(RecordingError):
             store.finish(self.dropped)
 
-    def _write_batch(self, store: RecordingStore, batch: list[tuple[str, int, Event]]) -> None:
-        rows: list[tuple[str, int, float, str, bytes]] = []
-        counts: Counter[str] = Counter()
-        for feed, seq, event in batch:
-            if not isinstance(event.t, int | float) or not math.isfinite(event.t):
-                self._drop(1, f"{type(event).__name__} with event time {event.t}")
-                continue
+    def _run_of(self, store: RecordingStore, feed: Any, epoch: Any) -> int | None | bool:
+        """The run id of (feed, epoch) for its rows; False if either cannot be stored."""
+        for text in (feed, epoch):
+            if not isinstance(text, str):
+                return False
             try:
-                env = p.event_envelope(event, feed, seq)
-                data = msgpack.packb(env.data, use_bin_type=True)
-            except (TypeError, ValueError, OverflowError) as exc:
-                self._drop(1, f"cannot encode {type(event).__name__}: {exc}")
-                continue
-            rows.append((feed, seq, event.t, env.type, data))
-            counts[feed] += 1
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        return store.run_id(feed, epoch)
+
+    def _write_batch(self, store: RecordingStore, batch: list[_Item]) -> None:
+        rows: list[Row] = []
+        counts: Counter[str] = Counter()
+        refused = 0  # dropped one by one, counted already
+        runs: dict[tuple[str, str], int | None | bool] = {}  # (feed, epoch) -> run id
+        envelope, pack, isfinite = p.event_envelope, packing.pack, math.isfinite
         try:
+            for feed, seq, event, epoch in batch:
+                why = ""
+                t = event.t
+                run = runs.get((feed, epoch))
+                if run is None and (feed, epoch) not in runs:
+                    run = runs[(feed, epoch)] = self._run_of(store, feed, epoch)
+                if not isinstance(t, int | float) or not isfinite(t):
+                    why = "with an event time that is not a finite number"
+                elif not isinstance(seq, int) or not 0 <= seq <= SQLITE_MAX_INT:
+                    why = "with a sequence number SQLite cannot hold"
+                elif run is False:
+                    why = "of a feed or run whose name is not Unicode text"
+                else:
+                    try:
+                        env = envelope(event, feed, seq)
+                        rows.append((feed, seq, t, env.type, pack(env.data), run))
+                        counts[feed] += 1
+                        continue
+                    except (TypeError, ValueError, OverflowError) as exc:
+                        why = f"that cannot be encoded ({type(exc).__name__})"
+                refused += 1
+                self._drop(1, f"{type(event).__name__} {why}")
             store.add_feeds(counts)
             store.append(rows)
         except RecordingError as exc:
             self.error = str(exc)
             log.error("%s", exc)
-            self._drop(len(rows), "write failed")
+            self._drop(len(batch) - refused, "write failed")
             return
         with self._lock:
             self.written += len(rows)

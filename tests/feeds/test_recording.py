@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -12,13 +13,16 @@ import msgpack
 import pytest
 
 from feeds import protocol as p
+from feeds.store import packing
 from feeds.store.recording import (
     FORMAT_VERSION,
     ReadStats,
     Recorder,
     RecordingError,
+    RecordingStore,
     read_meta,
     read_recording,
+    read_rows,
 )
 from monitor import events as ev
 from monitor.floor import Floor
@@ -151,8 +155,12 @@ def test_the_file_format(tmp_path):
         assert [conn.execute(f"PRAGMA index_info({i[1]})").fetchall()[0][2]
                 for i in indexes] == ["t"]
         columns = {c[1]: c[2] for c in conn.execute("PRAGMA table_info(events)")}
+        run_columns = {c[1]: c[2] for c in conn.execute("PRAGMA table_info(runs)")}
+        run_of_rows = {r for (r,) in conn.execute("SELECT run FROM events")}
     assert columns == {"id": "INTEGER", "feed": "TEXT", "seq": "INTEGER", "t": "REAL",
-                       "type": "TEXT", "data": "BLOB"}
+                       "type": "TEXT", "data": "BLOB", "run": "INTEGER"}
+    assert run_columns == {"id": "INTEGER", "feed": "TEXT", "epoch": "TEXT"}
+    assert run_of_rows == {None}  # recorded without an epoch
     meta = read_meta(path)
     assert meta["format"] == "floorwatch-recording"
     assert meta["format_version"] == FORMAT_VERSION == 1
@@ -349,15 +357,108 @@ def test_a_damaged_recording_is_an_error_naming_it(tmp_path):
     assert str(path) in str(exc.value)
 
 
-def test_a_value_sqlite_cannot_hold_costs_its_batch_not_the_recorder(tmp_path):
+def test_a_value_sqlite_cannot_hold_costs_only_its_own_row(tmp_path):
+    # Issue 9: a snapshot stamped seq 2**63 - 1 and the events after it made the insert
+    # raise OverflowError; nothing was written, `closed` was never set.
     path = tmp_path / "overflow.fwrec"
-    rec = Recorder(path, interval_s=0.01)
-    rec.record(FEED, 2**63, ev.Heartbeat(T0))  # past SQLite's INTEGER: the insert raises
-    assert wait_until(lambda: rec.dropped == 1)
-    rec.record(FEED, 2, ev.Heartbeat(T0 + 1))  # the writer is still alive
-    assert wait_until(lambda: rec.written == 1)
+    rec = Recorder(path, interval_s=60)  # one batch: the good rows share it with the bad
+    for seq, t in [(1, T0), (2**63, T0 + 1), (2, T0 + 2), (2**64 - 1, T0 + 3), (-1, T0 + 4),
+                   (3, T0 + 5), (2**63 - 1, T0 + 6)]:
+        rec.record(FEED, seq, ev.Heartbeat(t))
+    rec.record("ws://\ud800", 4, ev.Heartbeat(T0 + 7))  # a feed key SQLite cannot store
+    rec.record(FEED, 5, ev.Heartbeat(math.nan))
     started = time.monotonic()
     rec.close()
     assert time.monotonic() - started < 5
-    assert "OverflowError" in rec.error or "too large" in rec.error
-    assert len(raw_rows(path)) == 1
+    assert (rec.written, rec.dropped, rec.error) == (4, 5, "")
+    assert rec.drop_reasons == {
+        "Heartbeat with a sequence number SQLite cannot hold": 3,
+        "Heartbeat of a feed or run whose name is not Unicode text": 1,
+        "Heartbeat with an event time that is not a finite number": 1}
+    assert [r[2] for r in raw_rows(path)] == [1, 2, 3, 2**63 - 1]
+    meta = read_meta(path)
+    assert meta["dropped"] == 5 and meta["closed"] >= started
+
+
+def test_a_write_that_fails_costs_its_batch_not_the_recorder(tmp_path, monkeypatch):
+    path = tmp_path / "failing.fwrec"
+    rec = Recorder(path, interval_s=0.01)
+    assert rec.wait_ready()
+    real_append = RecordingStore.append
+    failures = iter([True])
+
+    def append(store, rows):
+        if next(failures, False):
+            raise RecordingError(f"cannot write recording {path}: disk I/O error")
+        real_append(store, rows)
+
+    monkeypatch.setattr(RecordingStore, "append", append)
+    rec.record(FEED, 1, ev.Heartbeat(T0))
+    assert wait_until(lambda: rec.dropped == 1)
+    rec.record(FEED, 2, ev.Heartbeat(T0 + 1))  # the writer is still alive
+    assert wait_until(lambda: rec.written == 1)
+    rec.close()
+    assert "disk I/O error" in rec.error and rec.drop_reasons == {"write failed": 1}
+    assert [r[2] for r in raw_rows(path)] == [2]
+    assert read_meta(path)["dropped"] == 1
+
+
+# ------------------------------------------------------------------------ feed runs
+def test_each_event_keeps_its_feed_run(tmp_path):
+    path = tmp_path / "runs.fwrec"
+    items = [(FEED, 1, ev.Heartbeat(T0), "run-a"), (OTHER, 1, ev.Heartbeat(T0), "run-a"),
+             (FEED, 2, ev.Heartbeat(T0 + 1), "run-a"), (FEED, 1, ev.Heartbeat(T0 + 2), "run-b"),
+             (FEED, 2, ev.Heartbeat(T0 + 3), ""), (FEED, 3, ev.Heartbeat(T0 + 4), "run-a")]
+    with Recorder(path, interval_s=60) as rec:
+        for feed, seq, event, epoch in items:
+            rec.record(feed, seq, event, epoch)
+    assert list(read_rows(path)) == [(f, s, e or None, event) for f, s, event, e in items]
+    with connect(path) as conn:
+        runs = conn.execute("SELECT id, feed, epoch FROM runs ORDER BY id").fetchall()
+    # One row per (feed, epoch): the same epoch of another feed is another run.
+    assert runs == [(1, FEED, "run-a"), (2, OTHER, "run-a"), (3, FEED, "run-b")]
+    # Appending keeps the runs it had, and adds new ones after them.
+    with Recorder(path) as rec:
+        rec.record(FEED, 4, ev.Heartbeat(T0 + 5), "run-b")
+        rec.record(FEED, 1, ev.Heartbeat(T0 + 6), "run-c")
+    assert [epoch for _, _, epoch, _ in read_rows(path)][-2:] == ["run-b", "run-c"]
+    with connect(path) as conn:
+        assert conn.execute("SELECT max(id), count(*) FROM runs").fetchone() == (4, 4)
+
+
+def old_recording(path: Path) -> None:
+    """A recording as Floorwatch wrote them before runs were recorded."""
+    with connect(path) as conn:
+        conn.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, feed TEXT, seq INTEGER, "
+                     "t REAL, type TEXT, data BLOB)")
+        conn.execute("CREATE INDEX idx_events_t ON events (t)")
+        conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+        conn.executemany("INSERT INTO meta VALUES (?, ?)", [
+            ("format", '"floorwatch-recording"'), ("format_version", "1"),
+            ("created", str(T0)), ("feeds", f'["{FEED}"]')])
+        conn.executemany("INSERT INTO events (feed, seq, t, type, data) VALUES (?,?,?,?,?)", [
+            (FEED, i, T0 + i, "contact.offered",
+             msgpack.packb({"contact": f"c{i}", "queue": "hl"})) for i in (1, 2)])
+
+
+def test_a_recording_from_before_runs_is_read_and_appended_to(tmp_path):
+    path = tmp_path / "old.fwrec"
+    old_recording(path)
+    assert [(seq, epoch, e.contact) for _, seq, epoch, e in read_rows(path)] == \
+        [(1, None, "c1"), (2, None, "c2")]
+    with Recorder(path) as rec:  # appending adds what runs need; old rows stay unnamed
+        rec.record(FEED, 1, ev.ContactOffered(T0 + 9, "c9", "hl"), "run-a")
+    assert rec.error == ""
+    assert [(seq, epoch) for _, seq, epoch, _ in read_rows(path)] == \
+        [(1, None), (2, None), (1, "run-a")]
+    assert read_meta(path)["format_version"] == 1
+
+
+# ---------------------------------------------------------------- values msgpack lacks
+def test_plain_data_is_stored_as_plain_msgpack_and_big_values_are_kept():
+    plain = {"contact": "c1", "n": 2**64 - 1, "m": -(2**63), "x": [1.5, None, "订单"]}
+    assert packing.pack(plain) == msgpack.packb(plain, use_bin_type=True)
+    odd = {"big": 10**30, "small": -(2**64), "deep": [[["a\ud800"]]], "ext": msgpack.ExtType(9, b"x")}
+    assert packing.unpack(packing.pack(odd)) == odd
+    with pytest.raises(TypeError):
+        packing.pack({"x": object()})

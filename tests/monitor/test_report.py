@@ -15,6 +15,8 @@ from monitor import events as ev
 from monitor.report import (
     CSV_COLUMNS,
     INTERVALS,
+    MAX_AHEAD_S,
+    ReportBuilder,
     ReportRow,
     build_report,
     format_table,
@@ -288,3 +290,59 @@ def test_json_and_table():
     assert "16.7%" in table[1] and "23.3" in table[1]
     assert table[2].split()[-5:] == ["-", "-", "-", "300.0", "-"]
     assert format_table([]) == "(no contacts entered a queue)"
+
+
+# ------------------------------------------------------------ feed runs, bad values
+def test_the_same_contact_id_in_two_feed_runs_is_two_contacts():
+    builder = ReportBuilder("total", "UTC")
+    # Run 1 ends with c1 waiting (its server stopped); run 2 reuses c1, starting again
+    # at an earlier event time (a restarted simulator's clock).
+    builder.add([ev.ContactOffered(B + 100, "c1", "q"), ev.Heartbeat(B + 160)], run=1)
+    builder.add([ev.ContactOffered(B, "c1", "q"), ev.ContactAnswered(B + 10, "c1", "q", "a"),
+                 ev.ContactEnded(B + 400, "c1", "q", "a")], run=2)
+    (row,) = builder.rows()
+    assert (row.offered, row.answered, row.asa_s, row.aht_s) == (2, 1, 10.0, 390.0)
+    assert row.max_wait_s == 60.0  # run 1's c1 waited until run 1's last event, not 300
+    assert builder.skipped == {}
+    # Interleaved (two feeds, or runs met again): the same, pair by pair.
+    interleaved = ReportBuilder("total", "UTC")
+    interleaved.add_runs([(1, ev.ContactOffered(B + 100, "c1", "q")),
+                          (2, ev.ContactOffered(B, "c1", "q")),
+                          (2, ev.ContactAnswered(B + 10, "c1", "q", "a")),
+                          (1, ev.Heartbeat(B + 160)),
+                          (2, ev.ContactEnded(B + 400, "c1", "q", "a"))])
+    assert interleaved.rows() == [row]
+
+
+def test_a_far_ahead_event_counts_only_when_the_next_one_confirms_it():
+    jump = MAX_AHEAD_S + 60
+    builder = ReportBuilder("total", "UTC")
+    builder.add([ev.ContactOffered(B, "c1", "q"),
+                 ev.Heartbeat(B + 1e6),  # a broken clock: the next event is back at B
+                 ev.ContactOffered(B + 5, "c2", "q"),
+                 ev.ContactOffered(B + jump, "c3", "q"),  # the morning after: confirmed
+                 ev.ContactAnswered(B + jump + 4, "c3", "q", "a"),
+                 ev.Heartbeat(B + 5e6)])  # the last event: nothing confirms it
+    assert builder.skipped == {"time_jump": 2}
+    (row,) = builder.rows()
+    assert (row.offered, row.answered) == (3, 1)
+    assert row.max_wait_s == jump + 4  # c1 and c2 waited until c3's answer, no longer
+
+
+def test_times_and_targets_no_report_can_use_are_counted_not_raised():
+    builder = ReportBuilder("30m", "UTC")
+    builder.add([ev.QueueDefined(B, "q", "Q", "hotline", float("nan")),
+                 ev.QueueDefined(B, "r", "R", "hotline", -1.0),
+                 ev.QueueDefined(B, "s", "S", "online", "twenty"),  # type: ignore[arg-type]
+                 ev.ContactOffered(float("nan"), "c1", "q"),
+                 ev.ContactOffered(-1e13, "c2", "q"),
+                 ev.ContactOffered(3e11, "c3", "q"),
+                 ev.ContactOffered("soon", "c4", "q"),  # type: ignore[arg-type]
+                 ev.ContactOffered(B, "c5", "q"),
+                 ev.ContactAbandoned(B - 5, "c5", "q"),  # before it entered
+                 ev.ContactAnswered(B + 8, "c5", "q", "a"),
+                 ev.ContactEnded(B + 2, "c5", "q", "a")])  # before it was answered
+    assert builder.skipped == {"bad_time": 4, "bad_value": 3, "out_of_order": 2}
+    (row,) = builder.rows()
+    assert (row.offered, row.answered, row.abandoned, row.asa_s) == (1, 1, 0, 8.0)
+    assert row.channel == "hotline" and row.answered_within_sl == 1  # the default T, 20 s

@@ -18,7 +18,8 @@ import pytest
 
 from feeds.server import FeedServer
 from feeds.sim import START_T, SimConfig, Simulation
-from feeds.store.recording import read_recording
+from feeds.store import recording
+from feeds.store.recording import read_meta, read_recording
 from monitor import events as ev
 from tests.conftest import wait_until
 from tests.floors import T0, hotline_queue
@@ -275,3 +276,67 @@ def test_a_feed_lost_for_much_of_the_recording_is_warned_about(loop_thread, tmp_
     assert code == 0
     assert f"warning: ws://127.0.0.1:{port} was disconnected for" in err
     assert "the recording has a gap" in err
+
+
+def record_offers(loop_thread, out: Path, duration: str = "1.5s") -> tuple[int, float]:
+    """`floorwatch record` (in process) of a feed that sends 50 offers once connected;
+    its exit code and how long it ran."""
+    server = FeedServer()
+    port = loop_thread.run(server.start())
+    loop_thread.call(server.publish, [hotline_queue()])
+
+    def publish_when_connected() -> None:
+        if wait_until(lambda: server.client_count == 1):
+            loop_thread.call(server.publish,
+                             [ev.ContactOffered(T0 + i, f"c{i}", "hl") for i in range(1, 51)])
+
+    publisher = threading.Thread(target=publish_when_connected)
+    publisher.start()
+    started = time.monotonic()
+    try:
+        code = main(["record", "--feed", f"ws://127.0.0.1:{port}", "--out", str(out),
+                     "--duration", duration])
+    finally:
+        publisher.join()
+        loop_thread.run(server.stop())
+    return code, time.monotonic() - started
+
+
+def test_events_that_could_not_be_recorded_make_it_exit_1(loop_thread, tmp_path, capsys,
+                                                         monkeypatch):
+    # As if SQLite's INTEGER ended at 30: the offers numbered past it (the queue is
+    # number 1, c1 number 2) cannot be stored
+    # (issue 9: a seq of 2**63 - 1 made the insert fail, and `record` still exited 0).
+    monkeypatch.setattr(recording, "SQLITE_MAX_INT", 30)
+    out = tmp_path / "partial.fwrec"
+    code, _ = record_offers(loop_thread, out)
+    captured = capsys.readouterr()
+    assert code == 1
+    assert captured.err.splitlines()[-1] == (
+        f"floorwatch record: {out} is missing events; 21 event(s) not recorded "
+        "(ContactOffered with a sequence number SQLite cannot hold 21)")
+    # What could be stored is there, and the file was closed properly.
+    recorded = [e for _, e in read_recording(out)]
+    assert isinstance(recorded[0], ev.Snapshot)
+    assert [e.contact for e in recorded[1:]] == [f"c{i}" for i in range(1, 30)]
+    meta = read_meta(out)
+    assert meta["dropped"] == 21 and "closed" in meta
+
+
+def test_a_file_that_cannot_be_written_stops_the_recording_with_exit_1(
+        loop_thread, tmp_path, capsys, monkeypatch):
+    def append(store, rows):  # the disk is full
+        raise recording.RecordingError(f"cannot write recording {store.path}: disk I/O error")
+
+    monkeypatch.setattr(recording.RecordingStore, "append", append)
+    out = tmp_path / "failing.fwrec"
+    code, elapsed = record_offers(loop_thread, out, duration="30s")
+    captured = capsys.readouterr()
+    assert code == 1
+    assert elapsed < 10  # stopped at the failure, not after --duration
+    last = captured.err.splitlines()[-1]
+    assert last.startswith(f"floorwatch record: cannot write recording {out}: disk I/O error; ")
+    assert "event(s) not recorded (write failed " in last
+    assert list(read_recording(out)) == []
+    meta = read_meta(out)
+    assert "closed" in meta and meta["dropped"] > 0  # closed properly all the same

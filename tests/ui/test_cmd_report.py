@@ -394,3 +394,61 @@ def test_a_bad_config_exits_2(capsys, tmp_path, text, why):
     assert err.startswith(f"floorwatch report: {config}: ") and why in err
     code, out, err = run(capsys, "--queue-log", str(DATA), "--config", str(tmp_path / "none"))
     assert code == 2 and "cannot read" in err
+
+
+# ------------------------------------------------------------------- feed runs
+def write_runs(path: Path, items: list[tuple[str, int, ev.Event]]) -> Path:
+    """A recording of (epoch, seq, event) as `floorwatch record` stores them."""
+    with Recorder(path, feeds=[FEED]) as rec:
+        for epoch, seq, event in items:
+            rec.record(FEED, 0 if isinstance(event, ev.Snapshot) else seq, event, epoch)
+    assert rec.written == len(items)
+    return path
+
+
+def general_totals(capsys, path: Path) -> tuple[int, int, int]:
+    code, out, err = run(capsys, str(path), "--interval", "total", "--tz", "UTC",
+                         "--format", "json")
+    assert (code, err) == (0, "")
+    (row,) = [r for r in json.loads(out) if r["queue"] == "general"]
+    return row["offered"], row["answered"], row["abandoned"]
+
+
+SNAP = snapshot_of(BEFORE[:4])  # the queues and the agent, nobody waiting
+
+
+def snap(seq: int) -> ev.Snapshot:
+    return ev.Snapshot(SNAP.t, seq, SNAP.state)
+
+
+def test_a_restarted_feed_reusing_an_id_is_two_contacts_even_when_numbered_higher(
+        capsys, tmp_path):
+    # Run A: c1 enters and is still waiting when A's server stops. Run B reuses c1 for
+    # another caller, answered 5 s later, and its snapshot numbers past where A stopped:
+    # only the epoch says it is another run.
+    items = [("A", 0, snap(4)), ("A", 5, ev.ContactOffered(R0, "c1", "general")),
+             ("A", 6, ev.Heartbeat(R0 + 30)),
+             ("B", 0, snap(90)), ("B", 91, ev.ContactOffered(R0 + 40, "c1", "general")),
+             ("B", 92, ev.ContactAnswered(R0 + 45, "c1", "general", "a1"))]
+    path = write_runs(tmp_path / "epochs.fwrec", items)
+    assert general_totals(capsys, path) == (2, 1, 0)
+    # A's c1 waited until A's last event (30 s), not until B's.
+    code, out, _ = run(capsys, str(path), "--interval", "total", "--tz", "UTC",
+                       "--format", "json")
+    assert json.loads(out)[0]["max_wait_s"] == 30.0
+
+
+def test_without_epochs_a_snapshot_numbered_lower_starts_a_new_run(capsys, tmp_path):
+    # A recording from before runs were recorded (or a feed that names no epoch).
+    restarted = [("", 0, snap(4)), ("", 5, ev.ContactOffered(R0, "c1", "general")),
+                 ("", 6, ev.Heartbeat(R0 + 30)),
+                 ("", 0, snap(2)), ("", 3, ev.ContactOffered(R0 + 40, "c1", "general")),
+                 ("", 4, ev.ContactAbandoned(R0 + 50, "c1", "general"))]
+    path = write_runs(tmp_path / "restarted.fwrec", restarted)
+    assert general_totals(capsys, path) == (2, 0, 1)
+    # A snapshot after a gap in the same run numbers on: c1 is still the same caller.
+    resynced = [("", 0, snap(4)), ("", 5, ev.ContactOffered(R0, "c1", "general")),
+                ("", 0, snap(9)), ("", 10, ev.ContactAnswered(R0 + 8, "c1", "general", "a1")),
+                ("", 11, ev.ContactOffered(R0 + 9, "c1", "general"))]  # a duplicate
+    path = write_runs(tmp_path / "resynced.fwrec", resynced)
+    assert general_totals(capsys, path) == (1, 1, 0)

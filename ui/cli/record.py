@@ -6,11 +6,14 @@ to a `feeds.store.recording.Recorder`, whose thread writes the file. Snapshots t
 hub receives (on connect, after a gap or a reconnect to a restarted feed) are
 recorded too, so a replay can start from them. Each event keeps the sequence
 number it came with (snapshots are stored with 0, as on the wire; the snapshot
-itself carries the number it includes).
+itself carries the number it includes) and the feed run (the server's `epoch`) it
+came from, so a report never merges the contacts of a restarted feed.
 
-Stops after --duration or on Ctrl-C (or SIGTERM) and prints a summary. Exit 0;
-1 if the file could not be written; 2 on bad arguments or when a feed does not
-connect within --timeout (the file is then removed).
+Stops after --duration or on Ctrl-C (or SIGTERM) and prints a summary. Exit 0 when
+every event received was recorded; 1 if the file could not be written or any event
+could not be recorded (stderr says how many and why; what could be recorded is in
+the file, closed properly); 2 on bad arguments or when a feed does not connect
+within --timeout (the file is then removed).
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from typing import Any
 from feeds.credentials import redact_url
 from feeds.health import FeedHealth
 from feeds.hub import FeedHub
+from feeds.sources.runs import RunStamped
+from feeds.sources.websocket import WebsocketSource
 from feeds.store.recording import Recorder
 from monitor.events import Snapshot
 from ui.fmt import mmss, parse_duration
@@ -46,8 +51,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "record", help="record live feeds into a file (for reports and replay)",
         description="Subscribe to feeds and record every event (and snapshot) into an SQLite "
                     "recording until --duration has passed or Ctrl-C. `floorwatch report FILE` "
-                    "reads it. Exit 0; 1 if the file could not be written; 2 on bad arguments "
-                    "or no connection.")
+                    "reads it. Exit 0; 1 if the file could not be written or an event could "
+                    "not be recorded; 2 on bad arguments or no connection.")
     p.add_argument("--feed", action="append", required=True, type=feed_url, metavar="URL",
                    dest="feeds",
                    help="feed URL, ws://host:port (repeatable)")
@@ -91,7 +96,7 @@ class _Session:
             if isinstance(item.event, Snapshot):
                 seq = 0  # as on the wire; the snapshot carries the seq it includes
                 self.snapshots[item.feed] += 1
-            self.recorder.record(item.feed, seq, item.event)
+            self.recorder.record(item.feed, seq, item.event, getattr(item, "epoch", ""))
         return len(items)
 
 
@@ -221,7 +226,9 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
         _remove(out)  # it did not exist before: leave nothing behind
         return _fail(recorder.error)
     stop = stop or threading.Event()
-    hub = FeedHub.for_urls(urls, tokens=tokens)
+    # Each event keeps the server run it came from (see feeds.sources.runs). The feeds
+    # are received in this process, where each event's run is known exactly.
+    hub = FeedHub([RunStamped(WebsocketSource(u, tokens.get(u, ""))) for u in urls])
     session = _Session(hub, recorder)
     started = time.monotonic()
     problem = ""
@@ -245,5 +252,15 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
         return _fail(f"{problem}; nothing recorded")
     print_summary(out, time.monotonic() - started, keys, session, healths, recorder)
     if recorder.error:
-        return _fail(recorder.error, EXIT_WRITE_FAILED)
+        return _fail(f"{recorder.error}{_dropped_text(recorder)}", EXIT_WRITE_FAILED)
+    if recorder.dropped:
+        return _fail(f"{out} is missing events{_dropped_text(recorder)}", EXIT_WRITE_FAILED)
     return EXIT_OK
+
+
+def _dropped_text(recorder: Recorder) -> str:
+    """'; N event(s) not recorded (why N, …)' or '' when nothing was lost."""
+    if not recorder.dropped:
+        return ""
+    reasons = ", ".join(f"{why} {n}" for why, n in recorder.drop_reasons.most_common())
+    return f"; {recorder.dropped} event(s) not recorded ({reasons})"

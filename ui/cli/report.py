@@ -13,6 +13,18 @@ are taken from a snapshot: a feed sends its `queue.defined` events once, usually
 before the recording began, and without them every queue would report as a
 hotline queue with the default target.
 
+Contacts are counted per feed run (`feeds.store.report_source`): a feed restarted
+while recording numbers again and may reuse contact ids, and its contacts are
+never merged with those of the run before.
+
+Any value the protocol accepts is safe here: a recorded row that cannot be decoded,
+a queue definition whose fields fail the protocol's checks, an event time no
+report can place (or more than 6 h past its run's latest event, with no later event
+to confirm it), an outcome timed before its contact entered: each is left out and
+counted, one line per kind on stderr. Exit 0 when the report was written (with such lines, if any); 2 on bad
+arguments or a file that cannot be read as a whole (not a recording, damaged, not
+a queue_log).
+
 With --config, the time zone, service level variant and short-abandon threshold
 of a client config (the ones the live wall uses) are the defaults; flags given
 on the command line still win.
@@ -24,20 +36,19 @@ import argparse
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
 from feeds.sources.queue_log import DEFAULT_SL_TARGET_S, ImportStats, iter_queue_log, open_queue_log
-from feeds.store.recording import ReadStats, RecordingError, read_recording
+from feeds.store.recording import ReadStats, RecordingError
+from feeds.store.report_source import SnapshotNotes, report_events
 from monitor.config import Config, ConfigError, load_config
-from monitor.events import Event, QueueDefined, Snapshot
-from monitor.floor import Floor
 from monitor.metrics import DEFAULT_SL_VARIANT, SL_VARIANTS
 from monitor.report import (
     INTERVALS,
+    SKIP_REASONS,
+    ReportBuilder,
     ReportRow,
-    build_report,
     format_table,
     resolve_tz,
     rows_to_json,
@@ -132,55 +143,47 @@ def report_recording_problems(stats: ReadStats, path: object, err: TextIO) -> No
         print(f"  … and {stats.skipped - PROBLEM_SAMPLES_SHOWN} more", file=err)
 
 
-def _queue_definitions(snapshot: Snapshot, feed: str) -> list[QueueDefined]:
-    """The queues a snapshot defines, as events (read by the engine's own snapshot code)."""
-    floor = Floor()
-    floor.apply(snapshot, feed)
-    return [QueueDefined(snapshot.t, q.id, q.name, str(q.channel), q.sl_target_s, q.tier,
-                         q.name_zh)
-            for q in floor.queues.values()]
+def report_snapshot_problems(notes: SnapshotNotes, path: object, err: TextIO) -> None:
+    """Snapshots whose queue definitions could not be used, on `err`."""
+    if notes.bad_snapshots:
+        print(f"{path}: {notes.bad_snapshots} snapshot(s) unreadable; their queue "
+              "definitions are missing", file=err)
+    bad = sum(notes.bad_queues.values())
+    if bad:
+        reasons = ", ".join(f"{why} {n}" for why, n in notes.bad_queues.most_common())
+        print(f"{path}: {bad} queue definition(s) in snapshots left out ({reasons}); such a "
+              f"queue reports as hotline with a {DEFAULT_SL_TARGET_S:g} s target", file=err)
 
 
-def recording_events(path: Path, stats: ReadStats, notes: Counter[str]) -> Iterator[Event]:
-    """A recording's events for the report, in arrival order.
-
-    Snapshot events are not counted (see the module docstring): each one only
-    gives its queue definitions. A snapshot whose state cannot be read is counted
-    in `notes["bad_snapshots"]` and left out.
-    """
-    for feed, event in read_recording(path, stats=stats):
-        if not isinstance(event, Snapshot):
-            yield event
-            continue
-        try:
-            yield from _queue_definitions(event, feed)
-        except (KeyError, TypeError, ValueError, AttributeError):
-            notes["bad_snapshots"] += 1
+def report_skipped(skipped: Counter[str], path: object, err: TextIO) -> None:
+    """Events the report could not use, on `err`: one line, each reason with its count."""
+    total = sum(skipped.values())
+    if not total:
+        return
+    reasons = "; ".join(f"{n} {SKIP_REASONS.get(why, why)}" for why, n in skipped.most_common())
+    print(f"{path}: {total} event(s) left out of the report: {reasons}", file=err)
 
 
 def _build_rows(args: argparse.Namespace, target: float | None,
                 err: TextIO) -> list[ReportRow] | None:
     """The report rows from the chosen source; None (after a message) if it cannot be read."""
-    common = {"sl_target_s": target, "short_abandon_s": args.short_abandon,
-              "sl_variant": args.sl_variant}
+    builder = ReportBuilder(args.interval, args.tz, target, args.short_abandon,
+                            args.sl_variant)
     if args.source is not None:
-        stats, notes = ReadStats(), Counter[str]()
+        stats, notes = ReadStats(), SnapshotNotes()
         try:
-            rows = build_report(recording_events(args.source, stats, notes),
-                                args.interval, args.tz, **common)
+            builder.add_runs(report_events(args.source, stats, notes, builder.define))
         except RecordingError as exc:
             print(f"floorwatch report: {exc}", file=err)
             return None
         report_recording_problems(stats, args.source, err)
-        if notes["bad_snapshots"]:
-            print(f"{args.source}: {notes['bad_snapshots']} snapshot(s) unreadable; their queue "
-                  "definitions are missing", file=err)
-        return rows
+        report_snapshot_problems(notes, args.source, err)
+        report_skipped(builder.skipped, args.source, err)
+        return builder.rows()
     stats = ImportStats()
     try:
         with open_queue_log(args.queue_log) as f:
-            rows = build_report(iter_queue_log(f, stats, target), args.interval, args.tz,
-                                **common)
+            builder.add(iter_queue_log(f, stats, target))
     except OSError as exc:
         print(f"floorwatch report: cannot read {args.queue_log}: {exc.strerror or exc}",
               file=err)
@@ -190,11 +193,13 @@ def _build_rows(args: argparse.Namespace, target: float | None,
         print(f"floorwatch report: {args.queue_log}: no usable line in {stats.lines}; "
               "is it an Asterisk queue_log?", file=err)
         return None
-    return rows
+    report_skipped(builder.skipped, args.queue_log, err)
+    return builder.rows()
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run `floorwatch report`; 0 on success, 2 on bad arguments or an unreadable file."""
+    """Run `floorwatch report`; 0 when the report is written, 2 on bad arguments or an
+    unreadable file (see the module docstring)."""
     err = sys.stderr
     try:
         config = load_config(args.config) if args.config is not None else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
@@ -54,7 +56,7 @@ class HealthBar(QWidget):
             label.setParent(None)
             label.deleteLater()
         for label, record in zip(self.feed_labels, health, strict=True):
-            self._show_feed(label, record)
+            self._show_feed(label, record, floor)
         total = sum(record.events_per_s for record in health)
         _set_text(self.total_label, self.tr("{rate} ev/s total").format(rate=fmt.rate(total)))
         _set_text(self.clock_label, fmt.clock(floor.now))
@@ -65,8 +67,16 @@ class HealthBar(QWidget):
         parts += [self.total_label.text(), self.clock_label.text()]
         return "  |  ".join(parts)
 
-    def _show_feed(self, label: QLabel, health: FeedHealth) -> None:
+    def _show_feed(self, label: QLabel, health: FeedHealth, floor: Floor) -> None:
         state = feed_state(health)
+        # What the engine made of the feed's events: those it would not apply (by
+        # reason, in the tooltip), and whether the feed has made all the queues or
+        # agents it may (then its new ones are not shown: worth a look, not green).
+        key = health.key or health.url
+        ignored = floor.anomalies.get(key)
+        queues_full, agents_full = floor.at_cap(key)
+        if (queues_full or agents_full) and state == FeedState.GOOD:
+            state = FeedState.DEGRADED
         name = health.feed or health.url
         if not health.connected:
             status = {
@@ -85,6 +95,12 @@ class HealthBar(QWidget):
             self.tr("rejected {n}").format(n=health.rejected),
             self.tr("resyncs {n}").format(n=health.resyncs),
         ]
+        if ignored:
+            parts.append(self.tr("ignored {n}").format(n=sum(ignored.values())))
+        if queues_full:
+            parts.append(self.tr("queue limit {n} reached").format(n=floor.max_queues_per_feed))
+        if agents_full:
+            parts.append(self.tr("agent limit {n} reached").format(n=floor.max_agents_per_feed))
         if health.dropped:
             parts.append(self.tr("dropped {n}").format(n=health.dropped))
         if health.restarts:
@@ -98,11 +114,11 @@ class HealthBar(QWidget):
             palette = label.palette()
             palette.setColor(QPalette.ColorRole.WindowText, colour)
             label.setPalette(palette)
-        tip = self._tooltip(health)
+        tip = self._tooltip(health, ignored, floor.snapshot_problems.get(key, ""))
         if label.toolTip() != tip:
             label.setToolTip(tip)
 
-    def _tooltip(self, health: FeedHealth) -> str:
+    def _tooltip(self, health: FeedHealth, ignored: Counter[str] | None, snapshot: str) -> str:
         lines = [
             health.url,
             self.tr("events {events} · duplicates {duplicates} · reconnects {reconnects}").format(
@@ -116,6 +132,13 @@ class HealthBar(QWidget):
             ]
         else:
             lines.append(self.tr("No rejected frames"))
+        if ignored:
+            # Events that cannot be true of the floor (docs/protocol.md, semantic checks):
+            # counted here, in no figure.
+            lines.append(self.tr("Events not applied:"))
+            lines += [f"  {reason}: {count}" for reason, count in ignored.most_common()]
+        if snapshot:
+            lines.append(self.tr("Last snapshot refused: {problem}").format(problem=snapshot))
         if health.last_error:
             lines.append(self.tr("Last error: {error}").format(error=health.last_error))
         return "\n".join(lines)
