@@ -2,39 +2,67 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>AgentPanel</name>
+    <name>AgentChannel</name>
     <message>
-        <location filename="../panels/agent_panel.py" line="101"/>
-        <source>Filter by name, id or skill…</source>
-        <translation>按姓名、工号或技能筛选…</translation>
+        <location filename="../panels/agent_model.py" line="117"/>
+        <source>Hotline</source>
+        <translation>热线</translation>
     </message>
     <message>
-        <location filename="../panels/agent_panel.py" line="106"/>
+        <location filename="../panels/agent_model.py" line="118"/>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../panels/agent_model.py" line="119"/>
+        <source>Blended</source>
+        <translation>混合</translation>
+    </message>
+</context>
+<context>
+    <name>AgentPanel</name>
+    <message>
+        <location filename="../panels/agent_panel.py" line="141"/>
+        <source>Filter by name, id, team or queue…</source>
+        <translation>按姓名、工号、班组或队列筛选…</translation>
+    </message>
+    <message>
+        <location filename="../panels/agent_panel.py" line="146"/>
         <source>Show only agents in this state</source>
         <translation>只显示此状态的坐席</translation>
     </message>
     <message>
-        <location filename="../panels/agent_panel.py" line="107"/>
+        <location filename="../panels/agent_panel.py" line="147"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../panels/agent_panel.py" line="113"/>
-        <source>Show only agents skilled for this queue</source>
-        <translation>只显示具备此队列技能的坐席</translation>
+        <location filename="../panels/agent_panel.py" line="154"/>
+        <source>Show only agents working on this channel (blended: both)</source>
+        <translation>只显示在此渠道工作的坐席（混合：两个渠道）</translation>
     </message>
     <message>
-        <location filename="../panels/agent_panel.py" line="115"/>
-        <source>All skills</source>
-        <translation>全部技能</translation>
+        <location filename="../panels/agent_panel.py" line="155"/>
+        <source>All channels</source>
+        <translation>全部渠道</translation>
     </message>
     <message>
-        <location filename="../panels/agent_panel.py" line="241"/>
+        <location filename="../panels/agent_panel.py" line="163"/>
+        <source>Show only agents skilled for this queue (or click its tile on the wall)</source>
+        <translation>只显示具备此队列技能的坐席（或在看板上点击该队列）</translation>
+    </message>
+    <message>
+        <location filename="../panels/agent_panel.py" line="165"/>
+        <source>All queues</source>
+        <translation>全部队列</translation>
+    </message>
+    <message>
+        <location filename="../panels/agent_panel.py" line="390"/>
         <source>{total} agents</source>
         <translation>{total} 名坐席</translation>
     </message>
     <message>
-        <location filename="../panels/agent_panel.py" line="243"/>
+        <location filename="../panels/agent_panel.py" line="392"/>
         <source>{shown} of {total} agents</source>
         <translation>{shown} / {total} 名坐席</translation>
     </message>
@@ -42,32 +70,32 @@
 <context>
     <name>AgentState</name>
     <message>
-        <location filename="../panels/agent_model.py" line="80"/>
+        <location filename="../panels/agent_model.py" line="90"/>
         <source>Available</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="81"/>
+        <location filename="../panels/agent_model.py" line="91"/>
         <source>Ringing</source>
         <translation>振铃</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="82"/>
+        <location filename="../panels/agent_model.py" line="92"/>
         <source>On contact</source>
         <translation>通话/会话中</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="83"/>
+        <location filename="../panels/agent_model.py" line="93"/>
         <source>Wrap-up</source>
         <translation>话后处理</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="84"/>
+        <location filename="../panels/agent_model.py" line="94"/>
         <source>Not ready</source>
         <translation>示忙</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="85"/>
+        <location filename="../panels/agent_model.py" line="95"/>
         <source>Logged out</source>
         <translation>已签出</translation>
     </message>
@@ -75,80 +103,236 @@
 <context>
     <name>AgentTableModel</name>
     <message>
-        <location filename="../panels/agent_model.py" line="108"/>
+        <location filename="../panels/agent_model.py" line="153"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="109"/>
+        <location filename="../panels/agent_model.py" line="156"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="110"/>
+        <location filename="../panels/agent_model.py" line="157"/>
         <source>Time in state</source>
         <translation>状态时长</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="111"/>
+        <location filename="../panels/agent_model.py" line="158"/>
         <source>Load</source>
         <translation>负载</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="112"/>
-        <source>Skills</source>
-        <translation>技能</translation>
-    </message>
-    <message>
-        <location filename="../panels/agent_model.py" line="113"/>
+        <location filename="../panels/agent_model.py" line="160"/>
         <source>Handled</source>
         <translation>已处理</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="114"/>
+        <location filename="../panels/agent_model.py" line="161"/>
         <source>AHT</source>
         <translation>平均处理时长</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="117"/>
-        <source>Agent name (id and team in tooltip)</source>
-        <translation>坐席姓名（提示中显示工号和班组）</translation>
+        <location filename="../panels/agent_model.py" line="152"/>
+        <source>Id</source>
+        <translation>工号</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="118"/>
+        <location filename="../panels/agent_model.py" line="154"/>
+        <source>Team</source>
+        <translation>班组</translation>
+    </message>
+    <message>
+        <location filename="../panels/agent_model.py" line="155"/>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <location filename="../panels/agent_model.py" line="159"/>
+        <source>Queues</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <location filename="../panels/agent_model.py" line="164"/>
+        <source>Agent id, as the feed names the agent</source>
+        <translation>坐席工号（数据源中的标识）</translation>
+    </message>
+    <message>
+        <location filename="../panels/agent_model.py" line="165"/>
+        <source>Agent name</source>
+        <translation>坐席姓名</translation>
+    </message>
+    <message>
+        <location filename="../panels/agent_model.py" line="166"/>
+        <source>Team the agent logged in with</source>
+        <translation>坐席登录时所属班组</translation>
+    </message>
+    <message>
+        <location filename="../panels/agent_model.py" line="167"/>
+        <source>What the agent&apos;s queues cover: hotline, online or both (blended); a lent agent shows the time left of the lend</source>
+        <translation>坐席队列覆盖的渠道：热线、在线或两者（混合）；借调中的坐席显示借调剩余时间</translation>
+    </message>
+    <message>
+        <location filename="../panels/agent_model.py" line="169"/>
         <source>Current state, with not-ready reason</source>
         <translation>当前状态及示忙原因</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="119"/>
+        <location filename="../panels/agent_model.py" line="170"/>
         <source>Time since the last state change</source>
         <translation>自上次状态变化以来的时间</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="120"/>
+        <location filename="../panels/agent_model.py" line="171"/>
         <source>Contacts in hand / concurrent capacity (1 for voice)</source>
         <translation>当前联系 / 并发容量（语音为 1）</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="123"/>
+        <location filename="../panels/agent_model.py" line="172"/>
         <source>Queues the agent is skilled for</source>
         <translation>坐席具备技能的队列</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="124"/>
+        <location filename="../panels/agent_model.py" line="173"/>
         <source>Contacts completed (with wrap-up) since this client connected</source>
         <translation>本客户端连接以来完成的联系（含话后处理）</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="127"/>
+        <location filename="../panels/agent_model.py" line="174"/>
         <source>Agent&apos;s average handle time: talk or chat + wrap-up</source>
         <translation>坐席平均处理时长：通话或会话 + 话后处理</translation>
+    </message>
+    <message>
+        <location filename="../panels/agent_model.py" line="408"/>
+        <source>Feed {feed} is stale: this is the agent&apos;s last known state</source>
+        <translation>数据源 {feed} 已中断：这是该坐席最后已知的状态</translation>
+    </message>
+    <message>
+        <location filename="../panels/agent_model.py" line="419"/>
+        <source>⇄ Lent: {left} left; the feed moves the agent back when the time is up</source>
+        <translation>⇄ 借调中：剩余 {left}；到时数据源会自动调回该坐席</translation>
+    </message>
+</context>
+<context>
+    <name>Dialogs</name>
+    <message>
+        <location filename="../dialogs.py" line="33"/>
+        <source>warning below SL {goal}, critical below SL {critical} or a wait over {factor} × the SL target</source>
+        <translation>服务水平低于 {goal} 时预警，低于 {critical} 或等待超过服务水平目标的 {factor} 倍时严重</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="44"/>
+        <source>; SL counts from {n} contacts</source>
+        <translation>；服务水平从 {n} 个联系起计入</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="56"/>
+        <source>Config file</source>
+        <translation>配置文件</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="57"/>
+        <source>none (command-line flags and built-in defaults)</source>
+        <translation>无（命令行参数和内置默认值）</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="60"/>
+        <source>Feeds</source>
+        <translation>数据源</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="61"/>
+        <source>from the command line</source>
+        <translation>来自命令行</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="63"/>
+        <source>Window</source>
+        <translation>统计范围</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="65"/>
+        <source>Short abandon</source>
+        <translation>短放弃</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="66"/>
+        <source>under {s} s</source>
+        <translation>少于 {s} 秒</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="68"/>
+        <source>Time zone</source>
+        <translation>时区</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="68"/>
+        <source>this computer&apos;s</source>
+        <translation>本机时区</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="69"/>
+        <source>&quot;Today&quot; starts at</source>
+        <translation>“今天”开始于</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="70"/>
+        <source>Service level</source>
+        <translation>服务水平</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="71"/>
+        <source>Tile thresholds</source>
+        <translation>队列卡片阈值</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="73"/>
+        <source>Feed stale after</source>
+        <translation>数据源判定中断</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="74"/>
+        <source>{s} s without data</source>
+        <translation>{s} 秒无数据</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="79"/>
+        <source>Service level of {queue}</source>
+        <translation>{queue} 的服务水平</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="84"/>
+        <source>Thresholds of {queue}</source>
+        <translation>{queue} 的阈值</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="136"/>
+        <source>The queue wall shows each queue&apos;s waiting contacts, longest wait and service level; colour and the word on each tile say the same. Click a tile to show only its agents and its waiting contacts; click it again (or press Esc) to show everyone again. The selector at the top right sets the window the figures are counted over.
+
+A red banner at the top names a feed whose data stopped: its tiles and agents are greyed and show the last known figures until it is back.
+
+The documentation is in the docs/ folder of Floorwatch: floor-window.md (this window), metrics.md (definitions and windows), thresholds.md (tile colours), erlang.md (the move preview), protocol.md (feeds), security.md (tokens); the README lists every command.</source>
+        <translation>队列看板显示每个队列的等待联系数、最长等待和服务水平；卡片的颜色和文字含义相同。点击卡片只显示该队列的坐席和等待中的联系；再次点击（或按 Esc）显示全部。右上角的选择框设置数据的统计时间范围。
+
+顶部的红色横幅指出数据已中断的数据源：其队列卡片和坐席会置灰，显示最后已知的数据，直到恢复。
+
+文档在 Floorwatch 的 docs/ 目录中：floor-window.md（本窗口）、metrics.md（指标定义和统计范围）、thresholds.md（卡片颜色）、erlang.md（调配预览）、protocol.md（数据源）、security.md（令牌）；README 列出了所有命令。</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="155"/>
+        <source>Floorwatch {version}</source>
+        <translation>Floorwatch {version}</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="159"/>
+        <source>A real-time supervisor wall for contact centres that run a voice hotline and online chat side by side.</source>
+        <translation>面向同时运营语音热线和在线客服的联络中心的实时班长监控看板。</translation>
     </message>
 </context>
 <context>
     <name>FloorWindow</name>
     <message>
-        <location filename="../floor_window.py" line="22"/>
+        <location filename="../floor_window.py" line="45"/>
         <source>Floorwatch</source>
         <translation>Floorwatch 现场监控</translation>
     </message>
@@ -156,92 +340,117 @@
 <context>
     <name>HealthBar</name>
     <message>
-        <location filename="../panels/health_bar.py" line="35"/>
+        <location filename="../panels/health_bar.py" line="37"/>
         <source>Floor clock: time of the latest event</source>
         <translation>现场时钟：最新事件的时间</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="59"/>
+        <location filename="../panels/health_bar.py" line="61"/>
         <source>{rate} ev/s total</source>
         <translation>共 {rate} 事件/秒</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="73"/>
+        <location filename="../panels/health_bar.py" line="83"/>
         <source>refused (token not accepted)</source>
         <translation>被拒绝（令牌无效）</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="74"/>
+        <location filename="../panels/health_bar.py" line="84"/>
         <source>unreachable</source>
         <translation>无法连接</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="75"/>
+        <location filename="../panels/health_bar.py" line="85"/>
         <source>connection lost</source>
         <translation>连接中断</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="76"/>
+        <location filename="../panels/health_bar.py" line="86"/>
         <source>disconnected</source>
         <translation>已断开</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="78"/>
+        <location filename="../panels/health_bar.py" line="88"/>
         <source>stale</source>
         <translation>停滞</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="80"/>
+        <location filename="../panels/health_bar.py" line="90"/>
         <source>connected</source>
         <translation>已连接</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="83"/>
+        <location filename="../panels/health_bar.py" line="93"/>
         <source>{rate} ev/s</source>
         <translation>{rate} 事件/秒</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="85"/>
+        <location filename="../panels/health_bar.py" line="95"/>
         <source>rejected {n}</source>
         <translation>拒收 {n}</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="86"/>
+        <location filename="../panels/health_bar.py" line="96"/>
         <source>resyncs {n}</source>
         <translation>重同步 {n}</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="89"/>
+        <location filename="../panels/health_bar.py" line="99"/>
+        <source>ignored {n}</source>
+        <translation>已忽略 {n}</translation>
+    </message>
+    <message>
+        <location filename="../panels/health_bar.py" line="101"/>
+        <source>queue limit {n} reached</source>
+        <translation>队列数已达上限 {n}</translation>
+    </message>
+    <message>
+        <location filename="../panels/health_bar.py" line="103"/>
+        <source>agent limit {n} reached</source>
+        <translation>坐席数已达上限 {n}</translation>
+    </message>
+    <message>
+        <location filename="../panels/health_bar.py" line="105"/>
         <source>dropped {n}</source>
         <translation>丢弃 {n}</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="91"/>
+        <location filename="../panels/health_bar.py" line="107"/>
         <source>restarted {n}</source>
         <translation>已重启 {n} 次</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="94"/>
+        <location filename="../panels/health_bar.py" line="110"/>
         <source>behind by {s} s</source>
         <translation>落后 {s} 秒</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="108"/>
+        <location filename="../panels/health_bar.py" line="124"/>
         <source>events {events} · duplicates {duplicates} · reconnects {reconnects}</source>
         <translation>事件 {events} · 重复 {duplicates} · 重连 {reconnects}</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="113"/>
+        <location filename="../panels/health_bar.py" line="129"/>
         <source>Rejected frames:</source>
         <translation>拒收帧：</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="118"/>
+        <location filename="../panels/health_bar.py" line="134"/>
         <source>No rejected frames</source>
         <translation>无拒收帧</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="120"/>
+        <location filename="../panels/health_bar.py" line="138"/>
+        <source>Events not applied:</source>
+        <translation>未应用的事件：</translation>
+    </message>
+    <message>
+        <location filename="../panels/health_bar.py" line="141"/>
+        <source>Last snapshot refused: {problem}</source>
+        <translation>最近拒收的快照：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../panels/health_bar.py" line="143"/>
         <source>Last error: {error}</source>
         <translation>最近错误：{error}</translation>
     </message>
@@ -249,141 +458,270 @@
 <context>
     <name>ImpactDialog</name>
     <message>
-        <location filename="../reassign/impact_dialog.py" line="45"/>
-        <source>Channel</source>
-        <translation>渠道</translation>
-    </message>
-    <message>
-        <location filename="../reassign/impact_dialog.py" line="45"/>
+        <location filename="../reassign/impact_dialog.py" line="60"/>
         <source>Servers</source>
         <translation>服务席位</translation>
     </message>
     <message>
-        <location filename="../reassign/impact_dialog.py" line="45"/>
+        <location filename="../reassign/impact_dialog.py" line="60"/>
         <source>Service level</source>
         <translation>服务水平</translation>
     </message>
     <message>
-        <location filename="../reassign/impact_dialog.py" line="46"/>
+        <location filename="../reassign/impact_dialog.py" line="60"/>
+        <source>Queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <location filename="../reassign/impact_dialog.py" line="61"/>
         <source>Wait if queued</source>
         <translation>排队时的等待</translation>
     </message>
     <message>
-        <location filename="../reassign/impact_dialog.py" line="46"/>
+        <location filename="../reassign/impact_dialog.py" line="61"/>
         <source>ASA</source>
         <translation>平均应答</translation>
     </message>
     <message>
-        <location filename="../reassign/impact_dialog.py" line="49"/>
+        <location filename="../reassign/impact_dialog.py" line="61"/>
+        <source>Goal</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <location filename="../reassign/impact_dialog.py" line="64"/>
         <source>Hotline</source>
         <translation>热线</translation>
     </message>
     <message>
-        <location filename="../reassign/impact_dialog.py" line="49"/>
+        <location filename="../reassign/impact_dialog.py" line="64"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../reassign/impact_dialog.py" line="59"/>
+        <location filename="../reassign/impact_dialog.py" line="67"/>
+        <source>{queue} ({channel})</source>
+        <translation>{queue}（{channel}）</translation>
+    </message>
+    <message>
+        <location filename="../reassign/impact_dialog.py" line="74"/>
+        <source>below {goal}</source>
+        <translation>低于 {goal}</translation>
+    </message>
+    <message>
+        <location filename="../reassign/impact_dialog.py" line="77"/>
+        <source>Before: floorwatch erlang {before}
+After: floorwatch erlang {after}</source>
+        <translation>移动前：floorwatch erlang {before}
+移动后：floorwatch erlang {after}</translation>
+    </message>
+    <message>
+        <location filename="../reassign/impact_dialog.py" line="90"/>
+        <source>Agents: {agents}. Erlang from the last 15 minutes&apos; traffic of each channel, each queue at its own target; hotline servers are agents, online servers chat slots, a blended agent counted once (docs/erlang.md). Hover a number for the same question as a &apos;floorwatch erlang&apos; command.</source>
+        <translation>坐席：{agents}。按各渠道最近 15 分钟话务用 Erlang 计算，每个队列按其自身目标时间；热线服务席位为坐席，在线服务席位为会话容量，混合坐席只计一次（docs/erlang.md）。将鼠标停在数字上可看到对应的 &apos;floorwatch erlang&apos; 命令。</translation>
+    </message>
+    <message>
+        <location filename="../reassign/impact_dialog.py" line="94"/>
         <source>(no known agent)</source>
         <translation>（无已知坐席）</translation>
     </message>
     <message>
-        <location filename="../reassign/impact_dialog.py" line="61"/>
-        <source>Agents: {agents}. Erlang from the last 15 minutes&apos; traffic; online servers are chat slots. Hover a number for the same question as a &apos;floorwatch erlang&apos; command.</source>
-        <translation>坐席：{agents}。按最近 15 分钟话务用 Erlang 计算；在线的服务席位为会话容量。将鼠标停在数字上可看到对应的 &apos;floorwatch erlang&apos; 命令。</translation>
+        <location filename="../reassign/impact_dialog.py" line="96"/>
+        <source>Below goal after this: {queues}.</source>
+        <translation>此调配后低于目标：{queues}。</translation>
+    </message>
+</context>
+<context>
+    <name>NotReadyReason</name>
+    <message>
+        <location filename="../panels/agent_model.py" line="102"/>
+        <source>break</source>
+        <translation>休息</translation>
+    </message>
+    <message>
+        <location filename="../panels/agent_model.py" line="103"/>
+        <source>meal</source>
+        <translation>用餐</translation>
+    </message>
+    <message>
+        <location filename="../panels/agent_model.py" line="104"/>
+        <source>lunch</source>
+        <translation>午餐</translation>
+    </message>
+    <message>
+        <location filename="../panels/agent_model.py" line="105"/>
+        <source>training</source>
+        <translation>培训</translation>
+    </message>
+    <message>
+        <location filename="../panels/agent_model.py" line="106"/>
+        <source>meeting</source>
+        <translation>会议</translation>
+    </message>
+    <message>
+        <location filename="../panels/agent_model.py" line="107"/>
+        <source>coaching</source>
+        <translation>辅导</translation>
+    </message>
+    <message>
+        <location filename="../panels/agent_model.py" line="108"/>
+        <source>admin</source>
+        <translation>事务</translation>
+    </message>
+    <message>
+        <location filename="../panels/agent_model.py" line="109"/>
+        <source>outbound</source>
+        <translation>外呼</translation>
+    </message>
+    <message>
+        <location filename="../panels/agent_model.py" line="110"/>
+        <source>personal</source>
+        <translation>私事</translation>
     </message>
 </context>
 <context>
     <name>QueueTile</name>
     <message>
-        <location filename="../panels/queue_wall.py" line="217"/>
+        <location filename="../panels/queue_tile.py" line="345"/>
         <source>Waiting</source>
         <translation>排队</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="218"/>
+        <location filename="../panels/queue_tile.py" line="346"/>
         <source>Longest</source>
         <translation>最长等待</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="219"/>
+        <location filename="../panels/queue_tile.py" line="347"/>
         <source>SL</source>
         <translation>服务水平</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="220"/>
-        <location filename="../panels/queue_wall.py" line="302"/>
+        <location filename="../panels/queue_tile.py" line="348"/>
         <source>EWT</source>
         <translation>预计等待</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="221"/>
+        <location filename="../panels/queue_tile.py" line="349"/>
         <source>ASA</source>
         <translation>平均应答</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="222"/>
+        <location filename="../panels/queue_tile.py" line="350"/>
         <source>AHT</source>
         <translation>平均处理时长</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="223"/>
+        <location filename="../panels/queue_tile.py" line="351"/>
         <source>Abandoned</source>
         <translation>放弃率</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="224"/>
+        <location filename="../panels/queue_tile.py" line="352"/>
         <source>Avail / busy</source>
         <translation>空闲 / 忙</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="225"/>
+        <location filename="../panels/queue_tile.py" line="353"/>
         <source>Callbacks</source>
         <translation>回呼</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="228"/>
+        <location filename="../panels/queue_tile.py" line="356"/>
         <source>Average speed of answer: mean wait of answered contacts</source>
         <translation>平均应答速度：已应答联系的平均等待时间</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="230"/>
+        <location filename="../panels/queue_tile.py" line="359"/>
         <source>Average handle time: talk or chat + wrap-up of completed contacts</source>
         <translation>平均处理时长：已完成联系的通话或会话时长 + 话后处理</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="312"/>
+        <location filename="../panels/queue_tile.py" line="484"/>
         <source>Service level over {window}: {definition}, T = {target} s ({answered} answered, {offered} offered)</source>
         <translation>服务水平（{window}）：{definition}，T = {target} 秒（应答 {answered}，进线 {offered}）</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="232"/>
+        <location filename="../panels/queue_tile.py" line="362"/>
         <source>Abandoned after the short-abandon threshold, of contacts with an outcome</source>
         <translation>超过短放弃阈值后放弃的占有结果联系的比例</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="234"/>
+        <location filename="../panels/queue_tile.py" line="112"/>
+        <source>longest wait over {seconds} s</source>
+        <translation>最长等待超过 {seconds} 秒</translation>
+    </message>
+    <message>
+        <location filename="../panels/queue_tile.py" line="113"/>
+        <source>service level below {pct} %</source>
+        <translation>服务水平低于 {pct}%</translation>
+    </message>
+    <message>
+        <location filename="../panels/queue_tile.py" line="115"/>
+        <source>every figure within its limits</source>
+        <translation>各项指标均在限值内</translation>
+    </message>
+    <message>
+        <location filename="../panels/queue_tile.py" line="116"/>
+        <source>contacts waiting with nobody staffed</source>
+        <translation>有联系在排队但无人在岗</translation>
+    </message>
+    <message>
+        <location filename="../panels/queue_tile.py" line="123"/>
+        <source>{state}: {why}</source>
+        <translation>{state}：{why}</translation>
+    </message>
+    <message>
+        <location filename="../panels/queue_tile.py" line="124"/>
+        <source>Warning: service level below {goal} % or a wait over {target} s</source>
+        <translation>预警：服务水平低于 {goal}% 或等待超过 {target} 秒</translation>
+    </message>
+    <message>
+        <location filename="../panels/queue_tile.py" line="127"/>
+        <source>Critical: service level below {critical} % or a wait over {wait} s ({factor} × the target), or contacts waiting with nobody staffed</source>
+        <translation>严重：服务水平低于 {critical}% 或等待超过 {wait} 秒（目标的 {factor} 倍），或有联系在排队但无人在岗</translation>
+    </message>
+    <message>
+        <location filename="../panels/queue_tile.py" line="136"/>
+        <source>The service level counts from {least} contacts (now {contacts})</source>
+        <translation>服务水平在满 {least} 个联系后才计入（当前 {contacts} 个）</translation>
+    </message>
+    <message>
+        <location filename="../panels/queue_tile.py" line="142"/>
+        <source>Its low service level is ignored: too few contacts yet</source>
+        <translation>联系数太少，暂不因服务水平偏低而告警</translation>
+    </message>
+    <message>
+        <location filename="../panels/queue_tile.py" line="331"/>
+        <source>offer callback</source>
+        <translation>建议回呼</translation>
+    </message>
+    <message>
+        <location filename="../panels/queue_tile.py" line="333"/>
+        <source>Estimated wait over {threshold} s: offer a callback or appointment</source>
+        <translation>预计等待超过 {threshold} 秒：建议提供回呼或预约</translation>
+    </message>
+    <message>
+        <location filename="../panels/queue_tile.py" line="364"/>
         <source>Callbacks and appointments waiting</source>
         <translation>待处理的回呼和预约</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="324"/>
+        <location filename="../panels/queue_tile.py" line="496"/>
         <source>SL {target}s</source>
         <translation>服务水平 {target}秒</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="295"/>
+        <location filename="../panels/queue_tile.py" line="515"/>
+        <source>Feed {feed} is stale: {reason}. These are the last figures it sent.</source>
+        <translation>数据源 {feed} 已中断：{reason}。这些是它最后发送的数据。</translation>
+    </message>
+    <message>
+        <location filename="../panels/queue_tile.py" line="445"/>
         <source>Estimated wait for a contact arriving now ({model}); offer a callback or appointment above {threshold} s</source>
         <translation>现在进入的客户预计等待时间（{model}）；超过 {threshold} 秒时提供回呼或预约</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="302"/>
-        <source>EWT · offer callback</source>
-        <translation>预计等待 · 建议回呼</translation>
-    </message>
-    <message>
-        <location filename="../panels/queue_wall.py" line="305"/>
+        <location filename="../panels/queue_tile.py" line="455"/>
         <source>Available {available} · busy {busy} · staffed {staffed}</source>
         <translation>空闲 {available} · 忙 {busy} · 在岗 {staffed}</translation>
     </message>
@@ -391,77 +729,87 @@
 <context>
     <name>QueueWall</name>
     <message>
-        <location filename="../panels/queue_wall.py" line="59"/>
+        <location filename="../panels/queue_tile.py" line="71"/>
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="60"/>
+        <location filename="../panels/queue_tile.py" line="72"/>
         <source>Warning</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="61"/>
+        <location filename="../panels/queue_tile.py" line="73"/>
         <source>Critical</source>
         <translation>严重</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="153"/>
+        <location filename="../panels/queue_tile.py" line="79"/>
+        <source>Stale</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <location filename="../panels/queue_tile.py" line="91"/>
         <source>today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="155"/>
+        <location filename="../panels/queue_tile.py" line="93"/>
         <source>this half hour</source>
         <translation>本半小时</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="156"/>
+        <location filename="../panels/queue_tile.py" line="94"/>
         <source>the last {n} min</source>
         <translation>最近 {n} 分钟</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="161"/>
+        <location filename="../panels/queue_tile.py" line="99"/>
         <source>Erlang A, with observed patience</source>
         <translation>Erlang A，按观测到的耐心时间</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="162"/>
+        <location filename="../panels/queue_tile.py" line="100"/>
         <source>Erlang C</source>
         <translation>Erlang C</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="163"/>
+        <location filename="../panels/queue_tile.py" line="101"/>
         <source>queue position × recent time between answers</source>
         <translation>排队位置 × 最近的应答间隔</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="166"/>
+        <location filename="../panels/queue_tile.py" line="105"/>
         <source>not enough data</source>
         <translation>数据不足</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="415"/>
+        <location filename="../panels/queue_wall.py" line="232"/>
         <source>Hotline</source>
         <translation>热线</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="416"/>
+        <location filename="../panels/queue_wall.py" line="233"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="519"/>
+        <location filename="../panels/queue_wall.py" line="540"/>
+        <source>Feed {feed} is stale: {reason}</source>
+        <translation>数据源 {feed} 已中断：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../panels/queue_wall.py" line="599"/>
         <source>{waiting} waiting · longest {longest} · SL {sl} · {busy}/{staffed} busy · callbacks {backlog}</source>
         <translation>排队 {waiting} · 最长 {longest} · 服务水平 {sl} · 忙 {busy}/{staffed} · 回呼 {backlog}</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="530"/>
+        <location filename="../panels/queue_wall.py" line="610"/>
         <source> · chat slots {util} used</source>
         <translation> · 会话容量已用 {util}</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="533"/>
+        <location filename="../panels/queue_wall.py" line="614"/>
         <source> · occupancy {occ}</source>
         <translation> · 占用率 {occ}</translation>
     </message>
@@ -469,109 +817,228 @@
 <context>
     <name>ReassignController</name>
     <message>
-        <location filename="../reassign/controller.py" line="78"/>
+        <location filename="../reassign/controller.py" line="99"/>
         <source>To online</source>
         <translation>调往在线</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="80"/>
+        <location filename="../reassign/controller.py" line="101"/>
         <source>To hotline</source>
         <translation>调往热线</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="82"/>
+        <location filename="../reassign/controller.py" line="103"/>
         <source>Blend</source>
         <translation>混合</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="83"/>
+        <location filename="../reassign/controller.py" line="104"/>
         <source>Lend to online</source>
         <translation>借调到在线</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="85"/>
+        <location filename="../reassign/controller.py" line="108"/>
         <source>Undo move</source>
         <translation>撤销调配</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="90"/>
+        <location filename="../reassign/controller.py" line="117"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="91"/>
+        <location filename="../reassign/controller.py" line="118"/>
         <source>How long a lend lasts before the agents come back</source>
         <translation>借调多久后坐席自动调回</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="128"/>
+        <location filename="../reassign/controller.py" line="155"/>
         <source>Only supervisors can move agents.</source>
         <translation>只有班长可以调配坐席。</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="132"/>
+        <location filename="../reassign/controller.py" line="159"/>
         <source>Select one or more agents first.</source>
         <translation>请先选择一个或多个坐席。</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="153"/>
+        <location filename="../reassign/controller.py" line="180"/>
         <source>Not sent: {reason}</source>
         <translation>未发送：{reason}</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="159"/>
+        <location filename="../reassign/controller.py" line="187"/>
         <source>Nothing to undo.</source>
         <translation>没有可撤销的调配。</translation>
     </message>
     <message>
         <location filename="../reassign/controller.py" line="193"/>
+        <source>Nothing to undo: the agents of the last move are gone.</source>
+        <translation>无可撤销：上次调配的坐席已不在。</translation>
+    </message>
+    <message>
+        <location filename="../reassign/controller.py" line="200"/>
+        <source>Undo: move {n} agent(s) back to {where}</source>
+        <translation>撤销：将 {n} 名坐席调回{where}</translation>
+    </message>
+    <message>
+        <location filename="../reassign/controller.py" line="202"/>
+        <source> (moved {minutes} min ago)</source>
+        <translation>（{minutes} 分钟前调配）</translation>
+    </message>
+    <message>
+        <location filename="../reassign/controller.py" line="204"/>
+        <source>Undo cancelled: nothing changed.</source>
+        <translation>已取消撤销：未做任何更改。</translation>
+    </message>
+    <message>
+        <location filename="../reassign/controller.py" line="218"/>
+        <source>Undone: moved {n} agent(s) back to {where}</source>
+        <translation>已撤销：{n} 名坐席已调回{where}</translation>
+    </message>
+    <message>
+        <location filename="../reassign/controller.py" line="220"/>
+        <source>Undo accepted: {n} agent(s) go back to {where} when their contacts end</source>
+        <translation>撤销已接受：{n} 名坐席将在当前联系结束后调回{where}</translation>
+    </message>
+    <message>
+        <location filename="../reassign/controller.py" line="231"/>
+        <source>hotline</source>
+        <translation>热线</translation>
+    </message>
+    <message>
+        <location filename="../reassign/controller.py" line="231"/>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../reassign/controller.py" line="232"/>
+        <source>hotline and online</source>
+        <translation>热线和在线</translation>
+    </message>
+    <message>
+        <location filename="../reassign/controller.py" line="234"/>
+        <source>their previous skills</source>
+        <translation>原先的技能</translation>
+    </message>
+    <message>
+        <location filename="../reassign/controller.py" line="258"/>
         <source>Sending…</source>
         <translation>发送中…</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="219"/>
+        <location filename="../reassign/controller.py" line="285"/>
         <source>Rejected: {reason}</source>
         <translation>已拒绝：{reason}</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="221"/>
+        <location filename="../reassign/controller.py" line="289"/>
         <source>{status}: {agents}</source>
         <translation>{status}：{agents}</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="259"/>
+        <location filename="../reassign/controller.py" line="335"/>
+        <source>Lend over: {n} agent(s) back to {where}</source>
+        <translation>借调结束：{n} 名坐席已回到{where}</translation>
+    </message>
+    <message>
+        <location filename="../reassign/controller.py" line="373"/>
         <source>move pending (after contact)</source>
         <translation>待调配（当前联系结束后）</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="260"/>
+        <location filename="../reassign/controller.py" line="374"/>
         <source>moving…</source>
         <translation>调配中…</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="263"/>
+        <location filename="../reassign/controller.py" line="377"/>
         <source>Move to online</source>
         <translation>调往在线</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="263"/>
+        <location filename="../reassign/controller.py" line="377"/>
         <source>Move to hotline</source>
         <translation>调往热线</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="264"/>
+        <location filename="../reassign/controller.py" line="378"/>
         <source>Blend hotline and online</source>
         <translation>热线与在线混合</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="265"/>
+        <location filename="../reassign/controller.py" line="379"/>
         <source>Move agents</source>
         <translation>调配坐席</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="267"/>
+        <location filename="../reassign/controller.py" line="381"/>
         <source> for {n} min</source>
         <translation>，{n} 分钟</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../dialogs.py" line="96"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="106"/>
+        <source>Change settings in the config file and restart the window.</source>
+        <translation>请在配置文件中修改设置，然后重新启动窗口。</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="108"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>StaleBanner</name>
+    <message>
+        <location filename="../panels/stale_banner.py" line="22"/>
+        <source>token refused (check the token file)</source>
+        <translation>令牌被拒绝（请检查令牌文件）</translation>
+    </message>
+    <message>
+        <location filename="../panels/stale_banner.py" line="23"/>
+        <source>connection refused (is the feed running?)</source>
+        <translation>连接被拒绝（数据源是否在运行？）</translation>
+    </message>
+    <message>
+        <location filename="../panels/stale_banner.py" line="24"/>
+        <source>unreachable</source>
+        <translation>无法连接</translation>
+    </message>
+    <message>
+        <location filename="../panels/stale_banner.py" line="25"/>
+        <source>connection lost, reconnecting</source>
+        <translation>连接中断，正在重连</translation>
+    </message>
+    <message>
+        <location filename="../panels/stale_banner.py" line="26"/>
+        <source>silent: no data, not even a heartbeat</source>
+        <translation>静默：没有数据，连心跳也没有</translation>
+    </message>
+    <message>
+        <location filename="../panels/stale_banner.py" line="27"/>
+        <source>not connected yet</source>
+        <translation>尚未连接</translation>
+    </message>
+    <message>
+        <location filename="../panels/stale_banner.py" line="33"/>
+        <source>Feed {feed} stale since {since}: {reason}. Its queues and agents are greyed and show the last known figures.</source>
+        <translation>数据源 {feed} 自 {since} 起中断：{reason}。其队列和坐席已置灰，显示的是最后已知的数据。</translation>
+    </message>
+</context>
+<context>
+    <name>TextDialog</name>
+    <message>
+        <location filename="../dialogs.py" line="127"/>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
 </context>
 <context>
@@ -587,24 +1054,132 @@
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../panels/trend_panel.py" line="45"/>
+        <location filename="../panels/trend_panel.py" line="47"/>
         <source>Waiting</source>
         <translation>排队</translation>
     </message>
     <message>
-        <location filename="../panels/trend_panel.py" line="45"/>
+        <location filename="../panels/trend_panel.py" line="47"/>
         <source>contacts</source>
         <translation>联系数</translation>
     </message>
     <message>
-        <location filename="../panels/trend_panel.py" line="46"/>
+        <location filename="../panels/trend_panel.py" line="48"/>
         <source>Service level</source>
         <translation>服务水平</translation>
     </message>
     <message>
-        <location filename="../panels/trend_panel.py" line="61"/>
+        <location filename="../panels/trend_panel.py" line="64"/>
+        <location filename="../panels/trend_panel.py" line="100"/>
         <source>minutes (0 = now)</source>
         <translation>分钟（0 = 现在）</translation>
+    </message>
+</context>
+<context>
+    <name>WaitingList</name>
+    <message>
+        <location filename="../panels/waiting_list.py" line="25"/>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../panels/waiting_list.py" line="26"/>
+        <source>Hotline</source>
+        <translation>热线</translation>
+    </message>
+    <message>
+        <location filename="../panels/waiting_list.py" line="46"/>
+        <source>Contact</source>
+        <translation>联系编号</translation>
+    </message>
+    <message>
+        <location filename="../panels/waiting_list.py" line="46"/>
+        <source>Waiting since</source>
+        <translation>开始等待</translation>
+    </message>
+    <message>
+        <location filename="../panels/waiting_list.py" line="46"/>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <location filename="../panels/waiting_list.py" line="95"/>
+        <source>{queue}: {n} waiting</source>
+        <translation>{queue}：{n} 个等待</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
+    <message>
+        <location filename="../window_menu.py" line="18"/>
+        <source>This half hour</source>
+        <translation>本半小时</translation>
+    </message>
+    <message>
+        <location filename="../window_menu.py" line="20"/>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location filename="../window_menu.py" line="21"/>
+        <source>Rolling {n} min</source>
+        <translation>最近 {n} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../window_menu.py" line="43"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../window_menu.py" line="44"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../window_menu.py" line="49"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../window_menu.py" line="61"/>
+        <source>&amp;Settings</source>
+        <translation>设置(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../window_menu.py" line="62"/>
+        <source>Settings in effect…</source>
+        <translation>当前设置…</translation>
+    </message>
+    <message>
+        <location filename="../window_menu.py" line="66"/>
+        <location filename="../window_menu.py" line="67"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../window_menu.py" line="70"/>
+        <source>&amp;About Floorwatch</source>
+        <translation>关于 Floorwatch(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../window_menu.py" line="78"/>
+        <source>Figures over:</source>
+        <translation>统计范围：</translation>
+    </message>
+    <message>
+        <location filename="../window_menu.py" line="80"/>
+        <source>The window the queue figures are counted over</source>
+        <translation>队列数据的统计时间范围</translation>
+    </message>
+    <message>
+        <location filename="../window_menu.py" line="118"/>
+        <source>Floorwatch help</source>
+        <translation>Floorwatch 帮助</translation>
+    </message>
+    <message>
+        <location filename="../window_menu.py" line="121"/>
+        <source>About Floorwatch</source>
+        <translation>关于 Floorwatch</translation>
     </message>
 </context>
 </TS>
