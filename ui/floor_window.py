@@ -7,11 +7,11 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QResizeEvent
-from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from feeds.health import FeedHealth
 from feeds.staleness import Stale, StaleFeeds
-from monitor.config import Config
+from monitor.config import Config, ConfigError, check_queues
 from monitor.floor import Changes, Floor
 from monitor.views import Window
 from ui.panels.agent_panel import AgentPanel
@@ -73,6 +73,11 @@ class FloorWindow(QMainWindow):
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
         self.statusBar().addPermanentWidget(self.health_bar, 1)
+        # A config naming a queue no feed has is only known once the feeds sent theirs.
+        self.config_warning = QLabel(self)
+        self.config_warning.setStyleSheet("color: #b26a00;")
+        self.config_warning.hide()
+        self.statusBar().insertPermanentWidget(0, self.config_warning)
         self.menus = WindowMenus(self, self.config.window_minutes)
         self.menus.sig_window_chosen.connect(self.set_window)
         # A tile click filters the grid; a queue chosen above the grid selects its tile.
@@ -130,6 +135,23 @@ class FloorWindow(QMainWindow):
         self.trend_panel.update_floor(floor)
         self.agent_panel.update_floor(floor, changes)
         self.health_bar.update_health(health, floor)
+        if changes.structure:
+            self._check_config_queues(floor)
+
+    def _check_config_queues(self, floor: Floor) -> None:
+        """Say in the status bar when the config names a queue none of the feeds has,
+        once every feed has sent its queues (before that, a queue may still come)."""
+        feeds = {q.feed for q in floor.queues.values()}
+        if not floor.queues or (self.feed_keys is not None
+                                and not set(self.feed_keys) <= feeds):
+            return
+        try:
+            check_queues(self.config, floor.queues)
+        except ConfigError as exc:
+            self.config_warning.setText(str(exc))
+            self.config_warning.show()
+        else:
+            self.config_warning.hide()
 
     def _follow_staleness(self, health: list[FeedHealth]) -> None:
         """Banner, wall and grid follow which feeds are stale (the rule: feeds.staleness)."""

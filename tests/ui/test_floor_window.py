@@ -13,7 +13,7 @@ from feeds.health import FeedHealth
 from monitor import events as ev
 from monitor.commands import LendWatch, Reassign, Skills
 from monitor.config import Config
-from monitor.floor import Floor
+from monitor.floor import Changes, Floor
 from monitor.views import WINDOW_INTERVAL, WINDOW_TODAY
 from ui import fmt
 from ui.app import show_lends
@@ -334,3 +334,26 @@ def test_text_outside_the_wall_grows_with_a_4k_window(qtbot, floor):
 
     window.resize(1280, 720)  # smaller than designed: never below the designed size
     qtbot.waitUntil(lambda: window.font_scale == 1.0)
+
+
+def test_a_config_naming_a_queue_no_feed_has_is_said_in_the_status_bar(qtbot, floor):
+    config = Config(sl_variants={"genral": "answered"}, path="floor.toml")
+    window = FloorWindow(floor, config=config)
+    qtbot.addWidget(window)
+    assert window.config_warning.isVisibleTo(window)
+    text = window.config_warning.text()
+    assert "floor.toml: sl_variants.genral: no feed has a queue 'genral'" in text
+    assert "did you mean 'general'" in text
+    # The queue arrives (a feed defines it): the warning goes.
+    floor.apply(ev.QueueDefined(floor.now, "genral", "Typo queue", "hotline", 20.0))
+    window.refresh(floor, floor.take_changes(), [])
+    assert not window.config_warning.isVisibleTo(window)
+
+
+def test_the_config_check_waits_for_every_feed(qtbot, floor):
+    config = Config(sl_variants={"chat-vip": "answered"}, path="floor.toml")
+    window = FloorWindow(floor, config=config)
+    window.feed_keys = ["", "chat"]  # the "chat" feed has sent nothing yet
+    window.config_warning.hide()
+    window.refresh(floor, Changes(structure=True), [])
+    assert not window.config_warning.isVisibleTo(window)
