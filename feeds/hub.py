@@ -11,6 +11,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import logging
+import os
 import threading
 import time
 from collections import deque
@@ -27,16 +28,23 @@ log = logging.getLogger(__name__)
 
 HANDOFF_LIMIT = 200_000
 FULL_POLL_S = 0.01
+FEED_PROCESSES_ENV = "FLOORWATCH_FEED_PROCESSES"
+BATCH_MAX = 2000  # events handed off at once, at most
 RESTART_MIN_S, RESTART_MAX_S = 0.5, 30.0  # pause before restarting a failed source
 
 
 class Handoff:
-    """The one bounded, thread-safe queue between the network thread and the engine."""
+    """The one bounded, thread-safe queue between the network thread and the engine.
+
+    Items arrive in batches (what a source had ready when it paused): one lock and
+    one clock reading per batch, not per event.
+    """
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self._items: deque[FeedEvent] = deque()
-        self._arrived: deque[float] = deque()  # monotonic time each item was put
+        # [monotonic time put, items of that batch still here], oldest first
+        self._arrived: deque[list[float | int]] = deque()
         self._lock = threading.Lock()
 
     def put(self, item: FeedEvent) -> bool:
@@ -45,23 +53,63 @@ class Handoff:
             if len(self._items) >= self.limit and not isinstance(item.event, Snapshot):
                 return False
             self._items.append(item)
-            self._arrived.append(time.monotonic())
+            self._arrived.append([time.monotonic(), 1])
             return True
+
+    def put_many(self, items: list[FeedEvent]) -> int:
+        """Put as many of `items` as fit, in order; how many (the rest did not fit:
+        `put` them one by one to let a snapshot through)."""
+        with self._lock:
+            n = min(len(items), self.limit - len(self._items))
+            if n <= 0:
+                return 0
+            self._items.extend(items if n == len(items) else items[:n])
+            self._arrived.append([time.monotonic(), n])
+            return n
 
     def take(self, max_items: int) -> list[FeedEvent]:
         with self._lock:
             n = min(max_items, len(self._items))
-            for _ in range(n):
-                self._arrived.popleft()
-            return [self._items.popleft() for _ in range(n)]
+            left = n
+            arrived = self._arrived
+            while left:
+                batch = arrived[0]
+                if batch[1] > left:
+                    batch[1] -= left
+                    break
+                left -= batch[1]
+                arrived.popleft()
+            popleft = self._items.popleft
+            return [popleft() for _ in range(n)]
 
     def waited_s(self) -> float:
         """How long the oldest item has waited for the engine (0 when empty)."""
         with self._lock:
-            return time.monotonic() - self._arrived[0] if self._arrived else 0.0
+            return time.monotonic() - self._arrived[0][0] if self._arrived else 0.0
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+def feed_processes() -> bool:
+    """Whether websocket feeds run in child processes: FLOORWATCH_FEED_PROCESSES=1 or 0
+    says so; otherwise yes when the machine has a second core for them."""
+    said = os.environ.get(FEED_PROCESSES_ENV, "").strip()
+    if said in ("0", "1"):
+        return said == "1"
+    return (os.cpu_count() or 1) >= 2
+
+
+def websocket_source(url: str, token: str = "", processes: bool | None = None) -> Source:
+    """The source for one websocket feed: in a child process (`processes`, by default
+    `feed_processes()`), else on the hub's thread."""
+    if processes if processes is not None else feed_processes():
+        from .sources.process import ProcessWebsocketSource
+
+        return ProcessWebsocketSource(url, token)
+    from .sources.websocket import WebsocketSource  # websockets only when used
+
+    return WebsocketSource(url, token)
 
 
 class FeedHub:
@@ -81,13 +129,13 @@ class FeedHub:
 
     @classmethod
     def for_urls(cls, urls: Iterable[str], token: str = "",
-                 tokens: dict[str, str] | None = None, **kw: Any) -> FeedHub:
+                 tokens: dict[str, str] | None = None, processes: bool | None = None,
+                 **kw: Any) -> FeedHub:
         """A hub of websocket feeds; each gets its own token from `tokens` (by URL),
-        else `token`."""
-        from .sources.websocket import WebsocketSource  # websockets only when used
-
+        else `token`. With `processes` (default: `feed_processes()`), each feed is
+        received, decoded and sequenced in a child process of its own."""
         tokens = tokens or {}
-        return cls([WebsocketSource(u, tokens.get(u, token)) for u in urls], **kw)
+        return cls([websocket_source(u, tokens.get(u, token), processes) for u in urls], **kw)
 
     # ---------------------------------------------------------------- life
     def start(self) -> None:
@@ -109,21 +157,39 @@ class FeedHub:
             self._loop.close()
 
     async def _pump(self, source: Source, stop: asyncio.Event) -> None:
-        """Move one source's events into the hand-off; restart it if it fails."""
+        """Move one source's events into the hand-off; restart it if it fails.
+
+        Events are gathered while the source has more ready and handed off in one
+        batch when it pauses (a callback the loop runs once the source waits), or
+        every BATCH_MAX events.
+        """
+        loop = asyncio.get_running_loop()
+        pending: list[FeedEvent] = []
+        flush_due = False
+
+        def flush_soon() -> None:
+            nonlocal flush_due
+            self._hand_off(source, pending)
+            if pending and not stop.is_set():  # a source that waits: try again shortly
+                loop.call_later(FULL_POLL_S, flush_soon)
+            else:
+                flush_due = False
+
         pause = RESTART_MIN_S
         while not stop.is_set():
             try:
                 async for item in source.events(stop):
-                    if self._handoff.put(item):
-                        continue
-                    if not source.waits_when_full:
-                        source.overflowed(item)
-                        continue
-                    while not self._handoff.put(item) and not stop.is_set():
-                        await asyncio.sleep(FULL_POLL_S)  # the engine catches up; go on
+                    pending.append(item)
+                    if len(pending) >= BATCH_MAX:
+                        await self._hand_off_all(source, pending, stop)
+                    elif not flush_due:
+                        flush_due = True
+                        loop.call_soon(flush_soon)
+                await self._hand_off_all(source, pending, stop)
                 break  # stopped, or a finite source (a file) came to its end
             except Exception as exc:  # a bug in one source must not end it, nor the others
                 log.exception("source %s failed; restarting in %.1f s", source.key, pause)
+                await self._hand_off_all(source, pending, stop)  # what it gave is good
                 self.failures[source.key] = (
                     self.failures.get(source.key, (0, ""))[0] + 1,
                     f"{type(exc).__name__}: {exc}"[:200])
@@ -131,6 +197,31 @@ class FeedHub:
                     await asyncio.wait_for(stop.wait(), pause)
                 pause = min(RESTART_MAX_S, pause * 2)
         self.finished.add(source.key)
+
+    def _hand_off(self, source: Source, pending: list[FeedEvent]) -> None:
+        """Put what fits of `pending` (emptied of it). What does not fit: a live feed drops
+        it and resyncs (`overflowed`); a source that can wait keeps it in `pending`."""
+        i = 0
+        while i < len(pending):
+            i += self._handoff.put_many(pending if i == 0 else pending[i:])
+            if i == len(pending):
+                break
+            item = pending[i]
+            if self._handoff.put(item):  # a snapshot always fits
+                i += 1
+            elif source.waits_when_full:
+                break
+            else:
+                source.overflowed(item)
+                i += 1
+        del pending[:i]
+
+    async def _hand_off_all(self, source: Source, pending: list[FeedEvent],
+                            stop: asyncio.Event) -> None:
+        self._hand_off(source, pending)
+        while pending and not stop.is_set():
+            await asyncio.sleep(FULL_POLL_S)  # the engine catches up; go on
+            self._hand_off(source, pending)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop every source and join the network thread."""
@@ -157,6 +248,7 @@ class FeedHub:
         behind = self._handoff.waited_s()
         records = [s.health() for s in self.sources]
         for source, record in zip(self.sources, records, strict=True):
+            record.key = source.key  # how the floor names this feed (its anomalies, caps)
             record.behind_s = behind
             failed = self.failures.get(source.key)
             if failed is not None:

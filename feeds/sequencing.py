@@ -65,6 +65,14 @@ class Sequencer(Generic[T]):
             return True
         return seq <= known + MAX_JUMP
 
+    def next_in_order(self, seq: int) -> bool:
+        """Take `seq` at once if it is simply the next number (the common case: no `Step`
+        built); False changes nothing, and `event` applies the general rules."""
+        if seq == self.last_seq + 1 and self.last_seq and not self.awaiting_snapshot:
+            self.last_seq = seq
+            return True
+        return False
+
     def event(self, seq: int, item: T, *, refused: bool = False) -> Step[T]:
         """A sequenced (seq > 0) or unsequenced (seq == 0) event arrived.
 

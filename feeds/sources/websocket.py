@@ -21,9 +21,12 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from monitor.commands import Role
 from monitor.events import Event, Snapshot
+from monitor.limits import BAD_SNAPSHOT
+from monitor.snapshot_check import problem as snapshot_problem
 
 from .. import protocol as p
 from ..credentials import redact_url
+from ..fast_decode import decode_fields
 from ..health import EventRate, FeedHealth
 from ..sequencing import SEQ_JUMP, Sequencer
 from ..source import FeedEvent, Source
@@ -71,6 +74,11 @@ class WebsocketSource(Source):
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._attempt = 0
         self._last_quick_reconnect = -QUICK_RECONNECT_EVERY_S
+
+    @staticmethod
+    def make_event(cls: type[Event], t: float, fields: tuple[Any, ...]) -> Event:
+        """The event a checked frame carries (a feed process keeps plain rows instead)."""
+        return cls(t, *fields)
 
     @property
     def role(self) -> str:
@@ -155,6 +163,20 @@ class WebsocketSource(Source):
             return []
 
     def _use_frame(self, frame: bytes | str) -> list[FeedEvent]:
+        if type(frame) is bytes and len(frame) <= self._max_frame:
+            fast = decode_fields(frame)
+            if fast is not None:  # a valid event frame: the common case, the short way
+                seq, cls, t, rest = fast
+                if self._clock and t > self._clock + MAX_AHEAD_S:
+                    self._reject(p.FrameError("time_jump", f"{t - self._clock:.0f} s ahead"))
+                    return self._sequence(seq, None)
+                event = self.make_event(cls, t, rest)
+                if self.sequencer.next_in_order(seq):
+                    if t > self._clock:
+                        self._clock = t
+                    self._health.events += 1
+                    return [FeedEvent(self.key, seq, event)]
+                return self._sequence(seq, event)
         try:
             env = p.decode(frame, self._max_frame)
         except p.FrameError as exc:
@@ -171,15 +193,29 @@ class WebsocketSource(Source):
                 # One event from the far future would move the floor's clock there and
                 # leave every later event counting nowhere: a broken clock, not news.
                 raise p.FrameError("time_jump", f"{event.t - self._clock:.0f} s ahead")
+            if isinstance(event, Snapshot) and self.sequencer.plausible(event.seq):
+                # Its state is checked whole before it may replace anything (numbered
+                # past any plausible number, it is a seq_jump first).
+                why = snapshot_problem(event.state, latest=event.t + MAX_AHEAD_S)
+                if why is not None:
+                    raise p.FrameError(BAD_SNAPSHOT, why)
         except p.FrameError as exc:
             self._reject(exc)
             if env.type == Snapshot.TYPE:
+                if exc.reason == BAD_SNAPSHOT:
+                    self._bad_snapshot(str(exc))
                 return []  # a refused snapshot changes nothing, not even the numbering
             event = None  # a refused event still uses up its number: no gap, no resync
+        return self._sequence(env.seq, event)
+
+    def _sequence(self, seq: int, event: Event | None) -> list[FeedEvent]:
+        """Number `event` (None: refused, its number used up) and release what is due."""
         if isinstance(event, Snapshot):
             step = self.sequencer.snapshot(event.seq, event)
+            if step.deliver:  # the snapshot came: no need to ask (again) for one
+                self._want_resync = False
         else:
-            step = self.sequencer.event(env.seq, event, refused=event is None)
+            step = self.sequencer.event(seq, event, refused=event is None)
         self._want_resync = self._want_resync or step.resync
         if step.rejected:
             self._health.rejected += step.rejected
@@ -187,12 +223,25 @@ class WebsocketSource(Source):
         out = []
         for seq, item in step.deliver:
             if item is not None:
-                self._clock = max(self._clock, item.t)
+                self._clock = max(self._clock, self.event_time(item))
                 out.append(FeedEvent(self.key, seq, item))
         self._health.events += len(out)
         self._health.duplicates = self.sequencer.duplicates
         self._health.resyncs = self.sequencer.resyncs
         return out
+
+    @staticmethod
+    def event_time(item: Event) -> float:
+        return item.t
+
+    def _bad_snapshot(self, why: str) -> None:
+        """A snapshot refused for its state: say why; if one was awaited (or nothing
+        was had yet), ask again at the resync pace (`_send_resync`: no storm)."""
+        self._health.last_error = why[:200]
+        if self.sequencer.awaiting_snapshot or not self.sequencer.last_seq:
+            self.sequencer.lost()  # (already waiting: not counted again)
+            self._want_resync = True
+            self._health.resyncs = self.sequencer.resyncs
 
     def _reject(self, exc: p.FrameError) -> None:
         self._health.rejected += 1

@@ -72,3 +72,48 @@ def test_a_failing_source_is_restarted_and_says_so():
     finally:
         hub.stop()
     assert "flaky" in hub.finished
+
+
+class Live:
+    """A live feed as the hub sees it: it cannot wait, so what does not fit is dropped."""
+
+    key = "live"
+    waits_when_full = False
+
+    def __init__(self) -> None:
+        self.overflowed_items: list[FeedEvent] = []
+
+    def overflowed(self, item: FeedEvent) -> None:
+        self.overflowed_items.append(item)
+
+
+def test_a_batch_that_does_not_fit_drops_the_rest_but_lets_a_snapshot_through():
+    from monitor.events import Snapshot
+
+    hub = FeedHub([], handoff_limit=3)
+    source = Live()
+    items = [FeedEvent("live", i, Heartbeat(float(i))) for i in range(1, 6)]
+    snapshot = FeedEvent("live", 9, Snapshot(9.0, 9, {}))
+    pending = [*items, snapshot]
+    hub._hand_off(source, pending)
+    assert pending == []
+    assert source.overflowed_items == items[3:]
+    assert hub.drain() == [*items[:3], snapshot]
+
+
+def test_handoff_batches_keep_the_age_of_their_oldest_item(monkeypatch):
+    from feeds import hub as hub_module
+
+    now = [10.0]
+    monkeypatch.setattr(hub_module.time, "monotonic", lambda: now[0])
+    handoff = Handoff(limit=10)
+    assert handoff.put_many([FeedEvent("f", i, Heartbeat(1.0)) for i in (1, 2, 3)]) == 3
+    now[0] = 11.0
+    assert handoff.put_many([FeedEvent("f", i, Heartbeat(1.0)) for i in (4, 5)]) == 2
+    now[0] = 13.0
+    assert handoff.waited_s() == 3.0
+    assert [i.seq for i in handoff.take(2)] == [1, 2]
+    assert handoff.waited_s() == 3.0  # item 3 came with the first batch
+    handoff.take(1)
+    assert handoff.waited_s() == 2.0
+    assert handoff.put_many([FeedEvent("f", i, Heartbeat(1.0)) for i in range(6, 20)]) == 8

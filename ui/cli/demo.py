@@ -32,12 +32,12 @@ def run(args: argparse.Namespace) -> int:
         source = SimulatedSource(sim_config(args), speed=args.speed, warmup_s=args.warmup)
         return run_floor([source], options)
 
+    from feeds.hub import websocket_source
     from feeds.sim.serve import SimulationThread
-    from feeds.sources.websocket import WebsocketSource
 
     sim = SimulationThread(sim_config(args), speed=args.speed, warmup_s=args.warmup)
     port = sim.start()
     try:
-        return run_floor([WebsocketSource(f"ws://127.0.0.1:{port}")], options)
+        return run_floor([websocket_source(f"ws://127.0.0.1:{port}")], options)
     finally:
         sim.stop()

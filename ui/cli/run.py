@@ -27,7 +27,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from feeds.sources.websocket import WebsocketSource
+    from feeds.hub import websocket_source
     from ui.display import explain_missing_display
 
     if explain_missing_display():  # before Qt loads: a missing library would abort it
@@ -54,4 +54,4 @@ def run(args: argparse.Namespace) -> int:
     options = WindowOptions(lang=args.lang or config.lang, exit_after=args.exit_after,
                             screenshot=args.screenshot,
                             size=args.size or (1600, 1000), config=config)
-    return run_floor([WebsocketSource(u, tokens[u]) for u in urls], options)
+    return run_floor([websocket_source(u, tokens[u]) for u in urls], options)
