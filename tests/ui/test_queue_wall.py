@@ -78,6 +78,12 @@ def test_service_level_tooltip_names_the_target(qtbot, floor):
     assert "60 s" in wall.tiles["app"].fields["service_level"].toolTip()
 
 
+def test_agent_counts_tooltip_says_a_shared_agent_counts_on_each_tile(qtbot, floor):
+    wall = _wall(qtbot, floor)
+    tip = wall.tiles["general"].fields["agents"].toolTip()
+    assert "staffed" in tip and "each person once" in tip
+
+
 def test_tiles_are_kept_and_relabelled_when_structure_is_unchanged(qtbot, floor):
     wall = _wall(qtbot, floor)
     tile = wall.tiles["general"]

@@ -228,3 +228,20 @@ def test_many_queues_reflow_into_columns_and_scroll_only_down(qtbot, floor):
     QApplication.processEvents()
     assert all(group.columns >= 5 for group in wall.groups.values())
     assert [p for p in _check_wall(wall) if "not whole in its view" not in p] == []
+
+
+def test_a_wrapped_channel_summary_does_not_set_its_tiles_lower(qtbot, floor):
+    """One channel's summary on two lines, the other's on one: the tiles still line up."""
+    window = _window(qtbot, _demo_like(floor), "en", (1400, 900))
+    wall = window.queue_wall
+    groups = list(wall.groups.values())
+    groups[0].header.setText("short")
+    groups[1].header.setText(" · ".join(["a long channel summary"] * 12))
+    wall._fit()  # noqa: SLF001 - what a resize or a new figure triggers
+    QApplication.processEvents()
+    tops = {
+        key: min(t.mapTo(wall, t.rect().topLeft()).y() for t in wall._tiles_of(key))  # noqa: SLF001
+        for key in wall.groups
+    }
+    assert len(set(tops.values())) == 1, tops
+    assert _check_wall(wall) == []

@@ -636,7 +636,7 @@ After: floorwatch erlang {after}</source>
         <translation>平均处理时长：已完成联系的通话或会话时长 + 话后处理</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="484"/>
+        <location filename="../panels/queue_tile.py" line="487"/>
         <source>Service level over {window}: {definition}, T = {target} s ({answered} answered, {offered} offered)</source>
         <translation>服务水平（{window}）：{definition}，T = {target} 秒（应答 {answered}，进线 {offered}）</translation>
     </message>
@@ -706,12 +706,19 @@ After: floorwatch erlang {after}</source>
         <translation>待处理的回呼和预约</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="496"/>
+        <location filename="../panels/queue_tile.py" line="455"/>
+        <source>Available {available} · busy {busy} · staffed {staffed}
+Agents who serve this queue: one skilled for several queues counts on each of their tiles; the channel header counts each person once</source>
+        <translation>空闲 {available} · 忙 {busy} · 在岗 {staffed}
+服务此队列的坐席：具备多个队列技能的坐席在其每个队列卡片上都计入；渠道标题中每人只计一次</translation>
+    </message>
+    <message>
+        <location filename="../panels/queue_tile.py" line="499"/>
         <source>SL {target}s</source>
         <translation>服务水平 {target}秒</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="515"/>
+        <location filename="../panels/queue_tile.py" line="518"/>
         <source>Feed {feed} is stale: {reason}. These are the last figures it sent.</source>
         <translation>数据源 {feed} 已中断：{reason}。这些是它最后发送的数据。</translation>
     </message>
@@ -719,11 +726,6 @@ After: floorwatch erlang {after}</source>
         <location filename="../panels/queue_tile.py" line="445"/>
         <source>Estimated wait for a contact arriving now ({model}); offer a callback or appointment above {threshold} s</source>
         <translation>现在进入的客户预计等待时间（{model}）；超过 {threshold} 秒时提供回呼或预约</translation>
-    </message>
-    <message>
-        <location filename="../panels/queue_tile.py" line="455"/>
-        <source>Available {available} · busy {busy} · staffed {staffed}</source>
-        <translation>空闲 {available} · 忙 {busy} · 在岗 {staffed}</translation>
     </message>
 </context>
 <context>
@@ -794,22 +796,22 @@ After: floorwatch erlang {after}</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="540"/>
+        <location filename="../panels/queue_wall.py" line="549"/>
         <source>Feed {feed} is stale: {reason}</source>
         <translation>数据源 {feed} 已中断：{reason}</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="599"/>
+        <location filename="../panels/queue_wall.py" line="608"/>
         <source>{waiting} waiting · longest {longest} · SL {sl} · {busy}/{staffed} busy · callbacks {backlog}</source>
         <translation>排队 {waiting} · 最长 {longest} · 服务水平 {sl} · 忙 {busy}/{staffed} · 回呼 {backlog}</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="610"/>
+        <location filename="../panels/queue_wall.py" line="619"/>
         <source> · chat slots {util} used</source>
         <translation> · 会话容量已用 {util}</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="614"/>
+        <location filename="../panels/queue_wall.py" line="623"/>
         <source> · occupancy {occ}</source>
         <translation> · 占用率 {occ}</translation>
     </message>

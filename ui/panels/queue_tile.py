@@ -452,7 +452,10 @@ class QueueTile(QFrame):
             self.offer.setVisible(offer)
         if last is None or _AGENT_TIP_INPUTS(view) != _AGENT_TIP_INPUTS(last):
             self.fields["agents"].setToolTip(
-                self.tr("Available {available} · busy {busy} · staffed {staffed}").format(
+                self.tr("Available {available} · busy {busy} · staffed {staffed}\n"
+                        "Agents who serve this queue: one skilled for several queues counts "
+                        "on each of their tiles; the channel header counts each person once"
+                        ).format(
                     available=view.agents_available,
                     busy=view.agents_busy,
                     staffed=view.agents_staffed,

@@ -455,6 +455,15 @@ class QueueWall(QWidget):
         for tile in self.tiles.values():
             if tile.minimumHeight() != tallest:
                 tile.setMinimumHeight(tallest)
+        # Summaries as tall as the tallest too: one channel's summary wrapping onto a
+        # second line must not set its tiles lower than the other channel's.
+        headers = [g.header for g in self.groups.values()]
+        for header in headers:
+            header.setMinimumHeight(0)
+        self._settle()
+        line = max((h.heightForWidth(h.width()) for h in headers), default=0)
+        for header in headers:
+            header.setMinimumHeight(line)
 
     def _settle(self) -> None:
         """Lay the channels out now, so their sizes can be measured."""
