@@ -1,12 +1,14 @@
 """What the engine's views cost a UI tick at 10,000 agents and 50, 200, 400 queues.
 
-A seeded synthetic floor is fed 2,000 events/s of event time in 0.1 s ticks (after
-five minutes of history). For each size it prints, in milliseconds per tick:
+A seeded synthetic floor is fed 2,000 events/s of event time in ticks of the UI's
+rate (20 Hz: 100 events a tick; `--hz`), after five minutes of history. For each size
+it prints, in milliseconds per tick:
 
 - apply: `Floor.apply` for the tick's 200 events;
 - take_changes, and how many queues and channels it names;
 - changed: reading `queue_view` for `changes.queues` and `channel_view` for
-  `changes.channels` (both channels when the floor has no `Changes.channels`);
+  `changes.channels` (both channels when the floor has no `Changes.channels`),
+  and that per queue named (microseconds);
 - tick: apply + take_changes + the changed reads (a UI tick less its widgets);
 - all: reading every queue's view and both channel views (what a UI that
   ignores `Changes` pays);
@@ -18,12 +20,22 @@ five minutes of history). For each size it prints, in milliseconds per tick:
   same with the floor window's refresh and repaint).
 
 It ends with each size's changed views and tick against the first size's (the
-issue's "tick cost at 400 queues within 1.5x of the cost at 50").
+issue's "tick cost at 400 queues within 1.5x of the cost at 50"), with how many more
+queues a tick names there and the cost per queue named. The traffic picks a random
+queue for each contact, so on a larger floor one tick's contacts fall in more queues:
+the queues that really change per tick grow with the floor (about 45 of 50 change in
+a tick, about 115 of 400). To show that cost follows those and not the floor's size,
+a last run puts the largest size's queues on a floor whose traffic and agents use
+only as many queues as the first size has ("400 queues, 50 active"; the others are
+defined and idle), and compares it with the first.
 
-No assertions: figures to compare before and after a change. `--smoke` runs a
-small floor briefly (CI: it starts and prints its figures).
+No assertions: figures to compare before and after a change. `--cpu` times with
+the process's CPU time rather than wall time, which other processes on a shared
+machine disturb much less. `--smoke` runs a small floor briefly (CI: it starts and
+prints its figures).
 
-    .venv/bin/python bench/bench_views.py [--queues 50,200,400] [--ticks 100] [--smoke]
+    .venv/bin/python bench/bench_views.py [--queues 50,200,400] [--ticks 200] [--hz 20] [--cpu]
+    .venv/bin/python bench/bench_views.py --smoke
 """
 
 from __future__ import annotations
@@ -34,6 +46,7 @@ import statistics
 import sys
 import time
 from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -44,20 +57,30 @@ from monitor.floor import Floor  # noqa: E402
 
 AGENTS = 10_000
 RATE = 2_000  # events per second of event time
-TICK_S = 0.1
+TICK_S = 0.1  # ticks of the history built before the measured ones
 T0 = 1_767_258_000.0  # a whole minute
 CHANNELS = ("hotline", "online")
+# What a tick's cost is timed with: wall time, or with --cpu this process's CPU time
+# (steadier when other processes share the machine's cores).
+clock = time.perf_counter
 
 
 class Traffic:
-    """Offers, answers, ends, wrap-ups and abandons over N queues, seeded."""
+    """Offers, answers, ends, wrap-ups and abandons over N queues, seeded.
 
-    def __init__(self, queues: int, agents: int, seed: int = 11) -> None:
+    `active`: only that many of the queues (half of each channel) get contacts and
+    agents; the others are defined and stay idle.
+    """
+
+    def __init__(self, queues: int, agents: int, seed: int = 11,
+                 active: int | None = None) -> None:
         self.rng = random.Random(seed)
         half = queues // 2
         self.queues = {f"q{n:03d}": "hotline" if n < half else "online" for n in range(queues)}
-        self.queue_ids = list(self.queues)
-        self.by_channel = {c: [q for q, ch in self.queues.items() if ch == c] for c in CHANNELS}
+        used = half if active is None else active // 2
+        self.by_channel = {c: [q for q, ch in self.queues.items() if ch == c][:used]
+                           for c in CHANNELS}
+        self.queue_ids = [q for c in CHANNELS for q in self.by_channel[c]]
         self.agents = {f"a{n:05d}": "hotline" if n % 2 == 0 else "online" for n in range(agents)}
         self.available: dict[str, list[str]] = {c: [] for c in CHANNELS}
         self.busy: dict[str, tuple[str, str]] = {}  # agent -> (contact, queue)
@@ -67,7 +90,7 @@ class Traffic:
 
     def setup(self, t: float) -> list[ev.Event]:
         out: list[ev.Event] = []
-        for queue_id, channel in self.queues.items():
+        for queue_id, channel in self.queues.items():  # the idle ones too
             out.append(ev.QueueDefined(t, queue_id, f"Queue {queue_id}", channel,
                                        20.0 if channel == "hotline" else 60.0))
         for agent_id, channel in self.agents.items():
@@ -130,10 +153,10 @@ class Traffic:
         return out
 
 
-def build(queues: int, history_s: float = 300.0,
-          agents: int = AGENTS) -> tuple[Floor, Traffic, float]:
+def build(queues: int, history_s: float = 300.0, agents: int = AGENTS,
+          active: int | None = None) -> tuple[Floor, Traffic, float]:
     """A floor with `history_s` of traffic behind it; returns it, the traffic and its time."""
-    traffic = Traffic(queues, agents)
+    traffic = Traffic(queues, agents, active=active)
     floor = Floor()
     t = T0
     for event in traffic.setup(t):
@@ -172,42 +195,57 @@ def read_all(floor: Floor) -> None:
         floor.channel_view(channel)
 
 
-def structure_tick(floor: Floor, traffic: Traffic, t: float, extra: ev.Event) -> float:
+def structure_tick(floor: Floor, traffic: Traffic, t: float, extra: ev.Event,
+                   tick_s: float) -> float:
     """ms of one tick whose events include `extra` (apply, take_changes, changed reads)."""
-    batch = [*traffic.step(t, int(RATE * TICK_S)), extra]
-    start = time.perf_counter()
+    batch = [*traffic.step(t, int(RATE * tick_s)), extra]
+    start = clock()
     for event in batch:
         floor.apply(event)
     read_changed(floor, floor.take_changes())
-    return _ms(time.perf_counter() - start)
+    return _ms(clock() - start)
 
 
-def run(queues: int, ticks: int, agents: int = AGENTS,
-        history_s: float = 300.0) -> tuple[float, float]:
-    """Print one size's figures; return its mean changed views and mean tick (ms)."""
+@dataclass(frozen=True)
+class Means:
+    """One run's means per tick: changed views and tick (ms), queues named."""
+
+    changed_ms: float
+    tick_ms: float
+    named: float
+
+    def against(self, other: Means) -> str:
+        """How many more queues a tick names here than in `other`, and the cost of each."""
+        per_queue = (self.changed_ms / self.named) / (other.changed_ms / other.named)
+        return f"queues named x{self.named / other.named:.2f}, per queue named x{per_queue:.2f}"
+
+
+def run(queues: int, ticks: int, agents: int = AGENTS, history_s: float = 300.0,
+        tick_s: float = 0.05, active: int | None = None) -> Means:
+    """Print one size's figures; return its means."""
     build_start = time.perf_counter()
-    floor, traffic, t = build(queues, history_s, agents)
+    floor, traffic, t = build(queues, history_s, agents, active)
     built_s = time.perf_counter() - build_start
     read_all(floor)
     floor.take_changes()
-    per_tick = int(RATE * TICK_S)
+    per_tick = int(RATE * tick_s)
     apply_ms, take_ms, changed_ms, all_ms, n_queues, n_channels = [], [], [], [], [], []
     tick_ms: list[float] = []
     rollover_ms: list[float] = []
     for _ in range(ticks):
-        t += TICK_S
+        t += tick_s
         batch = traffic.step(t, per_tick)
-        crosses = int(t // 60) != int((t - TICK_S) // 60)
-        start = time.perf_counter()
+        crosses = int(t // 60) != int((t - tick_s) // 60)
+        start = clock()
         for event in batch:
             floor.apply(event)
-        applied = time.perf_counter()
+        applied = clock()
         changes = floor.take_changes()
-        taken = time.perf_counter()
+        taken = clock()
         read_changed(floor, changes)
-        read = time.perf_counter()
+        read = clock()
         read_all(floor)
-        done = time.perf_counter()
+        done = clock()
         apply_ms.append(_ms(applied - start))
         take_ms.append(_ms(taken - applied))
         changed_ms.append(_ms(read - applied))
@@ -221,44 +259,49 @@ def run(queues: int, ticks: int, agents: int = AGENTS,
     t = (int(t // 60) + 1) * 60 + 0.05
     for event in traffic.step(t, per_tick):
         floor.apply(event)
-    start = time.perf_counter()
+    start = clock()
     read_changed(floor, floor.take_changes())
-    rollover_ms.append(_ms(time.perf_counter() - start))
+    rollover_ms.append(_ms(clock() - start))
     # The first estimate of every queue in a new 10 s slot.
     t = (int(t // 10) + 1) * 10 + 0.05
     floor.apply(ev.Heartbeat(t))
-    start = time.perf_counter()
+    start = clock()
     for queue_id in floor.queues:
         floor.wait_estimate(queue_id)
-    ewt_ms = _ms(time.perf_counter() - start)
+    ewt_ms = _ms(clock() - start)
     # One heartbeat that crosses a trend sample boundary.
     t = (int(t // 10) + 1) * 10 + 0.05
-    start = time.perf_counter()
+    start = clock()
     floor.apply(ev.Heartbeat(t))
-    trend_ms = _ms(time.perf_counter() - start)
+    trend_ms = _ms(clock() - start)
     # Structure changes: a snapshot of the whole floor arrives; a queue is added.
     read_changed(floor, floor.take_changes())
     snapshot_ms, added_ms = [], []
     for n in range(3):
-        t += TICK_S
-        snapshot_ms.append(structure_tick(floor, traffic, t, ev.Snapshot(t, n, floor.snapshot())))
-        t += TICK_S
+        t += tick_s
+        snapshot_ms.append(structure_tick(floor, traffic, t, ev.Snapshot(t, n, floor.snapshot()),
+                                          tick_s))
+        t += tick_s
         read_changed(floor, floor.take_changes())  # a settled tick between
-        t += TICK_S
+        t += tick_s
         added = f"new{n}"
         traffic.queues[added] = "hotline"
         traffic.queue_ids.append(added)
         traffic.waiting[added] = deque()
         added_ms.append(structure_tick(floor, traffic, t,
-                                       ev.QueueDefined(t, added, added, "hotline", 20.0)))
+                                       ev.QueueDefined(t, added, added, "hotline", 20.0), tick_s))
 
-    print(f"{queues} queues, {agents:,} agents, {RATE:,} events/s, {ticks} ticks of "
-          f"{TICK_S:g} s (floor built in {built_s:.1f} s):")
+    named = statistics.mean(n_queues)
+    size = f"{queues} queues" if active is None else f"{queues} queues, {active} active"
+    print(f"{size}, {agents:,} agents, {RATE:,} events/s, {ticks} ticks of "
+          f"{tick_s:g} s (floor built in {built_s:.1f} s):")
     print(f"  apply          {_summary(apply_ms)}")
     print(f"  take_changes   {_summary(take_ms)}  "
           f"(queues named: mean {statistics.mean(n_queues):.0f}, "
           f"channels: mean {statistics.mean(n_channels):.1f})")
     print(f"  changed views  {_summary(changed_ms)}  (take_changes + reads)")
+    print(f"  per queue named {1000 * statistics.mean(changed_ms) / named:6.2f} us "
+          f"(changed views / queues named)")
     print(f"  all views      {_summary(all_ms)}")
     print(f"  tick           {_summary(tick_ms)}  (apply + take_changes + changed reads)")
     print(f"  minute rollover tick {max(rollover_ms):7.2f}  (take_changes + changed reads)")
@@ -266,7 +309,7 @@ def run(queues: int, ticks: int, agents: int = AGENTS,
     print(f"  trend sample (one heartbeat) {trend_ms:7.2f}")
     print(f"  snapshot arrives (whole floor) {_worst(snapshot_ms)}")
     print(f"  queue added                    {_worst(added_ms)}")
-    return statistics.mean(changed_ms), statistics.mean(tick_ms)
+    return Means(statistics.mean(changed_ms), statistics.mean(tick_ms), named)
 
 
 def _worst(values: list[float]) -> str:
@@ -276,20 +319,38 @@ def _worst(values: list[float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--queues", default="50,200,400")
-    parser.add_argument("--ticks", type=int, default=100)
+    parser.add_argument("--ticks", type=int, default=200)
+    parser.add_argument("--hz", type=float, default=20.0,
+                        help="ticks per second of event time (the UI ticks at 20 Hz)")
     parser.add_argument("--smoke", action="store_true",
                         help="a short run on a small floor (1,000 agents, 10 and 40 queues)")
+    parser.add_argument("--cpu", action="store_true",
+                        help="time with this process's CPU time instead of wall time")
     args = parser.parse_args()
+    if args.cpu:
+        global clock
+        clock = time.process_time
     sizes = [int(x) for x in args.queues.split(",")]
     agents, ticks, history_s = AGENTS, args.ticks, 300.0
     if args.smoke:
         sizes, agents, ticks, history_s = [10, 40], 1_000, 20, 30.0
-    print(f"machine: {describe()}")
-    means = {n: run(n, ticks, agents, history_s) for n in sizes}
-    first = sizes[0]
+    tick_s = 1.0 / args.hz
+    print(f"machine: {describe()}; timed with {'CPU' if args.cpu else 'wall'} time")
+    means = {n: run(n, ticks, agents, history_s, tick_s) for n in sizes}
+    first, last = sizes[0], sizes[-1]
+    few = None
+    if last > first:  # the largest floor with only as many queues in use as the first
+        few = run(last, ticks, agents, history_s, tick_s, active=first)
+    base = means[first]
     for n in sizes[1:]:
-        print(f"{n} queues against {first}: changed views x{means[n][0] / means[first][0]:.2f}, "
-              f"tick x{means[n][1] / means[first][1]:.2f}")
+        print(f"{n} queues against {first}: changed views x{means[n].changed_ms / base.changed_ms:.2f}, "
+              f"tick x{means[n].tick_ms / base.tick_ms:.2f}")
+        print(f"  ({means[n].against(base)})")
+    if few is not None:
+        print(f"{last} queues, {first} active against {first}: "
+              f"changed views x{few.changed_ms / base.changed_ms:.2f}, "
+              f"tick x{few.tick_ms / base.tick_ms:.2f}")
+        print(f"  ({few.against(base)})")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,20 @@ each size it prints, in milliseconds: the engine's apply, `FloorWindow.refresh`
 arrives, and for a tick where one queue is added; the worst whole tick (apply +
 refresh + paint); and the number of `queue_view` calls per tick.
 
+The snapshot is measured three ways: as the state alone (the tick's apply checks
+and builds it: `Floor.load_snapshot`); prepared (`Floor.prepare_snapshot` before
+the tick, as a source would off the GUI thread; the tick only installs it); and
+checked only (`build=False` before the tick, as a child process would; the tick
+builds the records and installs them). What was done before the tick is printed on
+its own line. Then a thread prepares while
+ticks go on (sharing the GIL, as a source thread would): the whole ticks meanwhile,
+and the tick that installs what it prepared. Last, the floor window's own path: the
+real `FloorTicker` takes the snapshot unprepared, builds it across ticks within its
+budget per tick, holding the tel feed's events behind it, then installs it: the
+whole ticks (ticker tick + repaint) while it builds, the installing tick, the worst.
+
     .venv/bin/python bench/bench_wall.py [--queues 50,200,400] [--ticks 100]
+    .venv/bin/python bench/bench_wall.py --smoke   # 200 agents, 10 queues, a few ticks (CI)
 """
 
 from __future__ import annotations
@@ -18,6 +31,7 @@ import os
 import random
 import statistics
 import sys
+import threading
 import time
 from collections import deque
 from pathlib import Path
@@ -28,9 +42,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from bench.machine import describe  # noqa: E402
+from feeds.source import FeedEvent  # noqa: E402
 from monitor import events as ev  # noqa: E402
 from monitor.floor import Floor  # noqa: E402
 from ui.floor_window import FloorWindow  # noqa: E402
+from ui.tick import BUILD_BUDGET_S, FloorTicker  # noqa: E402
 
 AGENTS = 10_000
 RATE = 2_000  # events per second of event time
@@ -159,15 +175,16 @@ def _summary(costs: list[float]) -> str:
     return f"mean {statistics.mean(costs):6.1f}  p95 {p95:6.1f}  max {costs[-1]:6.1f}"
 
 
-def run(queues: int, ticks: int, special: int) -> None:
+def run(queues: int, ticks: int, special: int, agents: int = AGENTS,
+        history_s: float = 300.0) -> None:
     app = QApplication.instance() or QApplication([])
-    traffic = Traffic(queues, AGENTS)
+    traffic = Traffic(queues, agents)
     floor = Floor()
     t = T0
     for event, feed in traffic.setup(t):
         floor.apply(event, feed)
     # Five minutes of history so the windows hold something.
-    for _ in range(int(300 / TICK_S)):
+    for _ in range(int(history_s / TICK_S)):
         t += TICK_S
         for event, feed in traffic.step(t, int(RATE * TICK_S) // 2):
             floor.apply(event, feed)
@@ -197,13 +214,25 @@ def run(queues: int, ticks: int, special: int) -> None:
         t3 = time.perf_counter()
         return _ms(t1 - t0), _ms(t2 - t1), _ms(t3 - t2), counter.calls
 
+    off_tick: dict[bool, list[float]] = {True: [], False: []}  # build -> prepare costs
+
+    def prepared_snapshot(build: bool) -> list[tuple[ev.Event, str]]:
+        """The tel feed's snapshot, prepared (or only checked) off the timed tick."""
+        state = floor.snapshot("tel")
+        start = time.perf_counter()
+        prepared = floor.prepare_snapshot(state, "tel", build=build)
+        off_tick[build].append(_ms(time.perf_counter() - start))
+        return [(ev.Snapshot(t, 0, state).with_prepared(prepared), "tel")]
+
     for _ in range(5):
         tick([])
-    print(f"-- {AGENTS:,} agents, {queues} queues, {RATE:,} events/s "
+    print(f"-- {agents:,} agents, {queues} queues, {RATE:,} events/s "
           f"(window built in {_ms(build):.0f} ms)")
     for label, extra in (
         ("steady", lambda: []),
         ("snapshot", lambda: [(ev.Snapshot(t, 0, floor.snapshot("tel")), "tel")]),
+        ("snapshot prepared", lambda: prepared_snapshot(True)),
+        ("snapshot checked", lambda: prepared_snapshot(False)),
         ("queue added", lambda: [traffic.new_queue(t)]),
     ):
         rounds = ticks if label == "steady" else special
@@ -218,13 +247,87 @@ def run(queues: int, ticks: int, special: int) -> None:
             if label != "steady":
                 tick([])  # let the next special tick start from a settled window
         whole = max(a + rest for a, rest in zip(applies, totals, strict=True))
-        print(f"{label:>12} x{rounds:<3} refresh+paint {_summary(totals)} | refresh "
+        print(f"{label:>17} x{rounds:<3} refresh+paint {_summary(totals)} | refresh "
               f"{_summary(refreshes)} | paint {_summary(paints)} | apply mean "
               f"{statistics.mean(applies):5.1f} | whole tick max {whole:6.1f} | "
               f"queue_view/tick {statistics.mean(views):6.1f}", flush=True)
+        if label == "snapshot prepared":
+            print(f"{'':>17} prepare (off the tick, as a source would) "
+                  f"{_summary(off_tick[True])}", flush=True)
+        if label == "snapshot checked":
+            print(f"{'':>17} check only (off the tick, as a child process would; the tick "
+                  f"builds) {_summary(off_tick[False])}", flush=True)
+    # The source's thread prepares while this one goes on ticking (they share the GIL):
+    # the ticks meanwhile, then the tick that installs it.
+    during, installs = [], []
+    for _ in range(special):
+        state, box = floor.snapshot("tel"), []
+        worker = threading.Thread(
+            target=lambda state=state, box=box: box.append(floor.prepare_snapshot(state, "tel")))
+        worker.start()
+        while True:  # at least one tick, however soon the thread is done
+            a, r, p, _calls = tick([])
+            during.append(a + r + p)
+            if not worker.is_alive():
+                break
+        worker.join()
+        a, r, p, _calls = tick([(ev.Snapshot(t, 0, state).with_prepared(box[0]), "tel")])
+        installs.append(a + r + p)
+        tick([])
+    print(f"{'prepared on a thread':>20}: whole ticks meanwhile (x{len(during)}) "
+          f"{_summary(during)} | the installing tick {_summary(installs)}", flush=True)
+    # The floor window's own path: the real FloorTicker drains the snapshot as a feed
+    # sends it (unprepared), builds it across ticks within BUILD_BUDGET_S each, holds
+    # the tel feed's events behind it and installs it in a tick of its own.
+    hub = _BenchHub()
+    ticker = FloorTicker(floor, hub, [window])
+
+    def ticker_tick(extra: list[tuple[ev.Event, str]]) -> float:
+        nonlocal t
+        t += TICK_S
+        hub.items = [FeedEvent(feed, 0, e)
+                     for e, feed in traffic.step(t, int(RATE * TICK_S)) + extra]
+        start = time.perf_counter()
+        ticker.tick()
+        app.processEvents()
+        return _ms(time.perf_counter() - start)
+
+    building, installing, spans = [], [], []
+    for _ in range(special):
+        building.append(ticker_tick([(ev.Snapshot(t, 0, floor.snapshot("tel")), "tel")]))
+        ticks = 1
+        while ticker.gate.feeds:
+            was_building = ticker.gate.building("tel")
+            cost = ticker_tick([])
+            ticks += 1
+            if was_building and not ticker.gate.building("tel"):
+                installing.append(cost)  # this tick installed it (and its held events)
+            else:
+                building.append(cost)
+        spans.append(ticks)
+        ticker_tick([])
+    worst = max(building + installing)
+    print(f"{'snapshot across ticks':>21}: ticks from arrival to install {spans} | whole "
+          f"ticks building (x{len(building)}) {_summary(building)} | the installing tick "
+          f"{_summary(installing)} | worst tick {worst:6.1f} "
+          f"(build budget {_ms(BUILD_BUDGET_S):.0f} ms a tick)", flush=True)
     window.close()
     window.deleteLater()
     app.processEvents()
+
+
+class _BenchHub:
+    """Hands the ticker one tick's events (what `FeedHub.drain` would give)."""
+
+    def __init__(self) -> None:
+        self.items: list[FeedEvent] = []
+
+    def drain(self, max_events: int) -> list[FeedEvent]:
+        out, self.items = self.items[:max_events], self.items[max_events:]
+        return out
+
+    def health(self) -> list:
+        return []
 
 
 def main() -> None:
@@ -232,8 +335,13 @@ def main() -> None:
     parser.add_argument("--queues", default="50,200,400")
     parser.add_argument("--ticks", type=int, default=100)
     parser.add_argument("--special", type=int, default=3, help="snapshot / queue-added ticks")
+    parser.add_argument("--smoke", action="store_true",
+                        help="200 agents, 10 queues, 5 ticks, 10 s of history (the CI smoke run)")
     args = parser.parse_args()
     print(f"machine: {describe()}")
+    if args.smoke:
+        run(10, 5, 1, agents=200, history_s=10.0)
+        return
     for queues in (int(q) for q in args.queues.split(",")):
         run(queues, args.ticks, args.special)
 

@@ -161,7 +161,8 @@ class FeedHub:
 
         Events are gathered while the source has more ready and handed off in one
         batch when it pauses (a callback the loop runs once the source waits), or
-        every BATCH_MAX events.
+        every BATCH_MAX events. A source with a `batches(stop)` method (async lists
+        of the events `events` would give, in order) is read through it instead.
         """
         loop = asyncio.get_running_loop()
         pending: list[FeedEvent] = []
@@ -178,13 +179,23 @@ class FeedHub:
         pause = RESTART_MIN_S
         while not stop.is_set():
             try:
-                async for item in source.events(stop):
-                    pending.append(item)
-                    if len(pending) >= BATCH_MAX:
-                        await self._hand_off_all(source, pending, stop)
-                    elif not flush_due:
-                        flush_due = True
-                        loop.call_soon(flush_soon)
+                batches = getattr(source, "batches", None)
+                if batches is not None:  # a source giving lists (a feed process: one per
+                    async for batch in batches(stop):  # pipe message), not one by one
+                        pending += batch
+                        if len(pending) >= BATCH_MAX:
+                            await self._hand_off_all(source, pending, stop)
+                        elif not flush_due:
+                            flush_due = True
+                            loop.call_soon(flush_soon)
+                else:
+                    async for item in source.events(stop):
+                        pending.append(item)
+                        if len(pending) >= BATCH_MAX:
+                            await self._hand_off_all(source, pending, stop)
+                        elif not flush_due:
+                            flush_due = True
+                            loop.call_soon(flush_soon)
                 await self._hand_off_all(source, pending, stop)
                 break  # stopped, or a finite source (a file) came to its end
             except Exception as exc:  # a bug in one source must not end it, nor the others

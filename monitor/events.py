@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:  # monitor.snapshot imports this module; the type is only for hints
+    from .snapshot import PreparedSnapshot
 
 
 class Channel(StrEnum):
@@ -203,13 +206,36 @@ class Heartbeat(Event):
     TYPE: ClassVar[str] = "heartbeat"
 
 
+class _CarriesPrepared(Event):
+    """A slot for `Snapshot.prepared`: not a dataclass field, so never on the wire
+    (encoders and decoders walk `dataclasses.fields`), in eq, repr or pickles."""
+
+    __slots__ = ("_prepared",)
+
+
 @dataclass(frozen=True, slots=True)
-class Snapshot(Event):
-    """The whole state of one feed, including everything up to `seq`."""
+class Snapshot(_CarriesPrepared):
+    """The whole state of one feed, including everything up to `seq`.
+
+    A source may attach the state already prepared (`monitor.snapshot.prepare`, off
+    the GUI thread) with `with_prepared`; `Floor.apply` then only installs it.
+    """
 
     TYPE: ClassVar[str] = "snapshot"
     seq: int = 0
     state: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def prepared(self) -> PreparedSnapshot | None:
+        """The state as `monitor.snapshot.prepare` left it (checked, and built unless
+        `build=False`), if a source prepared it."""
+        return getattr(self, "_prepared", None)
+
+    def with_prepared(self, prepared: PreparedSnapshot) -> Snapshot:
+        """This snapshot carrying `prepared` (a new event; this one is unchanged)."""
+        out = Snapshot(self.t, self.seq, self.state)
+        object.__setattr__(out, "_prepared", prepared)  # frozen: set once, here
+        return out
 
 
 EVENT_TYPES: dict[str, type[Event]] = {

@@ -41,7 +41,7 @@ from .events import (
     Snapshot,
     SurveyResult,
 )
-from .rolling import BUCKET_S, KEEP_MINUTES, ChannelPool, RollingCounters, Totals
+from .rolling import BUCKET_S, KEEP_MINUTES, ChannelPool, RollingCounters, Totals, totals_of
 from .state import BUSY_STATES, SERVING_STATES, Agent, Contact, Queue
 from .thresholds import DEFAULT_BOOK, ThresholdBook, Thresholds
 from .trend import SAMPLE_S, SAMPLES, Trend
@@ -56,6 +56,11 @@ __all__ = [
 
 _STATES = frozenset(s.value for s in AgentStatus)
 _CHANNELS = frozenset(c.value for c in Channel)
+# Read on every event: module constants, not enum attribute loads or calls.
+_STATUS: dict[str, AgentStatus] = {s.value: s for s in AgentStatus}  # value -> member
+_WRAP_UP, _ON_CONTACT = AgentStatus.WRAP_UP, AgentStatus.ON_CONTACT
+_ONLINE = Channel.ONLINE
+_COUNTED_AS, _NOT_COUNTED = views.COUNTED_AS, views.NOT_COUNTED
 
 
 @dataclass(slots=True)
@@ -90,7 +95,8 @@ class Changes:
       the clock: a reader showing it refreshes that column on every tick.
     - `structure`: queues or agents were added or removed (or a snapshot replaced a
       feed): lists must be rebuilt. A new queue is in `queues`; after a snapshot
-      (`Floor.reindex`) `queues`, `agents` and `channels` name everything there is.
+      (`Floor.reindex_feed`) `queues` and `agents` name the feed's records, old and
+      new, and any other whose figures it moved, `channels` their channels.
     """
 
     queues: set[str] = field(default_factory=set)
@@ -225,16 +231,22 @@ class Floor:
     # ------------------------------------------------------------------ apply
     def apply(self, event: Event, feed: str = "") -> None:
         """Apply one event. `feed` names its source, so a snapshot replaces only that feed."""
-        if isinstance(event, Snapshot):
-            self.load_snapshot(event.state, feed)
+        handler = self._handlers.get(type(event))
+        if handler is None and isinstance(event, Snapshot):
+            prepared = event.prepared
+            if prepared is not None and self.can_install(prepared, feed):
+                self.install_snapshot(prepared)  # a source prepared it off this thread
+            else:
+                self.load_snapshot(event.state, feed)
             return
         t = event.t
         if self.first_t is None:
             self.first_t = t
-        if t >= self.now:
+        now = self.now
+        if t >= now:
             # No feed's clock is past the floor's: the common case costs one store.
             self._feed_t[feed] = t
-            if t > self.now:
+            if t > now:
                 self._advance(t)
         else:
             last = self._feed_t.get(feed, t)
@@ -244,7 +256,9 @@ class Floor:
                 # Its feed's clock gone back hours: broken, not late. Counted, not applied.
                 self._anomaly(feed, limits.TIME_BACKWARDS)
                 return
-        self._handlers[type(event)](event, feed)
+        if handler is None:
+            handler = self._handlers[type(event)]  # not an event type: KeyError, as ever
+        handler(event, feed)
         self.events_applied += 1
 
     def _anomaly(self, feed: str, reason: str) -> None:
@@ -493,7 +507,8 @@ class Floor:
                 return
         elif not self._queue_room(e.queue, feed):
             return
-        if not self._agent_room(e.agent, feed):
+        agent = self.agents.get(e.agent)
+        if agent is None and not self._agent_room(e.agent, feed):
             return  # checked before anything moves: the event is not applied at all
         if c is None:
             # Never offered: answered before we started watching (a log read from
@@ -510,11 +525,17 @@ class Floor:
             b = self._bucket(q, e.t)
             b.answered += 1
             b.wait_answered_s += wait
-            b.answered_within_sl += wait <= q.sl_target_s
-            b.removed_within_sl += wait <= q.sl_target_s
-            b.max_wait_s = max(b.max_wait_s, wait)
+            within = wait <= q.sl_target_s
+            b.answered_within_sl += within
+            b.removed_within_sl += within
+            if wait > b.max_wait_s:  # max(), without the call
+                b.max_wait_s = wait
         c.answered_t, c.agent = e.t, e.agent
-        self._agent(e.agent, feed).contacts.add(e.contact)
+        if agent is None:
+            agent = self._agent(e.agent, feed)  # room checked above: made here
+        else:
+            self._changes.agents.add(e.agent)
+        agent.contacts.add(e.contact)
         q.in_progress += 1
         self._in_progress_count[q.channel] += 1
 
@@ -598,10 +619,11 @@ class Floor:
             q.in_progress -= 1
             self._in_progress_count[q.channel] -= 1
             self._touch(q)
-        self._finish_pending(agent, 0.0)
+        if agent.pending_handle is not None:
+            self._finish_pending(agent, 0.0)
         # Sources with skewed clocks can stamp the end before the answer: no negative talk.
         agent.pending_handle = (c.queue, max(0.0, e.t - c.answered_t))
-        if agent.state != AgentStatus.WRAP_UP and agent.contacts:
+        if agent.contacts and agent.state != _WRAP_UP:
             # Still busy with other chats: no wrap-up belongs to this one.
             self._finish_pending(agent, 0.0)
 
@@ -679,61 +701,82 @@ class Floor:
         self._set_state(a, AgentStatus.LOGGED_OUT, "", e.t)
 
     def _state(self, e: AgentStateChanged, feed: str) -> None:
-        if e.state not in _STATES:
+        # The most common event: one dict lookup both checks the value and gives the
+        # member (no `AgentStatus(...)` call), the agent is found without `_agent`.
+        state = _STATUS.get(e.state)
+        if state is None:
             self.rejected_events += 1
             self._anomaly(feed, limits.BAD_VALUE)
             return
-        a = self._agent(e.agent, feed)
+        a = self.agents.get(e.agent)
         if a is None:
-            return
-        if a.state == AgentStatus.WRAP_UP and e.state != AgentStatus.WRAP_UP:
-            self._finish_pending(a, e.t - a.state_since)
-        elif e.state not in (AgentStatus.WRAP_UP, AgentStatus.ON_CONTACT):
-            self._finish_pending(a, 0.0)
-        self._set_state(a, AgentStatus(e.state), e.reason, e.t)
+            a = self._agent(e.agent, feed)
+            if a is None:
+                return
+        else:
+            self._changes.agents.add(e.agent)
+        if a.pending_handle is not None:  # (without one, finishing it does nothing)
+            if a.state == _WRAP_UP and state is not _WRAP_UP:
+                self._finish_pending(a, e.t - a.state_since)
+            elif state is not _WRAP_UP and state is not _ON_CONTACT:
+                self._finish_pending(a, 0.0)
+        self._set_state(a, state, e.reason, e.t)
 
     def _set_state(self, a: Agent, state: AgentStatus, reason: str, t: float) -> None:
-        if a.state == state and a.reason == reason:
-            return
         old = a.state
-        a.state, a.reason, a.state_since = state, reason, t
         if old == state:
-            return  # a new reason only: no count moves
+            if a.reason != reason:  # a new reason only: no count moves
+                a.state, a.reason, a.state_since = state, reason, t
+            return
+        a.state, a.reason, a.state_since = state, reason, t
         # Views show agents only as available, busy and staffed: a move within one of
         # those (ringing, on contact, wrap-up) is counted but names no queue.
-        counted_as = views.COUNTED_AS
-        shown = counted_as.get(old, views.NOT_COUNTED) != counted_as.get(state, views.NOT_COUNTED)
+        shown = _COUNTED_AS.get(old, _NOT_COUNTED) != _COUNTED_AS.get(state, _NOT_COUNTED)
         # One pass moves the agent's counts from the old state to the new one.
-        queues, channels = self.queues, None
-        versions, marked = self._counts_version, self._changes.queues
-        for queue_id in a.skills:
-            q = queues.get(queue_id)
-            if q is not None:
-                members = q.members
-                members[old] -= 1
-                members[state] += 1
-                if shown:  # only the counts moved: cached views are patched, not rebuilt
+        queues, channel, channels = self.queues, None, None
+        if shown:  # only the counts moved: cached views are patched, not rebuilt
+            versions, marked = self._counts_version, self._changes.queues
+            for queue_id in a.skills:
+                q = queues.get(queue_id)
+                if q is not None:
+                    members = q.members
+                    members[old] -= 1
+                    members[state] += 1
                     versions[queue_id] = versions.get(queue_id, 0) + 1
                     marked.add(queue_id)
-                if channels is None:
-                    channels = [q.channel]
-                elif q.channel not in channels:
-                    channels.append(q.channel)
-        if channels is None:
+                    if channel is None:
+                        channel = q.channel
+                    elif q.channel != channel:
+                        channels = channels or {channel}
+                        channels.add(q.channel)
+        else:
+            for queue_id in a.skills:
+                q = queues.get(queue_id)
+                if q is not None:
+                    members = q.members
+                    members[old] -= 1
+                    members[state] += 1
+                    if channel is None:
+                        channel = q.channel
+                    elif q.channel != channel:
+                        channels = channels or {channel}
+                        channels.add(q.channel)
+        if channel is None:
             return
         # A blended agent is one agent in each channel it serves, counted once there.
-        for channel in channels:
-            members = self._channel_members.get(channel)
+        channel_members = self._channel_members
+        for served in channels or (channel,):
+            members = channel_members.get(served)
             if members is None:
-                members = self._channel_members[channel] = Counter()
+                members = channel_members[served] = Counter()
             members[old] -= 1
             members[state] += 1
             if shown:
-                self._channel_version[channel] += 1
-        if Channel.ONLINE in channels:
-            slots = (state in SERVING_STATES) - (old in SERVING_STATES)
-            if slots:
-                self._channel_capacity[Channel.ONLINE] += slots * a.chat_capacity
+                self._channel_version[served] += 1
+            if served == _ONLINE:
+                slots = (state in SERVING_STATES) - (old in SERVING_STATES)
+                if slots:
+                    self._channel_capacity[_ONLINE] += slots * a.chat_capacity
 
     def _count_members(self, a: Agent, sign: int) -> None:
         """Keep per-queue and per-channel agent counts by state, so views never scan agents."""
@@ -762,12 +805,11 @@ class Floor:
     def _recount_members(self) -> None:
         """Rebuild all agent counts; only when queue channels or whole feeds change.
 
-        Counted in bulk, (queue, state) and (channel, state) pairs by `Counter` (a
-        snapshot brings thousands of agents: half the time of `_count_members` per
-        agent). Every view's counts are then taken as moved.
+        Counted in bulk: (queue, state) pairs by `Counter`, and per channel by one set
+        test per agent and channel (`snapshot.channel_counts`), not a set of channels
+        built per agent. Every view's counts are then taken as moved.
         """
         queues, agents = self.queues, list(self.agents.values())
-        channel_of = {queue_id: q.channel for queue_id, q in queues.items()}
         for q in queues.values():
             q.members = Counter()
         for (queue_id, state), n in Counter(
@@ -776,22 +818,16 @@ class Floor:
             q = queues.get(queue_id)
             if q is not None:
                 q.members[state] = n
-        # A blended agent is one agent in each channel it serves, counted once there.
-        served = [(a, {channel_of[x] for x in a.skills if x in channel_of}) for a in agents]
+        members, capacity = snapshots.channel_counts(agents, _ids_by_channel(queues))
         self._channel_members = {}
-        for (channel, state), n in Counter(
-            (channel, a.state) for a, channels in served for channel in channels
-        ).items():
+        for (channel, state), n in members.items():
             self._channel_members.setdefault(channel, Counter())[state] = n
-        online = Channel.ONLINE
-        self._channel_capacity = Counter({online: sum(
-            a.chat_capacity for a, channels in served
-            if online in channels and a.state in SERVING_STATES)})
+        self._channel_capacity = Counter({Channel.ONLINE: capacity})
         versions = self._counts_version
         for queue_id in queues:
             versions[queue_id] = versions.get(queue_id, 0) + 1
-        for channel in channel_of.values():
-            self._channel_version[channel] += 1
+        for q in queues.values():
+            self._channel_version[q.channel] += 1
 
     def _skills(self, e: AgentSkills, feed: str) -> None:
         if not 0 <= e.chat_capacity <= limits.MAX_CHAT_CAPACITY:
@@ -1031,10 +1067,14 @@ class Floor:
     def queue_view(self, queue_id: str, window: Window | None = None) -> QueueView:
         """One queue's tile figures over `window` (default: the floor's window).
 
-        Cached: built again only when the queue changed (its version), the minute
-        moved or its wait estimate changed; when only its agents' counts moved (their
-        own version) or its longest wait reached another whole second, only those
-        figures are replaced.
+        Cached: kept while the queue (its version), the minute and its wait estimate
+        stay; when only its agents' counts moved (their own version) or its longest
+        wait reached another whole second, only those figures are replaced. Otherwise
+        made again, in two parts (`views.view_of`): the figures of a rolling window
+        only when its running sums moved (`RollingCounters.window_sums`, kept with
+        the entry: an answer or abandon moves them; a contact ending, a callback
+        booked, a new estimate or a minute that took nothing out do not), the rest
+        read afresh.
         """
         q = self.queues[queue_id]
         window = window or self.window_min
@@ -1044,24 +1084,37 @@ class Floor:
         key = (queue_id, window)
         entry = self._views.get(key)
         counts = self._counts_version.get(queue_id, 0)
-        if (
-            entry is not None
-            and entry[0] is q
-            and entry[1] == q.version
-            and entry[2] == minute
-            and entry[3] is ewt
-            and entry[4].sl_variant == self.sl_variants.get(queue_id, self.sl_variant)
-        ):
-            view, longest = entry[4], self.longest_wait_s(q)
-            if entry[5] != counts:  # agents changed state: new counts (and clock)
-                view = views.with_agents(view, longest, q.members)
-            elif view.longest_wait_s != longest:  # only the clock moved
-                view = views.with_longest_wait(view, longest)
-            else:
+        variant = self.sl_variants.get(queue_id, self.sl_variant)
+        rolling = type(window) is int  # calendar windows: made whole every time
+        sums = part = None
+        if entry is not None and entry[0] is q and entry[4].sl_variant == variant:
+            if entry[1] == q.version and entry[2] == minute and entry[3] is ewt:
+                view, longest = entry[4], self.longest_wait_s(q)
+                if entry[5] != counts:  # agents changed state: new counts (and clock)
+                    view = views.with_agents(view, longest, q.members)
+                elif view.longest_wait_s != longest:  # only the clock moved
+                    view = views.with_longest_wait(view, longest)
+                else:
+                    return view
+                self._views[key] = (q, q.version, minute, ewt, view, counts, entry[6], entry[7])
                 return view
-        else:
-            view = views.queue_view(self, queue_id, window)
-        self._views[key] = (q, q.version, minute, ewt, view, counts)
+            if rolling:
+                sums = q.stats.window_sums(self.now, window)
+                if sums == entry[6]:
+                    part = entry[7]  # the same sums: the same window figures
+        if part is None:
+            if rolling:
+                if sums is None:
+                    sums = q.stats.window_sums(self.now, window)
+                totals = totals_of(sums)
+            else:
+                totals = self.totals(q, window)
+            part = views.window_part(totals, variant)
+        # Reading its window flushed the queue's counters to the channel pool too: the
+        # channel's next read need not flush them again (a write names them anew).
+        self._unflushed.discard(q.stats)
+        view = views.view_of(self, q, window, variant, ewt, part)
+        self._views[key] = (q, q.version, minute, ewt, view, counts, sums, part)
         return view
 
     def wait_estimate(self, queue_id: str) -> estimates.WaitEstimate:
@@ -1157,25 +1210,51 @@ class Floor:
         """Replace everything of `feed` with the snapshot's state: None. A state that
         cannot be loaded whole changes nothing; it is counted (`bad_snapshot`) and
         its problem kept in `snapshot_problems` and returned."""
+        return self.install_snapshot(self.prepare_snapshot(state, feed))
+
+    def prepare_snapshot(
+        self, state: dict[str, Any], feed: str = "", latest: float | None = None,
+        build: bool = True,
+    ) -> snapshots.PreparedSnapshot:
+        """`snapshot.prepare` with this floor's caps and window: the costly half of a load.
+
+        Reads only settings fixed when the floor was made, never its records, so a
+        source may call it on its own thread; `install_snapshot` (or `apply` of a
+        `Snapshot` carrying it) then does the cheap half on the floor's thread.
+        """
+        return snapshots.prepare(state, feed, self.max_queues_per_feed, self.max_agents_per_feed,
+                                 windows=(self.window_min,), latest=latest, build=build)
+
+    def can_install(self, prepared: snapshots.PreparedSnapshot, feed: str) -> bool:
+        """Whether `prepared` can be installed here for `feed`: made for that feed with
+        this floor's caps, and not installed yet (else the state is loaded again)."""
+        return (prepared.feed == feed and not prepared.installed
+                and prepared.max_queues == self.max_queues_per_feed
+                and prepared.max_agents == self.max_agents_per_feed)
+
+    def install_snapshot(self, prepared: snapshots.PreparedSnapshot) -> str | None:
+        """`load_snapshot` of a prepared state: the same contract (None when installed;
+        a refused state changes nothing, is counted and its problem kept and returned)."""
+        feed = prepared.feed
         try:
-            snapshots.load(self, state, feed)
+            snapshots.install(self, prepared)
         except snapshots.SnapshotError as exc:
             self._anomaly(feed, limits.BAD_SNAPSHOT)
             self.snapshot_problems[feed] = str(exc)
             return str(exc)
         self.snapshot_problems.pop(feed, None)
-        # What each feed holds now is what it created; its clock is the snapshot's (a
-        # restarted feed may start again from an earlier one).
+        # What each feed holds now is what it created (see `reindex_feed` for agents);
+        # its clock is the snapshot's (a restarted feed may start again from an earlier one).
         self._feed_queues = Counter(q.feed for q in self.queues.values())
-        self._feed_agents = Counter(a.feed for a in self.agents.values())
-        self._feed_t[feed] = float(state["now"])
+        self._feed_t[feed] = prepared.now
         return None
 
     def reindex(self) -> None:
         """Recount agents per queue and channel, and mark the whole floor changed.
 
-        For code that replaced queues or agents wholesale (a snapshot load), so
-        the counts views read and the UI's change tracking agree with the state.
+        For code that replaced queues or agents wholesale, so the counts views read
+        and the UI's change tracking agree with the state. A snapshot install uses the
+        narrower `reindex_feed`.
         """
         self._recount_members()
         self._recount_channels()
@@ -1185,10 +1264,119 @@ class Floor:
         self._views.clear()
         self._channel_views.clear()
         self._ewt = {k: v for k, v in self._ewt.items() if k in self.queues}
+        self._feed_agents = Counter(a.feed for a in self.agents.values())
         self._changes.structure = True
         self._changes.queues.update(self.queues)
         self._changes.agents.update(self.agents)
         self._changes.channels.update(self._channel_version)  # every channel ever seen
+
+    def reindex_feed(self, swap: snapshots.Swap) -> None:
+        """Fix every count after `snapshot.install` swapped one feed's records, touching
+        only what moved: the queues it replaced, the agents it removed or added (and
+        agents of other feeds skilled in its queues), their channels.
+
+        Agent counts: what the removed agents counted under the old queues is taken
+        out, what the new ones count under the new queues put in (agents whose queues
+        are all the snapshot's were counted when it was prepared). Channel pools of the
+        channels whose queues changed are rebuilt, from the prepared pool and the
+        channel's other queues. Changes name the replaced queues, the queues and
+        channels whose counts moved, and the agents removed, added or linked to.
+        """
+        prepared, old_queues, replaced = swap.prepared, swap.old_queues, swap.replaced
+        queues, new_queues = self.queues, prepared.queues
+        self._pass_on_counts()  # events' counts first reach the pools they belong to
+        marked: set[str] = replaced | new_queues.keys()
+        channels = {old_queues[queue_id].channel for queue_id in replaced} | prepared.channels
+        pool_channels = set(channels)  # channels whose queues' minutes changed
+        # Agents: out under the old queues, in under the new ones.
+        removed, added = [*swap.dropped, *swap.cross], [*prepared.loose, *swap.cross]
+        moved = Counter(
+            (queue_id, a.state) for a in removed if not replaced.issuperset(a.skills)
+            for queue_id in a.skills if queue_id not in replaced and queue_id in old_queues)
+        moved.subtract(Counter(
+            (queue_id, a.state) for a in added for queue_id in a.skills
+            if queue_id in queues and (queue_id not in new_queues or a.feed != prepared.feed)))
+        for (queue_id, state), n in moved.items():
+            if n:
+                queues[queue_id].members[state] -= n
+                marked.add(queue_id)
+        gone, gone_slots = snapshots.channel_counts(removed, _ids_by_channel(old_queues))
+        came, came_slots = snapshots.channel_counts(added, _ids_by_channel(queues))
+        came.update(prepared.closed_members)
+        came.subtract(gone)
+        for (channel, state), n in came.items():
+            if n:
+                self._channel_members.setdefault(channel, Counter())[state] += n
+                channels.add(channel)
+        slots = came_slots + prepared.closed_capacity - gone_slots
+        if slots:
+            self._channel_capacity[Channel.ONLINE] += slots
+            channels.add(Channel.ONLINE)
+        self._feed_agents.subtract(a.feed for a in swap.dropped)
+        self._feed_agents[prepared.feed] += len(prepared.agents)
+        # Waiting, backlog and in-progress counts, longest waits.
+        for queue_id in replaced:
+            q = old_queues[queue_id]
+            self._waiting_count[q.channel] -= len(q.waiting)
+            self._backlog_count[q.channel] -= len(q.backlog)
+            self._in_progress_count[q.channel] -= q.in_progress
+            self._waiting_queues.discard(queue_id)
+            self._oldest.pop(queue_id, None)
+            self._unordered.discard(queue_id)
+        for queue_id, q in new_queues.items():
+            self._waiting_count[q.channel] += len(q.waiting)
+            self._backlog_count[q.channel] += len(q.backlog)
+            self._in_progress_count[q.channel] += q.in_progress
+            if q.waiting:
+                self._waiting_queues.add(queue_id)
+        for channel in channels:
+            self._channel_oldest.pop(channel, None)  # found again on read
+        self._by_channel = None
+        self._swap_pools(prepared, pool_channels)
+        # Caches and what readers must re-read.
+        self._ewt = {k: v for k, v in self._ewt.items() if k in queues}
+        for key in [key for key in self._views if key[0] in replaced]:
+            del self._views[key]
+        versions = self._counts_version
+        for queue_id in marked:
+            if queue_id in queues:
+                versions[queue_id] = versions.get(queue_id, 0) + 1
+        for channel in channels:
+            self._channel_version[channel] += 1
+        changes = self._changes
+        changes.structure = True
+        changes.queues.update(marked)
+        changes.channels.update(channels)
+        changes.agents.update(a.id for a in swap.dropped)  # `cross` only counted again
+        changes.agents.update(prepared.agents)
+        changes.agents.update(swap.linked)
+
+    def _swap_pools(self, prepared: snapshots.PreparedSnapshot, channels: set[str]) -> None:
+        """Channel pools after an install: those of `channels` made again from the
+        prepared pool plus the channel's other queues; the others stay as they are."""
+        if self._pools is None:  # built whole on the next read
+            for q in prepared.queues.values():
+                q.stats.sink = None
+            return
+        for channel in channels:
+            pool = prepared.pools.get(channel) or ChannelPool()
+            for q in self.queues.values():
+                if q.channel == channel and q.id not in prepared.queues:
+                    stats = q.stats
+                    stats.sink = None
+                    stats.flush()
+                    for minute, bucket in stats.minutes():
+                        pool.add(minute, bucket)
+                    stats.sink = pool
+            self._pools[channel] = pool
+
+
+def _ids_by_channel(queues: dict[str, Queue]) -> dict[str, set[str]]:
+    """Queue ids per channel."""
+    out: dict[str, set[str]] = {}
+    for queue_id, q in queues.items():
+        out.setdefault(q.channel, set()).add(queue_id)
+    return out
 
 
 def _in_order(waiting: dict[str, float]) -> bool:

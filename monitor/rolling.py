@@ -124,6 +124,14 @@ def _totals(sums: list[Any], top: float) -> Totals:
     return Totals(*out)
 
 
+def totals_of(sums: tuple[Any, ...]) -> Totals:
+    """The `Totals` a `window_sums` tuple stands for (what `window` returns)."""
+    return _totals(sums[:_N], sums[_N])
+
+
+_NO_SUMS = (*[0] * _N, 0.0)  # window_sums of an empty window: totals_of gives Totals()
+
+
 def exact_sum(buckets: list[Totals]) -> Totals:
     """Buckets summed from scratch the way windows sum them (for checks)."""
     sums, top = [0] * _N, 0.0
@@ -278,6 +286,23 @@ class _Minutes:
             return Totals()
         current = int(now // BUCKET_S)
         return self._read(self._span("window", minutes, current - minutes + 1, current, minutes))
+
+    def window_sums(self, now: float, minutes: int) -> tuple[Any, ...]:
+        """`window(now, minutes)` before it is made a `Totals`: the running sums in
+        field order (float fields exact, in units of 2**-1074), then max_wait_s.
+
+        Equal tuples are equal windows, so a reader may keep one to learn cheaply
+        whether a window moved (the floor's cached views do); `totals_of` makes it
+        the `Totals` that `window` returns.
+        """
+        self._flush()
+        if minutes <= 0:
+            return _NO_SUMS
+        current = int(now // BUCKET_S)
+        span = self._span("window", minutes, current - minutes + 1, current, minutes)
+        if span.top_stale:
+            self._read(span)  # finds the window's longest wait again
+        return (*span.sums, span.top)
 
 
 class RollingCounters(_Minutes):

@@ -7,8 +7,11 @@ and this process only builds the events and applies them. The child sends what
 its feed released in batches (one pipe message per run of frames it had ready),
 each event as a plain row `[class code, seq, t, fields…]` in msgpack (no pickle:
 what crosses the pipe is data, never code), with its health a few times a
-second. Commands go to the child and their results come back; `overflowed`
-tells the child, whose feed then resyncs from a snapshot as it would in process.
+second. Here each row becomes its event with the event's slots set directly
+(`_maker`: no frozen-dataclass `__init__`), and a pipe message's events go to the
+hub as one list (`batches`). Commands go to the child and their results come
+back; `overflowed` tells the child, whose feed then resyncs from a snapshot as
+it would in process.
 
 If the child dies, `events` raises `ChildExited`: the hub counts a restart (feed
 health `restarts`, `last_error`) and calls `events` again, which starts a new
@@ -26,13 +29,13 @@ import logging
 import multiprocessing
 import operator
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import fields
 from typing import Any
 
 import msgpack
 
-from monitor.events import EVENT_TYPES, Event
+from monitor.events import EVENT_TYPES, Event, Snapshot
 
 from .. import protocol as p
 from ..credentials import redact_url
@@ -45,13 +48,57 @@ log = logging.getLogger(__name__)
 HEALTH_EVERY_S = 0.2  # the child reports its health this often (and with every batch)
 CONNECTED_POLL_S = 0.02  # and looks this often whether its connection came or went
 BATCH_MAX = 2000  # events per pipe message, at most
-STOP_WAIT_S = 2.0
-ALIVE_CHECK_S = 1.0  # a quiet pipe: look whether the child still runs this often  # a stopping child gets this long before it is terminated
+STOP_WAIT_S = 2.0  # a stopping child gets this long before it is terminated
+ALIVE_CHECK_S = 1.0  # a quiet pipe: look whether the child still runs this often
 
 # Event class <-> code on the pipe; the order is the protocol's table, the same in both
 # processes (the child imports the same module).
 _CLASSES: tuple[type[Event], ...] = tuple(EVENT_TYPES.values())
 _CODES: dict[type[Event], int] = {cls: i for i, cls in enumerate(_CLASSES)}
+
+
+# Event batches on the pipe: "e" holds only plain rows (read as tuples), "l" a row an
+# event object gave (a snapshot's state holds lists: read as lists, as ever).
+_ROWS, _LISTS = "e", "l"
+_BATCHES = frozenset({_ROWS, _LISTS})
+_ROWS_HEAD = msgpack.packb((_ROWS, 0, 0))[:3]  # how an "e" batch's bytes begin
+
+
+_SLOT = type(FeedEvent.seq)  # a slot's descriptor
+
+
+def _maker(cls: type[Event]) -> Callable[[Sequence[Any]], Event]:
+    """A function making a `cls` event of a pipe row `(code, t, fields…)`: what
+    `cls(*row[1:])` makes, without the frozen dataclass's `object.__setattr__` per field
+    (each slot is set through its descriptor, about half the cost; every event built
+    here goes through it). A row of another length goes to the constructor, which
+    refuses it as ever; a class whose fields are not all plain slots (a snapshot: its
+    `prepared`) is always built by its constructor."""
+    names = [f.name for f in fields(cls)]
+    slots = [getattr(cls, name, None) for name in names]
+    if cls is Snapshot or not all(type(s) is _SLOT for s in slots):
+        return lambda row: cls(*row[1:])
+    env: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    env.update({f"_set{i}": slot.__set__ for i, slot in enumerate(slots)})
+    sets = "".join(f"    _set{i}(e, row[{i + 1}])\n" for i in range(len(slots)))
+    source = (f"def make(row):\n    if len(row) != {len(slots) + 1}:\n"
+              f"        return _cls(*row[1:])\n    e = _new(_cls)\n{sets}    return e\n")
+    exec(compile(source, f"<pipe row -> {cls.__name__}>", "exec"), env)  # noqa: S102 - our text
+    return env["make"]
+
+
+_MAKERS: tuple[Callable[[Sequence[Any]], Event], ...] = tuple(_maker(c) for c in _CLASSES)
+_set_feed, _set_seq, _set_event = (FeedEvent.feed.__set__, FeedEvent.seq.__set__,
+                                   FeedEvent.event.__set__)
+
+
+def _feed_event(feed: str, seq: int, event: Event) -> FeedEvent:
+    """`FeedEvent(feed, seq, event)`, its slots set directly (as `_maker` does)."""
+    item = object.__new__(FeedEvent)
+    _set_feed(item, feed)
+    _set_seq(item, seq)
+    _set_event(item, event)
+    return item
 
 
 def _row_getters() -> dict[type[Event], Callable[[Event], tuple[Any, ...]]]:
@@ -104,6 +151,14 @@ class ProcessWebsocketSource(Source):
 
     # ---------------------------------------------------------------- life
     async def events(self, stop: asyncio.Event) -> AsyncIterator[FeedEvent]:
+        async with contextlib.aclosing(self.batches(stop)) as batches:
+            async for batch in batches:
+                for item in batch:
+                    yield item
+
+    async def batches(self, stop: asyncio.Event) -> AsyncIterator[list[FeedEvent]]:
+        """`events`, a pipe message's worth at a time (the hub takes them so: no step of
+        an async generator per event)."""
         loop = asyncio.get_running_loop()
         ctx = multiprocessing.get_context("spawn")  # no fork of a Qt process, any platform
         conn, child_conn = ctx.Pipe()
@@ -116,19 +171,22 @@ class ProcessWebsocketSource(Source):
         ready = asyncio.Event()  # the pipe has something, or we are to stop
         loop.add_reader(conn.fileno(), ready.set)
         waiter = asyncio.ensure_future(_set_on(stop, ready))
-        key, classes = self.key, _CLASSES
+        key, makers, unpackb = self.key, _MAKERS, msgpack.unpackb
         try:
             while not stop.is_set():
                 ready.clear()
                 while conn.poll():
                     try:
-                        msg = msgpack.unpackb(conn.recv_bytes(), raw=False)
+                        data = conn.recv_bytes()
                     except EOFError:
                         break
-                    if msg[0] == "e":  # ("e", health message, [[seq, [code, t, …]], …])
+                    # A batch of plain rows is read as tuples: rows then hold no container
+                    # the garbage collector tracks past its first look, so they never
+                    # reach the older generations (whose full collections scan the floor).
+                    msg = unpackb(data, raw=False, use_list=data[:3] != _ROWS_HEAD)
+                    if msg[0] in _BATCHES:  # (kind, health message, [[seq, [code, t, …]], …])
                         self._on_message(msg[1])  # health as of these events: counts agree
-                        for seq, row in msg[2]:
-                            yield FeedEvent(key, seq, classes[row[0]](*row[1:]))
+                        yield [_feed_event(key, seq, makers[row[0]](row)) for seq, row in msg[2]]
                     else:
                         self._on_message(msg)
                 else:
@@ -272,6 +330,7 @@ class _Child:
         self.conn = conn
         self._restore(resume)
         self.rows: list[tuple[Any, ...]] = []
+        self.lists = False  # a row in `rows` came from an event object: send them as "l"
         self.last_seq = self.source.last_seq
         self.getters = _row_getters()
         self.stop = asyncio.Event()
@@ -306,6 +365,7 @@ class _Child:
                 row = item.event
                 if type(row) is not tuple:  # an event the reference path decoded
                     row = (codes[type(row)], *getters[type(row)](row))
+                    self.lists = True
                 rows.append((item.seq, row))
                 if len(self.rows) >= BATCH_MAX:
                     self._flush()
@@ -324,7 +384,8 @@ class _Child:
         if self.rows:
             rows = self.rows[:]
             self.rows.clear()
-            self.conn.send_bytes(msgpack.packb(("e", self._health_message(), rows)))
+            kind, self.lists = _LISTS if self.lists else _ROWS, False
+            self.conn.send_bytes(msgpack.packb((kind, self._health_message(), rows)))
 
     async def _report(self) -> None:
         """Health every HEALTH_EVERY_S, and at once when the connection comes or goes

@@ -15,11 +15,15 @@ NUMBER = r"\d+\.\d\d"
 
 def test_views_smoke_prints_each_size_and_the_ratio() -> None:
     out = run_smoke("bench_views.py")
-    for queues in (10, 40):
-        assert re.search(rf"^{queues} queues, 1,000 agents, 2,000 events/s", out, re.MULTILINE), out
+    # Each size, then the largest floor with only the first size's queues in use.
+    for size in ("10 queues", "40 queues", "40 queues, 10 active"):
+        assert re.search(rf"^{size}, 1,000 agents, 2,000 events/s", out, re.MULTILINE), out
     for label in ("changed views", "tick          "):
-        assert len(re.findall(rf"^  {label} +mean +{NUMBER}", out, re.MULTILINE)) == 2, out
+        assert len(re.findall(rf"^  {label} +mean +{NUMBER}", out, re.MULTILINE)) == 3, out
+    assert len(re.findall(rf"^  per queue named +{NUMBER} us", out, re.MULTILINE)) == 3, out
     for label in (r"snapshot arrives \(whole floor\)", "queue added"):
-        assert len(re.findall(rf"^  {label} +max +{NUMBER}", out, re.MULTILINE)) == 2, out
-    assert re.search(rf"^40 queues against 10: changed views x{NUMBER}, tick x{NUMBER}$", out,
-                     re.MULTILINE), out
+        assert len(re.findall(rf"^  {label} +max +{NUMBER}", out, re.MULTILINE)) == 3, out
+    for size in ("40 queues", "40 queues, 10 active"):
+        assert re.search(rf"^{size} against 10: changed views x{NUMBER}, tick x{NUMBER}\n"
+                         rf"  \(queues named x{NUMBER}, per queue named x{NUMBER}\)$", out,
+                         re.MULTILINE), out

@@ -13,6 +13,7 @@ from feeds import protocol as p
 from feeds.hub import FeedHub
 from feeds.sources.process import ProcessWebsocketSource
 from monitor import events as ev
+from monitor.floor import Floor
 from tests.conftest import wait_until
 from tests.feeds.test_client_server import SETUP, FakeFeed, frame, offers
 from tests.floors import T0
@@ -119,3 +120,31 @@ def test_a_killed_child_is_restarted_resumes_and_says_so(fake, hub):
     health = hub.health()[0]
     assert health.restarts == 1 and "feed process exited" in health.last_error
     assert health.resyncs == 0
+
+
+def test_a_snapshot_keeps_its_lists_and_plain_rows_make_the_same_events(fake, hub):
+    # Batches of plain rows are read as tuples over the pipe; a batch holding a snapshot
+    # must not be: its state is full of lists, which the snapshot checks insist on.
+    fake.wait_connected()
+    server_floor = Floor()
+    for e in SETUP + offers(0, 3):
+        server_floor.apply(e)
+    state = server_floor.snapshot()
+    assert any(isinstance(v, list) for v in state.values())  # (what the test is about)
+    n = len(SETUP) + 3
+    snapshot = p.Envelope(type="snapshot", feed="fake", t=server_floor.now,
+                          data={"seq": n, "state": state})
+    more = offers(3, 4) + [ev.AgentSkills(T0 + 60, "a1", {"hl": 3}, 2)]
+    fake.send(p.encode(snapshot), *(frame(e, n + 1 + i) for i, e in enumerate(more)))
+    got = drain_until(hub, 1 + len(more))
+    assert isinstance(got[0].event, ev.Snapshot) and got[0].seq == n
+    assert repr(got[0].event.state) == repr(state)  # lists stay lists; (nan != nan)
+    assert [item.event for item in got[1:]] == more
+    assert all(type(item.event) is type(e) for item, e in zip(got[1:], more, strict=True))
+    consumer = Floor()
+    for item in got:
+        consumer.apply(item.event, item.feed)
+    assert not consumer.snapshot_problems  # the state loaded whole
+    for e in more:
+        server_floor.apply(e)
+    assert consumer.queue_view("hl") == server_floor.queue_view("hl")
