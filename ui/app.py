@@ -20,7 +20,7 @@ from ui.reassign.controller import ReassignController
 from .display import explain_missing_display
 from .floor_window import FloorWindow
 from .i18n import install_translator, system_language
-from .tick import FloorTicker
+from .tick import FloorTicker, freeze_long_lived
 
 
 @dataclass(slots=True)
@@ -72,6 +72,7 @@ def run_floor(sources: list[Source], options: WindowOptions) -> int:
     ticker.start()
     window.resize(*options.size)
     window.show()
+    freeze_long_lived()  # Qt's and the window's objects live as long as the process
     if options.exit_after is not None:
         QTimer.singleShot(int(options.exit_after * 1000), finish)
     try:

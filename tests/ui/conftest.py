@@ -88,3 +88,11 @@ def _test_leaves_no_active_qtimers(monkeypatch) -> Iterator[None]:
         pytest.fail(f"test left Qt timers running: {', '.join(active)}; stop them, or "
                     "close and delete their owner (qtbot.addWidget does)")
 
+
+
+@pytest.fixture(autouse=True)
+def _unfreeze_after_each_test() -> Iterator[None]:
+    """The window freezes long-lived objects out of the collector (ui/tick.py); in one
+    test process of a thousand windows, give them back so each test's cycles are freed."""
+    yield
+    gc.unfreeze()
