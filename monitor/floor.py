@@ -154,6 +154,8 @@ class Floor:
         self.max_queues_per_feed = max_queues_per_feed
         self.max_agents_per_feed = max_agents_per_feed
         self.max_behind_s = limits.MAX_BEHIND_S
+        self.max_live_contacts = limits.MAX_LIVE_CONTACTS
+        self.max_backlog_per_queue = limits.MAX_BACKLOG_PER_QUEUE
         self._feed_queues: Counter[str] = Counter()
         self._feed_agents: Counter[str] = Counter()
         self._feed_t: dict[str, float] = {}
@@ -472,6 +474,9 @@ class Floor:
         if e.contact in self.contacts:
             self._anomaly(feed, limits.OFFER_TWICE)  # delivered twice, or an id reused
             return
+        if len(self.contacts) >= self.max_live_contacts:
+            self._anomaly(feed, limits.CONTACT_CAP)  # a runaway feed: memory, not figures
+            return
         q = self._queue(e.queue, feed)
         if q is None:
             return
@@ -510,6 +515,9 @@ class Floor:
         agent = self.agents.get(e.agent)
         if agent is None and not self._agent_room(e.agent, feed):
             return  # checked before anything moves: the event is not applied at all
+        if c is None and len(contacts) >= self.max_live_contacts:
+            self._anomaly(feed, limits.CONTACT_CAP)
+            return
         if c is None:
             # Never offered: answered before we started watching (a log read from
             # mid-day). Counted; its work is tracked (load, in progress, handle time),
@@ -568,6 +576,9 @@ class Floor:
         # joins the backlog whether or not the contact waited here.
         q = self._queue(e.queue, feed)
         if q is None:
+            return
+        if len(q.backlog) >= self.max_backlog_per_queue and e.contact not in q.backlog:
+            self._anomaly(feed, limits.CONTACT_CAP)  # checked before anything moves
             return
         c = self.contacts.get(e.contact)
         self.unknown_references += c is None

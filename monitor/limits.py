@@ -22,6 +22,11 @@ MAX_TEXT = 65_536  # characters in one string
 MAX_QUEUES_PER_FEED = 2_000
 MAX_AGENTS_PER_FEED = 50_000
 MAX_CONTACTS_PER_SNAPSHOT = 500_000  # live contacts (waiting, in progress, in a backlog)
+# Live contacts on the whole floor (waiting or in progress), and entries in one queue's
+# callback backlog: twice what a snapshot may carry. Past them a runaway feed's offers
+# would only grow memory; they are counted (contact_cap), not applied.
+MAX_LIVE_CONTACTS = 2 * MAX_CONTACTS_PER_SNAPSHOT
+MAX_BACKLOG_PER_QUEUE = MAX_CONTACTS_PER_SNAPSHOT
 MAX_CHAT_CAPACITY = 1_000  # concurrent chats one agent may be given
 # An event stamped this far before its feed's latest is a broken clock, not a late
 # delivery: counted, not applied. (Late deliveries of a few hours stay possible: a
@@ -32,6 +37,7 @@ MAX_BEHIND_S = 6 * 3600.0
 TIME_BACKWARDS = "time_backwards"  # more than MAX_BEHIND_S before the feed's clock
 QUEUE_CAP = "queue_cap"  # would create a queue past the feed's cap
 AGENT_CAP = "agent_cap"  # would create an agent past the feed's cap
+CONTACT_CAP = "contact_cap"  # a contact or callback past MAX_LIVE_CONTACTS / the backlog cap
 OFFER_TWICE = "offer_twice"  # an offer for a contact already live
 ANSWER_TWICE = "answer_twice"  # an answer for a contact already answered
 ANSWER_WITHOUT_OFFER = "answer_without_offer"  # tracked as work, no answer figures

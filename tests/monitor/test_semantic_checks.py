@@ -211,6 +211,31 @@ def test_a_snapshot_resets_what_a_feed_has_created():
     assert "q9" in floor.queues
 
 
+def test_live_contacts_and_a_callback_backlog_stop_at_their_caps():
+    """A feed offering contacts that never end (or booking callbacks never worked)
+    would only grow memory: past the caps they are counted, not applied."""
+    floor = Floor()
+    floor.max_live_contacts, floor.max_backlog_per_queue = 50, 20
+    floor.apply(ev.QueueDefined(T0, "hl", "General", "hotline", 20.0), "pbx")
+    for i in range(80):
+        floor.apply(ev.ContactOffered(T0 + i, f"c{i}", "hl"), "pbx")
+    floor.apply(ev.ContactAnswered(T0 + 90, "never-offered", "hl", "a1"), "pbx")
+    assert len(floor.contacts) == 50 and len(floor.queues["hl"].waiting) == 50
+    assert floor.anomalies["pbx"][limits.CONTACT_CAP] == 31
+    before = figures(floor)
+    for i in range(30):  # books callbacks for waiting contacts, then for nobody waiting
+        floor.apply(ev.CallbackRequested(T0 + 100 + i, f"c{i}" if i < 10 else f"x{i}", "hl"),
+                    "pbx")
+    q = floor.queues["hl"]
+    assert len(q.backlog) == 20 and floor.anomalies["pbx"][limits.CONTACT_CAP] == 41
+    # The ten refused bookings moved nothing: c0..c9 left the queue, the rest still wait.
+    assert len(q.waiting) == 40 and before != figures(floor)
+    # Room again once contacts leave: an offer is applied.
+    floor.apply(ev.CallbackCompleted(T0 + 200, "x10", "hl"), "pbx")
+    floor.apply(ev.ContactOffered(T0 + 201, "late", "hl"), "pbx")
+    assert "late" in q.waiting
+
+
 def test_caps_come_from_the_config(tmp_path: Path):
     path = tmp_path / "floorwatch.toml"
     path.write_text("[client]\nmax_queues_per_feed = 10\nmax_agents_per_feed = 20\n")
