@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from operator import attrgetter
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QCoreApplication, QEvent, QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -212,19 +213,37 @@ class _Value(QLabel):
     # (font key, template) -> (width, height, padding) of the box: measured once, as
     # hundreds of tiles share a handful of fonts.
     _boxes: ClassVar[dict[tuple[str, str], tuple[int, int, int]]] = {}
+    # (font key, text) -> advance width: every tick sets hundreds of figures, and
+    # measuring each text again was over a quarter of a tile's update. The texts are
+    # few (times, percentages, small counts); cleared whole past WIDTH_CACHE_MAX.
+    _widths: ClassVar[dict[tuple[str, str], int]] = {}
+    WIDTH_CACHE_MAX: ClassVar[int] = 4096
 
     def __init__(self, template: str, parent: QWidget | None = None) -> None:
         super().__init__(fmt.DASH, parent)
         self._template = template
         self._metrics = QFontMetrics(self.font())
+        self._font_key = self.font().key()
         self._pad = 0
+
+    def text_width(self, text: str) -> int:
+        """`text`'s advance in this label's font, measured once per font and text."""
+        key = (self._font_key, text)
+        widths = self._widths
+        width = widths.get(key)
+        if width is None:
+            if len(widths) >= self.WIDTH_CACHE_MAX:
+                widths.clear()
+            width = widths[key] = self._metrics.horizontalAdvance(text)
+        return width
 
     def fit(self) -> None:
         """Size the box for the template and the current text in the current font."""
         text = self.text()
         font = self.font()
         self._metrics = QFontMetrics(font)
-        key = (font.key(), self._template)
+        self._font_key = font.key()
+        key = (self._font_key, self._template)
         box = self._boxes.get(key)
         if box is None:
             super().setText(self._template)
@@ -233,10 +252,10 @@ class _Value(QLabel):
             pad = max(0, hint.width() - self._metrics.horizontalAdvance(self._template))
             box = self._boxes[key] = (hint.width(), hint.height(), pad)
         width, height, self._pad = box
-        self.setFixedSize(max(width, self._metrics.horizontalAdvance(text) + self._pad), height)
+        self.setFixedSize(max(width, self.text_width(text) + self._pad), height)
 
     def setText(self, text: str) -> None:  # noqa: N802 - QLabel API
-        width = self._metrics.horizontalAdvance(text) + self._pad
+        width = self.text_width(text) + self._pad
         if width > self.maximumWidth():
             self.setFixedWidth(width)
         super().setText(text)
@@ -248,13 +267,20 @@ class _Value(QLabel):
 
 
 class _Field(QWidget):
-    """A small caption over a value; the value is what tests and readers look at."""
+    """A small caption over a value; the value is what tests and readers look at.
+
+    A tooltip that depends on the figures is written only when someone hovers
+    (`tip_source`, shown by the tile's `event`: no Python `event` override here, as
+    every event of thousands of fields would pass through it), not on every tick
+    the figures move.
+    """
 
     def __init__(
         self, caption: str, big: bool, parent: QWidget | None = None, template: str = "88:88"
     ) -> None:
         super().__init__(parent)
         self.big = big
+        self.tip_source: Callable[[], str] | None = None
         self.caption = QLabel(caption, self)
         self.caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.value = _Value(template, self)
@@ -267,6 +293,12 @@ class _Field(QWidget):
     def set_fonts(self, fonts: WallFonts) -> None:
         self.caption.setFont(fonts.caption)
         self.value.setFont(fonts.big if self.big else fonts.small)  # refits the box
+
+    def toolTip(self) -> str:  # noqa: N802 - QWidget API
+        """The text its tooltip shows now (written on demand when it has a source)."""
+        if self.tip_source is not None:
+            return self.tip_source()
+        return super().toolTip()
 
 
 # Tile value fields: (field, raw value read from a view, text of that value). The raw
@@ -286,8 +318,8 @@ _FIELD_TEXTS: tuple[tuple[str, Callable[[QueueView], Any], Callable[[Any], str]]
     ("agents", attrgetter("agents_available", "agents_busy"), _agents_text),
     ("backlog", attrgetter("backlog"), str),
 )
-_SL_TIP_INPUTS = attrgetter("sl_target_s", "window", "sl_variant", "answered", "offered")
-_AGENT_TIP_INPUTS = attrgetter("agents_available", "agents_busy", "agents_staffed")
+# Figures whose tooltip is written from the view on hover (QueueTile.tooltip_text).
+_HOVER_TIPS = ("service_level", "ewt", "agents")
 
 # Spacing at scale 1, in pixels; scaled with the fonts.
 _MARGINS = (10, 6, 10, 8)
@@ -319,6 +351,9 @@ class QueueTile(QFrame):
         self._pressed = False
         self._scale = 0.0
         self._styled: tuple[Any, ...] | None = None  # (state, stale) the look shows
+        # Set while the tile is out of view and its figures moved: reads the floor
+        # afresh into the tile (the wall's, see QueueWall.update_floor).
+        self._pending: Callable[[], None] | None = None
 
         self.title = QLabel(self)
         self.title.setTextFormat(Qt.TextFormat.PlainText)
@@ -362,6 +397,8 @@ class QueueTile(QFrame):
             self.tr("Abandoned after the short-abandon threshold, of contacts with an outcome")
         )
         self.fields["backlog"].setToolTip(self.tr("Callbacks and appointments waiting"))
+        for name in _HOVER_TIPS:
+            self.fields[name].tip_source = partial(self.tooltip_text, name)
         self._texts = {name: field.value.text() for name, field in self.fields.items()}
 
         self._top = QHBoxLayout()
@@ -385,7 +422,24 @@ class QueueTile(QFrame):
     @property
     def state(self) -> TileState:
         """The urgency its figures give (shown in colour and word unless stale)."""
+        self.catch_up()
         return self._state
+
+    @property
+    def pending(self) -> bool:
+        """Its figures moved while it was out of view and are not shown yet."""
+        return self._pending is not None
+
+    def mark_pending(self, refresh: Callable[[], None]) -> None:
+        """Leave the tile as it is until it comes into view or is read; then
+        `refresh` shows the current figures (it calls `update_view`)."""
+        self._pending = refresh
+
+    def catch_up(self) -> None:
+        """Show the current figures now if they moved while it was out of view."""
+        refresh, self._pending = self._pending, None
+        if refresh is not None:
+            refresh()
 
     @property
     def stale(self) -> str | None:
@@ -409,6 +463,7 @@ class QueueTile(QFrame):
         Compares with the view shown last, so a tile whose figures did not move
         formats nothing and touches no widget.
         """
+        self._pending = None
         last, self._view = self._view, view
         if view == last and lang == self._lang and limits is self._limits:
             return  # the floor hands back the same figures: nothing to do
@@ -437,38 +492,25 @@ class QueueTile(QFrame):
                 if shown[field_name] != new:  # e.g. longest wait moved, but not a second
                     shown[field_name] = new
                     self.fields[field_name].value.setText(new)
-        if last is None or _SL_TIP_INPUTS(view) != _SL_TIP_INPUTS(last):
-            self._show_sl_target(view)
-        if last is None or view.ewt_model != last.ewt_model:
-            self.fields["ewt"].setToolTip(
-                self.tr(
-                    "Estimated wait for a contact arriving now ({model}); "
-                    "offer a callback or appointment above {threshold} s"
-                ).format(model=model_text(view.ewt_model), threshold=CALLBACK_OFFER_S)
+        if last is None or view.sl_target_s != last.sl_target_s:
+            _set_text(
+                self.fields["service_level"].caption,
+                self.tr("SL {target}s").format(target=f"{view.sl_target_s:g}"),
             )
         offer = view.ewt_s is not None and view.ewt_s > CALLBACK_OFFER_S
         if offer != self._offer:
             self._offer = offer
             self.offer.setVisible(offer)
-        if last is None or _AGENT_TIP_INPUTS(view) != _AGENT_TIP_INPUTS(last):
-            self.fields["agents"].setToolTip(
-                self.tr("Available {available} · busy {busy} · staffed {staffed}\n"
-                        "Agents who serve this queue: one skilled for several queues counts "
-                        "on each of their tiles; the channel header counts each person once"
-                        ).format(
-                    available=view.agents_available,
-                    busy=view.agents_busy,
-                    staffed=view.agents_staffed,
-                )
-            )
-        # The state on every new view (a few comparisons); the rule's words only when
-        # someone hovers the tile (`event`), so a tick formats no tooltip.
+        # The state on every new view (a few comparisons); the rule's words and the
+        # figures' tooltips only when someone hovers (`event`, `tooltip_text`), so a
+        # tick formats no tooltip.
         self._limits = limits
         self._state = evaluate(view, limits).state
         self._restyle()
 
     def rule_text(self) -> str:
         """The tile's tooltip: the rule that colours it, and why it shows what it shows."""
+        self.catch_up()
         if self._view is None:
             return ""
         limits = self._limits or DEFAULT_THRESHOLDS
@@ -478,29 +520,61 @@ class QueueTile(QFrame):
         # Children without a tooltip of their own (the badge, the name's row) pass
         # their tooltip event up to here.
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            QToolTip.showText(event.globalPos(), self.rule_text(), self)
+            field = self._field_at(event.pos())
+            if field is not None and field.tip_source is not None:
+                QToolTip.showText(event.globalPos(), field.tip_source(), field)
+            else:
+                QToolTip.showText(event.globalPos(), self.rule_text(), self)
             return True
         return super().event(event)
 
-    def _show_sl_target(self, view: QueueView) -> None:
-        sl_tip = self.tr(
-            "Service level over {window}: {definition}, T = {target} s "
-            "({answered} answered, {offered} offered)"
-        ).format(
-            target=f"{view.sl_target_s:g}",
-            window=window_text(view.window),
-            definition=SL_VARIANTS[view.sl_variant],
-            answered=view.answered,
-            offered=view.offered,
-        )
-        self.fields["service_level"].setToolTip(sl_tip)
-        _set_text(
-            self.fields["service_level"].caption,
-            self.tr("SL {target}s").format(target=f"{view.sl_target_s:g}"),
-        )
+    def _field_at(self, pos: QPoint) -> _Field | None:
+        """The figure under `pos` (tile coordinates), if any."""
+        widget = self.childAt(pos)
+        while widget is not None and widget is not self:
+            if isinstance(widget, _Field):
+                return widget
+            widget = widget.parentWidget()
+        return None
+
+    def tooltip_text(self, field: str) -> str:
+        """The tooltip of a figure whose words follow the view (service_level, ewt,
+        agents), written from the view shown now; "" before the first view."""
+        self.catch_up()
+        view = self._view
+        if view is None:
+            return ""
+        if field == "service_level":
+            return self.tr(
+                "Service level over {window}: {definition}, T = {target} s "
+                "({answered} answered, {offered} offered)"
+            ).format(
+                target=f"{view.sl_target_s:g}",
+                window=window_text(view.window),
+                definition=SL_VARIANTS[view.sl_variant],
+                answered=view.answered,
+                offered=view.offered,
+            )
+        if field == "ewt":
+            return self.tr(
+                "Estimated wait for a contact arriving now ({model}); "
+                "offer a callback or appointment above {threshold} s"
+            ).format(model=model_text(view.ewt_model), threshold=CALLBACK_OFFER_S)
+        if field == "agents":
+            return self.tr(
+                "Available {available} · busy {busy} · staffed {staffed}\n"
+                "Agents who serve this queue: one skilled for several queues counts "
+                "on each of their tiles; the channel header counts each person once"
+            ).format(
+                available=view.agents_available,
+                busy=view.agents_busy,
+                staffed=view.agents_staffed,
+            )
+        return self.fields[field].toolTip()
 
     def values(self) -> dict[str, str]:
         """The displayed text by field name (name, state, waiting, longest_wait, …)."""
+        self.catch_up()
         out = {"name": self.title.text(), "state": self.badge.text()}
         out.update({name: field.value.text() for name, field in self.fields.items()})
         return out
@@ -591,6 +665,10 @@ class QueueTile(QFrame):
         super().mouseReleaseEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        if self._pending is not None:
+            # Painted, so on screen, with figures the wall held back: a way into view
+            # the wall did not see. Catch up after this paint, not inside it.
+            QTimer.singleShot(0, self, self.catch_up)
         if self._stale is not None:
             background, border, _text = STALE_COLOURS
             width = 1.5

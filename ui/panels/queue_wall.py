@@ -1,7 +1,9 @@
 """Queue wall: a header per channel and one tile per queue, grouped Hotline | Online.
 
-A tick reads only the queues and channels the floor says changed; a structure
-change adds or removes single tiles; a tile sets only labels whose text moved.
+A tick reads only the queues and channels the floor says changed, and of those
+only the tiles on screen: a tile scrolled out of view is held back (pending) and
+reads the floor when it comes into view or is read; a structure change adds or
+removes single tiles; a tile sets only labels whose text moved.
 
 The wall fits itself to its size (`wall_layout.py`): one font scale for every
 tile and header, the largest at which all tiles show whole without scrolling,
@@ -14,6 +16,7 @@ half hour, today) is `set_window`'s.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -76,6 +79,10 @@ _HEADER_ROOM = " 8888"
 # The wall asks for at least one row of tiles at this scale (the window's own font
 # size): a splitter may squeeze it no further, and smaller fonts are for width.
 _ROW_SCALE = 1.0
+# Events on a tile area (it moves when its group scrolls) or on its viewport after
+# which held-back tiles may be in view. A tile moved into view by a relayout alone is
+# caught up when it is first painted (QueueTile.paintEvent).
+_MAY_BRING_INTO_VIEW = frozenset({QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show})
 
 
 def _set_text(label: QLabel, text: str) -> None:
@@ -204,8 +211,9 @@ def agent_ids_from(mime: QMimeData) -> list[str]:
 class QueueWall(QWidget):
     """Hotline and Online side by side: channel headers over tiles, one per queue.
 
-    A tick costs what changed: only the tiles of `changes.queues` and the headers of
-    `changes.channels` are read; a structure change adds and removes single tiles.
+    A tick costs what changed and is on screen: only the tiles of `changes.queues`
+    in view and the headers of `changes.channels` are read (`pending` names the
+    tiles held back); a structure change adds and removes single tiles.
     Tiles keep their order of first appearance within their channel.
     """
 
@@ -221,6 +229,7 @@ class QueueWall(QWidget):
         self._stale: dict[str, str] = {}  # feed -> why its figures are stale
         self._selected = ""
         self._channel_of: dict[str, str] = {}  # queue id -> group key of its tile
+        self._pending: set[str] = set()  # queues whose tiles are held back out of view
         self._base_font = self.font()
         self._fonts = wall_fonts(self._base_font, 1.0)
         self._fitting = False
@@ -240,6 +249,7 @@ class QueueWall(QWidget):
             self._layout.addWidget(group, 1)
             group.set_scale(self._fonts)
             group.tile_area.installEventFilter(self)
+            group.scroll.viewport().installEventFilter(self)
             group.sig_agents_dropped.connect(
                 lambda ids, channel=channel: self.sig_agents_dropped.emit(channel, ids)
             )
@@ -260,6 +270,8 @@ class QueueWall(QWidget):
         else:
             headers = {self._group_key(channel) for channel in changes.channels}
         moved = False  # tiles came or went: fit the wall again
+        shown = self._shown_rects()
+        group_keys: dict[str, str] = {}  # channel -> group key, for this tick
         if whole or changes.structure:
             queues = set(floor.queues) if whole else set(changes.queues)
             added, moved = self._add_and_remove(floor, headers)
@@ -271,7 +283,9 @@ class QueueWall(QWidget):
             queue = floor.queues.get(queue_id)
             if queue is None:
                 continue  # gone between the change and this tick; removed on structure
-            group = self._group_key(queue.channel)
+            group = group_keys.get(queue.channel)
+            if group is None:
+                group = group_keys[queue.channel] = self._group_key(queue.channel)
             if self._channel_of.get(queue_id) != group:
                 # New without a structure flag, or redefined on the other channel.
                 if queue_id in self.tiles:
@@ -281,9 +295,17 @@ class QueueWall(QWidget):
                 headers.add(group)
                 moved = True
             tile = self.tiles[queue_id]
-            tile.update_view(
-                floor.queue_view(queue_id, window), lang, floor.thresholds_for(queue_id)
-            )
+            rect = shown.get(group)
+            if rect is not None and not rect.intersects(tile.geometry()) and tile.isVisible():
+                # Scrolled out of view: read when it comes back (`_catch_up_shown`),
+                # or when something reads the tile.
+                if not tile.pending:
+                    tile.mark_pending(partial(self._refresh_tile, queue_id))
+                    self._pending.add(queue_id)
+            else:
+                tile.update_view(
+                    floor.queue_view(queue_id, window), lang, floor.thresholds_for(queue_id)
+                )
             if stale or tile.stale is not None:  # its feed may have gone or come back
                 reason = stale.get(queue.feed)
                 if reason != tile.stale:
@@ -296,11 +318,52 @@ class QueueWall(QWidget):
         if moved:
             if self._selected and self._selected not in self.tiles:
                 self.select_queue("")  # its queue is gone
-            self._fit()
+            self._fit()  # and catches up held-back tiles the new places bring into view
 
     def header_text(self, channel: str) -> str:
         """The summary line shown above a channel's tiles."""
         return self.groups[self._group_key(channel)].header.text()
+
+    @property
+    def pending(self) -> frozenset[str]:
+        """Queues whose tiles are out of view with figures not yet shown."""
+        return frozenset(q for q in self._pending if q in self.tiles and self.tiles[q].pending)
+
+    def _shown_rects(self) -> dict[str, QRect]:
+        """Per channel, the part of its tile area on screen (in tile-area coordinates);
+        no entry while the wall is hidden (then every tile is kept current)."""
+        if not self.isVisible():
+            return {}
+        rects = {}
+        for key, group in self.groups.items():
+            viewport = group.scroll.viewport()
+            area = group.tile_area
+            rects[key] = QRect(-area.x(), -area.y(), viewport.width(), viewport.height())
+        return rects
+
+    def _refresh_tile(self, queue_id: str) -> None:
+        """Read one queue's view into its tile (a tile held back while out of view)."""
+        self._pending.discard(queue_id)
+        floor, tile = self._floor, self.tiles.get(queue_id)
+        if floor is None or tile is None or queue_id not in floor.queues:
+            return
+        tile.update_view(
+            floor.queue_view(queue_id, self._window), self.lang, floor.thresholds_for(queue_id)
+        )
+
+    def _catch_up_shown(self) -> None:
+        """Show the current figures on held-back tiles that are now in view."""
+        if not self._pending:
+            return
+        shown = self._shown_rects()
+        for queue_id in list(self._pending):
+            tile = self.tiles.get(queue_id)
+            if tile is None or not tile.pending:
+                self._pending.discard(queue_id)
+                continue
+            rect = shown.get(self._channel_of[queue_id])
+            if rect is None or rect.intersects(tile.geometry()):
+                tile.catch_up()
 
     # ------------------------------------------------------------ window, stale, selection
     @property
@@ -387,12 +450,20 @@ class QueueWall(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         self._fit()
+        self._catch_up_shown()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         self._fit()  # a size set before the first show arrives while still hidden
+        self._catch_up_shown()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        # The tile area scrolled, or it or its viewport changed size or showed: tiles
+        # held back out of view may be in view now.
+        # (While fitting, the tile area moves and resizes many times; `_fit` catches
+        # up once at its end.)
+        if self._pending and not self._fitting and event.type() in _MAY_BRING_INTO_VIEW:
+            self._catch_up_shown()
         # A tile grew wider than its column (a figure widened): fit the wall again
         # rather than cut the tile at the edge.
         if event.type() == QEvent.Type.LayoutRequest and not self._fitting:
@@ -446,6 +517,7 @@ class QueueWall(QWidget):
             self._update_min_hint()
         finally:
             self._fitting = False
+        self._catch_up_shown()  # new columns or scale move tiles
 
     def _even_heights(self) -> None:
         """Every tile as tall as the tallest (a Chinese name can make a line taller),
@@ -592,6 +664,7 @@ class QueueWall(QWidget):
         for queue_id in queue_ids:
             key = self._channel_of.pop(queue_id)
             tile = self.tiles.pop(queue_id)
+            self._pending.discard(queue_id)
             order = self._order[key]
             index = order.index(queue_id)
             del order[index]
