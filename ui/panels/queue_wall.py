@@ -501,6 +501,7 @@ class QueueWall(QWidget):
                 )
                 self._apply(planned)
                 self._settle()
+                self._even_headers()  # measured with the summaries as tall as they will be
                 measured = [
                     wall_layout.GroupNeeds(n, self._measured_header_h(key))
                     for n, key in zip(counts, self.groups, strict=True)
@@ -509,6 +510,8 @@ class QueueWall(QWidget):
                     planned.scale, self.width(), self.height(), measured, self._metrics(), BETWEEN
                 )
                 self._apply(exact)  # the columns the measured tiles allow
+                self._settle()
+                self._even_headers()
                 if exact.fits or not planned.fits or planned.scale <= wall_layout.MIN_SCALE:
                     break
                 upto = planned.scale - wall_layout.SCALE_STEP  # needed more than planned
@@ -527,8 +530,10 @@ class QueueWall(QWidget):
         for tile in self.tiles.values():
             if tile.minimumHeight() != tallest:
                 tile.setMinimumHeight(tallest)
-        # Summaries as tall as the tallest too: one channel's summary wrapping onto a
-        # second line must not set its tiles lower than the other channel's.
+
+    def _even_headers(self) -> None:
+        """Summaries as tall as the tallest: one channel's summary wrapping onto a second
+        line must not set its tiles lower than the other channel's."""
         headers = [g.header for g in self.groups.values()]
         for header in headers:
             header.setMinimumHeight(0)
