@@ -745,33 +745,21 @@ class Floor:
         shown = _COUNTED_AS.get(old, _NOT_COUNTED) != _COUNTED_AS.get(state, _NOT_COUNTED)
         # One pass moves the agent's counts from the old state to the new one.
         queues, channel, channels = self.queues, None, None
-        if shown:  # only the counts moved: cached views are patched, not rebuilt
-            versions, marked = self._counts_version, self._changes.queues
-            for queue_id in a.skills:
-                q = queues.get(queue_id)
-                if q is not None:
-                    members = q.members
-                    members[old] -= 1
-                    members[state] += 1
+        versions, marked = self._counts_version, self._changes.queues
+        for queue_id in a.skills:
+            q = queues.get(queue_id)
+            if q is not None:
+                members = q.members
+                members[old] -= 1
+                members[state] += 1
+                if shown:  # only the counts moved: cached views are patched, not rebuilt
                     versions[queue_id] = versions.get(queue_id, 0) + 1
                     marked.add(queue_id)
-                    if channel is None:
-                        channel = q.channel
-                    elif q.channel != channel:
-                        channels = channels or {channel}
-                        channels.add(q.channel)
-        else:
-            for queue_id in a.skills:
-                q = queues.get(queue_id)
-                if q is not None:
-                    members = q.members
-                    members[old] -= 1
-                    members[state] += 1
-                    if channel is None:
-                        channel = q.channel
-                    elif q.channel != channel:
-                        channels = channels or {channel}
-                        channels.add(q.channel)
+                if channel is None:
+                    channel = q.channel
+                elif q.channel != channel:
+                    channels = channels or {channel}
+                    channels.add(q.channel)
         if channel is None:
             return
         # A blended agent is one agent in each channel it serves, counted once there.
