@@ -7,7 +7,15 @@ file can be tuned (or localised) without touching routing logic.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # config.py holds the knobs; this file only shapes traffic with them
+    from .config import Surge
+
+DAY_MIN = 24 * 60
+SURGE_RAMP_MIN = 10.0  # a surge builds (and dies down) over this long, at most a third of it
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +72,34 @@ def intraday(hour: float, channel: str) -> float:
     return 0.06 + day * shape
 
 
+def surge_factor(minute: float, channel: str, surges: Iterable[Surge]) -> float:
+    """How much the surges multiply `channel`'s arrival rate at `minute` of the day.
+
+    Each surge climbs from 1 to its factor over its ramp (a smoothstep, so the rate
+    builds the way news of an outage spreads rather than jumping), holds, and falls
+    back over the same ramp before it ends; overlapping surges multiply.
+    """
+    out = 1.0
+    for s in surges:
+        if s.channel and s.channel != channel:
+            continue
+        x = (minute - s.start_min) % DAY_MIN  # a surge may run past midnight
+        if x >= s.duration_min:
+            continue
+        ramp = min(SURGE_RAMP_MIN, s.duration_min / 3.0)
+        u = min(1.0, x / ramp, (s.duration_min - x) / ramp)
+        out *= 1.0 + (s.factor - 1.0) * u * u * (3.0 - 2.0 * u)
+    return out
+
+
+def surged(table: tuple[float, ...], channel: str, surges: Iterable[Surge]) -> tuple[float, ...]:
+    """A per-minute intraday table (minute m stands for m + 0.5) with the surges applied."""
+    surges = tuple(surges)
+    if not surges:
+        return table
+    return tuple(v * surge_factor(m + 0.5, channel, surges) for m, v in enumerate(table))
+
+
 SURNAMES = (
     "Li", "Wang", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou",
     "Xu", "Sun", "Ma", "Zhu", "Hu", "Guo", "He", "Lin", "Gao", "Luo",
@@ -104,14 +140,35 @@ CUSTOMER_FOLLOWUPS = (
     "Can you check again?",
     "明白了",
 )
-# Rare messages carrying words the keyword alerts look for.
+# Rare customer messages carrying words the keyword alerts look for, Chinese and
+# English mixed as customers write them (full-width letters included). A third of
+# them ask for a refund, the word the shipped hotspot rule counts.
 CUSTOMER_HOT = (
     "我要投诉你们的服务",
-    "你们就是骗子！",
+    "你们就是骗子！我要举报",
     "I want to file a complaint",
     "This is the third time, I want a refund now",
     "再不处理我就投诉到消协，退款！",
     "refund please, this is a scam",
+    "再不解决我就打12315举报你们",
+    "我要在网上曝光你们",
+    "我已经找了律师",
+    "I will complain to 12315 if this is not fixed",
+    "My lawyer will contact you",
+    "ＲＥＦＵＮＤ！付了钱一直不发货，我要退款",
+    "你们的app太坑了，我要投诉",
+    "Your service is terrible, 我要 complaint",
+    "申请退款三天了还没到账",
+)
+# Very rare agent replies that a quality check must catch: abuse and refusals.
+AGENT_RUDE = (
+    "爱买不买",
+    "这不关我的事，你自己看说明",
+    "你能不能闭嘴听我说",
+    "烦死了，滚",
+    "That's not my problem.",
+    "Are you stupid? Read the FAQ.",
+    "Shut up and wait.",
 )
 AGENT_GREETINGS = (
     "您好，很高兴为您服务",

@@ -111,6 +111,9 @@ class Simulation:
         self._out: list[Event] = []
         self._contact_no = 0
         self._queues = build_queues(config.channels)
+        for q in self._queues.values():  # `--surge`: extra traffic for a while
+            q.profile = prof.surged(q.profile, q.spec.channel, config.surges)
+            q.peak_shape = max(q.profile)
         for q in self._queues.values():
             self.counters[q.id] = dict.fromkeys(COUNTER_KEYS, 0)
         mean_break = sum(w * (lo + hi) * 30.0 for _, w, lo, hi in prof.BREAKS)
@@ -447,7 +450,7 @@ class Simulation:
             lines = prof.CUSTOMER_HOT if hot else prof.CUSTOMER_FOLLOWUPS
             self._at(said, self._message, (c, None, lines))
             reply = min(said + rng.uniform(5.0, 40.0), end - 1.0)
-            self._at(reply, self._message, (c, a, prof.AGENT_REPLIES))
+            self._at(reply, self._reply, (c, a))
 
     def _message(self, t: float, arg: tuple[SimContact, SimAgent | None, tuple[str, ...]]) -> None:
         c, a, texts = arg
@@ -456,6 +459,21 @@ class Simulation:
             self._out.append(ChatMessage(t, c.id, CUSTOMER, text))
         else:
             self._out.append(ChatMessage(t, c.id, AGENT, text, a.id))
+
+    def _reply(self, t: float, arg: tuple[SimContact, SimAgent]) -> None:
+        """An agent's reply; very rarely a rude or refusing one (`rude_reply_prob`).
+
+        One draw picks both whether and which, as `_choice` alone would: the rate
+        changes the words, never the random stream, so the traffic stays the same.
+        """
+        c, a = arg
+        u, p = self._rng.random(), self.config.rude_reply_prob
+        if u < p:
+            texts, x = prof.AGENT_RUDE, u / p
+        else:
+            texts, x = prof.AGENT_REPLIES, (u - p) / (1.0 - p)
+        text = texts[min(int(x * len(texts)), len(texts) - 1)]
+        self._out.append(ChatMessage(t, c.id, AGENT, text, a.id))
 
     def _end(self, t: float, c: SimContact) -> None:
         q, a, cfg = c.queue, c.agent, self.config

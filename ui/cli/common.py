@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the simulator is imported only by commands that run it
-    from feeds.sim.config import SimConfig
+    from feeds.sim.config import SimConfig, Surge
 
 
 def parse_hhmm(hhmm: str) -> tuple[int, int]:
@@ -30,7 +30,7 @@ def sim_config(args: argparse.Namespace) -> SimConfig:
     hour, minute = parse_hhmm(args.start)
     start = datetime.now().replace(hour=hour, minute=minute, second=0, microsecond=0)
     return SimConfig(agents=args.agents, seed=args.seed, start_t=start.timestamp(),
-                     start_hour=hour + minute / 60)
+                     start_hour=hour + minute / 60, surges=tuple(args.surge or ()))
 
 
 def add_window_flags(p: argparse.ArgumentParser) -> None:
@@ -41,6 +41,9 @@ def add_window_flags(p: argparse.ArgumentParser) -> None:
                    help="save a PNG of the main window when exiting")
     p.add_argument("--size", type=window_size, metavar="WIDTHxHEIGHT",
                    help="open the window at this size in pixels (default 1600x1000)")
+    p.add_argument("--rules", type=Path, metavar="FILE",
+                   help="alert rules (TOML, docs/alerts.md); default: floorwatch/alerts.toml "
+                        "in the user config dir if there is one, else the shipped rules")
 
 
 def add_token_files_flag(p: argparse.ArgumentParser) -> None:
@@ -60,6 +63,10 @@ def add_sim_flags(p: argparse.ArgumentParser) -> None:
                    help="simulated clock at start of warm-up, today (default 09:00)")
     p.add_argument("--warmup", type=non_negative_float, default=3600.0, metavar="SECONDS",
                    help="simulated history run before serving (default 3600)")
+    p.add_argument("--surge", type=surge, action="append", metavar="HH:MM+MIN*FACTOR[:CHANNEL]",
+                   help="arrivals x FACTOR for MIN minutes from HH:MM (building up over a "
+                        "few minutes), on the hotline or online channel or both; repeatable, "
+                        "e.g. --surge 10:30+45*2.5:online")
 
 
 def feed_tokens(urls: list[str], token_files: list[str] | None,
@@ -117,6 +124,16 @@ def non_negative_float(text: str) -> float:
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
     return value
+
+
+def surge(text: str) -> Surge:
+    """`--surge 10:30+45*2.5:online` (feeds.sim.config.parse_surge)."""
+    from feeds.sim.config import parse_surge
+
+    try:
+        return parse_surge(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def window_size(text: str) -> tuple[int, int]:
