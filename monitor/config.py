@@ -36,11 +36,14 @@ class Config:
     max_queues_per_feed: int = MAX_QUEUES_PER_FEED
     max_agents_per_feed: int = MAX_AGENTS_PER_FEED
     thresholds: ThresholdBook = DEFAULT_BOOK  # tile limits: defaults and per queue
+    # queue id -> channel, for sources that cannot say (an Asterisk queue_log's queues
+    # are hotline queues unless named here).
+    channels: dict[str, str] = field(default_factory=dict)
     path: str = ""  # the file it was read from, for messages about its keys
 
 
 # The tables a config may have; a key outside them is a misspelling, not a new setting.
-SECTIONS = ("client", "feeds", "sl_variants", "thresholds")
+SECTIONS = ("channels", "client", "feeds", "sl_variants", "thresholds")
 FEED_KEYS = ("url", "token_file")
 # [thresholds] keys -> (Thresholds field, scale from the file's unit to the field's).
 THRESHOLD_KEYS: dict[str, tuple[str, float]] = {
@@ -135,6 +138,14 @@ def load_config(path: Path) -> Config:
         if variant not in SL_VARIANTS:
             raise ConfigError(f"{path}: {where} must be one of {', '.join(SL_VARIANTS)}")
     cfg.thresholds = _thresholds(path, raw.get("thresholds", {}))
+    channels = raw.get("channels", {})
+    if not isinstance(channels, dict):
+        raise ConfigError(f"{path}: [channels] must be a table of queue = \"hotline\" or "
+                          f"\"online\"")
+    for queue, channel in channels.items():
+        if channel not in ("hotline", "online"):
+            raise ConfigError(f"{path}: channels.{queue} must be \"hotline\" or \"online\"")
+    cfg.channels = dict(channels)
     return cfg
 
 

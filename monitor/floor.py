@@ -103,6 +103,9 @@ class Changes:
     agents: set[str] = field(default_factory=set)
     structure: bool = False  # queues or agents added/removed: rebuild lists
     channels: set[str] = field(default_factory=set)
+    # The list of alerts changed (the tick sets it from `AlertBook.take_changes`, and
+    # adds the queues and agents whose alert colour may have moved to the sets above).
+    alerts: bool = False
 
 
 class Floor:
@@ -274,6 +277,15 @@ class Floor:
         """Whether `feed` has created as many queues, and as many agents, as it may."""
         return (self._feed_queues[feed] >= self.max_queues_per_feed,
                 self._feed_agents[feed] >= self.max_agents_per_feed)
+
+    def advance_to(self, t: float) -> None:
+        """Move the clock to t with no event (the alert engine evaluates at whole
+        seconds between events): what an event at t would do to the clock, nothing
+        else. Never backwards."""
+        if t > self.now:
+            if self.first_t is None:
+                self.first_t = t
+            self._advance(t)
 
     def _advance(self, t: float) -> None:
         if t >= self._minute_end:
@@ -1062,6 +1074,12 @@ class Floor:
 
     def sl_variant_of(self, queue_id: str) -> str:
         return self.sl_variants.get(queue_id, self.sl_variant)
+
+    def queue_stamp(self, queue_id: str) -> tuple[int, int]:
+        """Moves whenever anything a view of the queue shows may have moved, except the
+        clock: its record's version and its agent counts' version (for the alert rules,
+        which look again only at queues whose stamp moved)."""
+        return self.queues[queue_id].version, self._counts_version.get(queue_id, 0)
 
     def queue_view(self, queue_id: str, window: Window | None = None) -> QueueView:
         """One queue's tile figures over `window` (default: the floor's window).

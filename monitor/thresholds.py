@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 
 from .views import QueueView
 
@@ -93,14 +94,19 @@ class Verdict:
 
 def sl_basis(view: QueueView) -> int:
     """How many contacts the view's service level is a share of (its denominator)."""
-    outcomes = view.answered + view.abandoned + view.other_exits + view.callbacks
-    if view.sl_variant == "answered":
-        return view.answered
-    if view.sl_variant == "answered_abandoned":
-        return view.answered + view.abandoned
-    if view.sl_variant == "removed":
-        return outcomes
-    return outcomes - view.short_abandoned
+    return basis_of(view, view.sl_variant)
+
+
+def basis_of(counts: Any, variant: str) -> int:
+    """The SL denominator of anything with the outcome counts (a view, `Totals`)."""
+    outcomes = counts.answered + counts.abandoned + counts.other_exits + counts.callbacks
+    if variant == "answered":
+        return int(counts.answered)
+    if variant == "answered_abandoned":
+        return int(counts.answered + counts.abandoned)
+    if variant == "removed":
+        return int(outcomes)
+    return int(outcomes - counts.short_abandoned)
 
 
 def evaluate(view: QueueView, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Verdict:

@@ -20,6 +20,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from feeds.health import FeedHealth
 from feeds.hub import HANDOFF_LIMIT, FeedHub
+from feeds.source import FeedEvent
+from monitor.alert_book import Alert, Transition
+from monitor.alert_engine import AlertEngine
 from monitor.events import Event, Snapshot
 from monitor.floor import Changes, Floor
 from monitor.snapshot_gate import SnapshotGate
@@ -44,6 +47,10 @@ class FloorView(Protocol):
     def refresh(self, floor: Floor, changes: Changes, health: list[FeedHealth]) -> None: ...
 
 
+# Handed what happened to alerts in a tick (the history writer, the sound).
+AlertSink = Callable[[list[Transition], dict[int, Alert]], None]
+
+
 class FloorTicker(QObject):
     """Owns the only repaint timer. Events never trigger a repaint themselves."""
 
@@ -60,9 +67,17 @@ class FloorTicker(QObject):
         clock: Callable[[], float] = time.perf_counter,
         build_budget_s: float = BUILD_BUDGET_S,
         hold_limit: int = HANDOFF_LIMIT,
+        alerts: AlertEngine | None = None,
     ) -> None:
         super().__init__(parent)
         self.floor, self.hub, self.views = floor, hub, views
+        # With alerts, events go through the engine (which applies them to the floor
+        # and evaluates its rules on event time); its news reaches `alert_sinks`.
+        self.alerts = alerts
+        self.alert_sinks: list[AlertSink] = []
+        # Handed each batch drained from the hub, in the order it is drained (a recorder:
+        # replaying the file applies the same events in the same order).
+        self.taps: list[Callable[[list[FeedEvent]], None]] = []
         self.build_budget_s = build_budget_s
         # Unprepared snapshots built a budget per tick; their feeds' events held behind.
         self.gate = SnapshotGate(floor, clock, hold_limit)
@@ -89,7 +104,14 @@ class FloorTicker(QObject):
             self._apply(event, feed)
         room -= len(released)
         if room > 0 and not gate.full:
-            for item in self.hub.drain(room):
+            items = self.hub.drain(room)
+            for tap in self.taps:
+                try:
+                    tap(items)
+                except Exception:  # a recorder that fails costs the recording, not the wall
+                    self.view_errors += 1
+                    log.exception("tap %r failed", tap)
+            for item in items:
                 if not gate.route(item.feed, item.event):
                     self._apply(item.event, item.feed)
         if not installed:  # an install is this tick's snapshot work
@@ -98,6 +120,8 @@ class FloorTicker(QObject):
         health = self.hub.health()
         for record in health:  # a held feed's window lags it at least this long
             record.behind_s = max(record.behind_s, gate.waited_s(record.key))
+        if self.alerts is not None:
+            self._alert_news(changes, health)
         for view in self.views:
             try:
                 view.refresh(self.floor, changes, health)
@@ -113,10 +137,36 @@ class FloorTicker(QObject):
         if type(event) is Snapshot:
             self._freeze_due = True
         try:
-            self.floor.apply(event, feed)
+            alerts = self.alerts
+            (self.floor.apply if alerts is None else alerts.apply)(event, feed)
         except Exception:  # one bad event must not stop the wall
             self.engine_errors += 1
             log.exception("event could not be applied: %r", event)
+
+    def _alert_news(self, changes: Changes, health: list[FeedHealth]) -> None:
+        """Feed rules on this tick's health; what alerts did goes into `changes` (the
+        tiles and rows to recolour) and to the sinks."""
+        alerts = self.alerts
+        assert alerts is not None
+        try:
+            alerts.check_feeds(health)
+            transitions, touched = alerts.book.drain()
+            moved = alerts.book.take_changes()
+        except Exception:
+            self.engine_errors += 1
+            log.exception("alert rules could not be evaluated")
+            return
+        changes.queues |= moved.queues
+        changes.agents |= moved.agents
+        changes.alerts = changes.alerts or moved.listed
+        if not transitions:
+            return
+        for sink in self.alert_sinks:
+            try:
+                sink(transitions, touched)
+            except Exception:  # a full disk or a broken sound device costs only itself
+                self.view_errors += 1
+                log.exception("alert sink %r failed", sink)
 
 
 def freeze_long_lived() -> None:

@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "record": ("record", "record live feeds into a file (for reports and replay)"),
     "reassign": ("reassign", "move agents to online, hotline or blended work (for scripts)"),
     "audit": ("audit", "supervisor commands recorded in the audit log"),
+    "alerts": ("alerts", "alert history (list) and rules tried on a recording (check)"),
 }
 
 

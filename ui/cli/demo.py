@@ -23,9 +23,12 @@ def run(args: argparse.Namespace) -> int:
         return 2
     from ui.app import WindowOptions, run_floor
 
+    from .rules import rules_from
+
+    rules, _ = rules_from(args.rules)  # a bad rule file: one line, exit 2, before the sim
     options = WindowOptions(lang=args.lang or "", exit_after=args.exit_after,
                             screenshot=args.screenshot,
-                            size=args.size or (1600, 1000))
+                            size=args.size or (1600, 1000), rules=rules)
     if args.no_server:
         from feeds.sources.simulated import SimulatedSource
 

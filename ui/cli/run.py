@@ -51,7 +51,10 @@ def run(args: argparse.Namespace) -> int:
     from_config = {u: config.feed_token_files.get(u, config.token_file) for u in config.feeds}
     tokens = feed_tokens(urls, args.token_files, from_config,
                          f"{config_path}: token_file" if config_path else "")
+    from .rules import rules_from
+
+    rules, _ = rules_from(args.rules)
     options = WindowOptions(lang=args.lang or config.lang, exit_after=args.exit_after,
                             screenshot=args.screenshot,
-                            size=args.size or (1600, 1000), config=config)
+                            size=args.size or (1600, 1000), config=config, rules=rules)
     return run_floor([websocket_source(u, tokens[u]) for u in urls], options)
