@@ -11,8 +11,12 @@ from PySide6.QtWidgets import QApplication
 
 from feeds.hub import FeedHub
 from feeds.source import Source
+from feeds.store.alert_history import AlertHistory
+from feeds.store.alert_history import default_path as default_alert_history_path
 from feeds.store.audit import AuditWriter, default_audit_path
 from monitor.agent_work import lend_left_s
+from monitor.alert_engine import AlertEngine
+from monitor.alert_rules import AlertRule
 from monitor.config import Config
 from monitor.floor import Floor
 from ui.reassign.controller import ReassignController
@@ -30,6 +34,7 @@ class WindowOptions:
     screenshot: Path | None = None
     size: tuple[int, int] = (1600, 1000)  # window width, height in pixels
     config: Config = field(default_factory=Config)  # metric settings
+    rules: list[AlertRule] | None = None  # alert rules; None: the shipped defaults
 
 
 def show_lends(window: FloorWindow, controller: ReassignController) -> None:
@@ -50,14 +55,24 @@ def run_floor(sources: list[Source], options: WindowOptions) -> int:
     translator = install_translator(app, lang)  # noqa: F841 - must outlive the window
     cfg = options.config
     floor = Floor.from_config(cfg)
+    if options.rules is None:
+        from monitor.alert_defaults import default_rules
+
+        options.rules = default_rules()
+    alerts = AlertEngine(floor, options.rules)
     hub = FeedHub(sources)
-    window = FloorWindow(floor, lang=lang, config=cfg, config_path=cfg.path)
+    window = FloorWindow(floor, lang=lang, config=cfg, config_path=cfg.path, alerts=alerts)
     window.feed_keys = [source.key for source in sources]  # the floor's names of the feeds
     # Controls appear once the feed grants the supervisor role; a viewer never sees them.
     audit = AuditWriter(default_audit_path())  # opens the database on its own thread
     controller = ReassignController(floor, hub, window.agent_panel, window.queue_wall, audit)
     show_lends(window, controller)
-    ticker = FloorTicker(floor, hub, [window, controller])
+    ticker = FloorTicker(floor, hub, [window, controller], alerts=alerts)
+    # What alerts did each tick: to the history (written on its own thread) and the sound.
+    history = AlertHistory(default_alert_history_path())
+    ticker.alert_sinks.append(history.record)
+    if window.alert_sound is not None:
+        ticker.alert_sinks.append(window.alert_sound.on_transitions)
     exit_code = 0
 
     def finish() -> None:
@@ -82,4 +97,5 @@ def run_floor(sources: list[Source], options: WindowOptions) -> int:
         controller.close()
         hub.stop()
         audit.close()
+        history.close()
     return exit_code or rc

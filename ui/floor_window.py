@@ -6,15 +6,20 @@ import time
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtGui import QAction, QFont, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from feeds.health import FeedHealth
 from feeds.staleness import Stale, StaleFeeds
+from feeds.store.audit import who_am_i
+from monitor.alert_book import Alert
+from monitor.alert_rules import Scope
 from monitor.config import Config, ConfigError, check_queues
 from monitor.floor import Changes, Floor
 from monitor.views import Window
+from ui.alert_sound import AlertSound
 from ui.panels.agent_panel import AgentPanel
+from ui.panels.alert_panel import AlertActions, AlertPanel
 from ui.panels.health_bar import HealthBar
 from ui.panels.queue_wall import QueueWall
 from ui.panels.stale_banner import StaleBanner, reason_text
@@ -22,6 +27,7 @@ from ui.panels.trend_panel import TrendPanel
 from ui.window_menu import WindowMenus
 
 BASE_SIZE = (1600, 1000)  # the size the panels' fonts are designed for
+ALERTS_WIDTH = 0.27  # of the window's width, the alerts column's when first shown
 MAX_FONT_SCALE = 2.5
 
 
@@ -36,8 +42,17 @@ class FloorWindow(QMainWindow):
         parent: QWidget | None = None,
         config: Config | None = None,
         config_path: str = "",
+        *,
+        alerts: AlertActions | None = None,
+        sound: AlertSound | None = None,
     ) -> None:
         super().__init__(parent)
+        # The alert engine (None: no alerts column) and its panel and sound.
+        self.alerts = alerts
+        self.alert_panel: AlertPanel | None = None
+        self.alert_sound: AlertSound | None = None
+        self._alerts_side: QSplitter | None = None  # trend and agents | alerts
+        self.user = who_am_i()  # who acknowledges and snoozes alerts from this window
         self.floor = floor
         self.lang = lang
         self.config = config or Config(window_minutes=floor.window_min)
@@ -83,6 +98,8 @@ class FloorWindow(QMainWindow):
         # A tile click filters the grid; a queue chosen above the grid selects its tile.
         self.queue_wall.sig_queue_clicked.connect(self.agent_panel.show_queue)
         self.agent_panel.sig_queue_chosen.connect(self.queue_wall.select_queue)
+        if alerts is not None:
+            self._add_alerts(alerts, sound)
         self.font_scale = 1.0
         self._base_font = QFont(self.font())
         self.resize(*BASE_SIZE)
@@ -117,6 +134,8 @@ class FloorWindow(QMainWindow):
             font.setPixelSize(round(base.pixelSize() * scale))
         for widget in (self.banner, self.agent_panel, self.menuBar(), self.statusBar()):
             widget.setFont(font)
+        if self.alert_panel is not None:
+            self.alert_panel.setFont(font)
         corner = self.menuBar().cornerWidget(Qt.Corner.TopRightCorner)
         if corner is not None:
             corner.setFont(font)
@@ -134,6 +153,8 @@ class FloorWindow(QMainWindow):
         self.queue_wall.update_floor(floor, changes)
         self.trend_panel.update_floor(floor)
         self.agent_panel.update_floor(floor, changes)
+        if self.alert_panel is not None:
+            self._refresh_alerts(floor, changes)
         self.health_bar.update_health(health, floor)
         if changes.structure:
             self._check_config_queues(floor)
@@ -163,3 +184,105 @@ class FloorWindow(QMainWindow):
             self.stale = stale
             self.banner.show_stale(stale.values())
             self.agent_panel.set_stale_feeds(set(stale))
+
+    # ------------------------------------------------------------------ alerts
+    def _add_alerts(self, alerts: AlertActions, sound: AlertSound | None) -> None:
+        """The alerts column right of the trend and the agents, under the wall (which
+        keeps the full width: beside a full-height column its tiles would go one to a
+        row at 1280x720); the sound and their menu entries; tiles and agent rows take
+        alert colours."""
+        book = alerts.book
+        self.alert_sound = sound = sound if sound is not None else AlertSound(parent=self)
+        panel = self.alert_panel = AlertPanel(
+            book,
+            acknowledge=lambda alert_id: alerts.acknowledge(alert_id, self.user, self.wall_clock()),
+            snooze=lambda alert_id, minutes: alerts.snooze(
+                alert_id, minutes, self.user, self.wall_clock()
+            ),
+            now=lambda: self.floor.now,
+            lang=self.lang,
+            parent=self,
+        )
+        panel.model.describe_target = self._alert_target
+        below = QSplitter(Qt.Orientation.Vertical)
+        below.setChildrenCollapsible(False)
+        below.addWidget(self.trend_panel)  # out of the window's splitter, keeping stretch
+        below.addWidget(self.agent_panel)
+        below.setSizes([235, 530])
+        side = self._alerts_side = QSplitter(Qt.Orientation.Horizontal)
+        side.setChildrenCollapsible(False)
+        side.addWidget(below)
+        side.addWidget(panel)
+        side.setStretchFactor(0, 1)
+        side.setStretchFactor(1, 0)  # a wider window widens the grid, not the alerts
+        self.splitter.addWidget(side)
+        self.splitter.setStretchFactor(1, 6)
+        self.splitter.setSizes([235, 765])
+        self._alerts_sized = False
+        self.agent_panel.model.alert_of = lambda agent_id: book.agent_alert(agent_id, self.floor.now)
+        show = QAction(self)
+        show.setCheckable(True)
+        show.setChecked(True)
+        show.toggled.connect(panel.setVisible)
+        mute = self.menus.add_alert_actions(show)
+        mute.toggled.connect(sound.set_muted)
+        panel.sig_mute_toggled.connect(sound.set_muted)
+        sound.sig_muted_changed.connect(self._show_sound)
+        self._show_sound()
+
+    def _show_sound(self, _muted: bool = False) -> None:
+        """Panel toggle and menu entry say whether sounds play (one muted, both say so)."""
+        sound, panel, mute = self.alert_sound, self.alert_panel, self.menus.mute_action
+        assert sound is not None and panel is not None
+        panel.set_sound_state(sound.available, sound.muted)
+        mute.blockSignals(True)
+        mute.setChecked(sound.muted)
+        mute.blockSignals(False)
+        mute.setEnabled(sound.available)
+
+    def _refresh_alerts(self, floor: Floor, changes: Changes) -> None:
+        """The panel re-reads the book when its list changed; the tiles of changed queues
+        (and of queues that gained or lost alerts) and the rows of agents that gained or
+        lost one take their colour; critical unacknowledged tiles pulse with the clock."""
+        panel, alerts = self.alert_panel, self.alerts
+        assert panel is not None and alerts is not None
+        book, now = alerts.book, floor.now
+        queues: set[str] = changes.queues
+        # Changes.alerts: the book's list changed (read defensively: a caller's own
+        # Changes may predate it); a structure change shows the window's rows anew.
+        if getattr(changes, "alerts", True) or changes.structure:
+            queues_before, agents_before = panel.queues, panel.agents
+            panel.refresh(True)
+            queues = queues | queues_before | panel.queues
+            moved = agents_before ^ panel.agents
+            if changes.structure:  # rows new to the grid (or the first refresh)
+                moved |= panel.agents
+            if moved:
+                self.agent_panel.model.refresh_agents(moved)
+        else:
+            panel.refresh(False)
+        if changes.structure:
+            queues = set(self.queue_wall.tiles)  # new tiles: their queues may have alerts
+        self.queue_wall.show_alerts(lambda queue_id: book.queue_alert(queue_id, now), queues)
+        self.queue_wall.pulse(int(self.wall_clock()) % 2 == 1)  # a 2 s period, gentle
+
+    def _alert_target(self, alert: Alert) -> str:
+        """An alert's target as a supervisor reads it: a queue's or agent's name."""
+        floor = self.floor
+        if alert.scope == Scope.AGENT and alert.target in floor.agents:
+            return floor.agents[alert.target].name or alert.target
+        queue_id = alert.target if alert.scope == Scope.QUEUE else alert.queue
+        queue = floor.queues.get(queue_id) if queue_id else None
+        if queue is None:
+            return alert.target
+        name = (queue.name_zh if self.lang.lower().startswith("zh") else "") or queue.name
+        return name if alert.scope == Scope.QUEUE else f"{alert.target} · {name}"
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        side = self._alerts_side
+        if side is not None and not self._alerts_sized:
+            # Once, at the first show: a share of the window, then the user's to drag.
+            self._alerts_sized = True
+            width = round(self.width() * ALERTS_WIDTH)
+            side.setSizes([max(1, side.width() - width), width])

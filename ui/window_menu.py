@@ -46,7 +46,7 @@ class WindowMenus(QObject):
         self.quit_action.triggered.connect(window.close)
         file_menu.addAction(self.quit_action)
 
-        view_menu = bar.addMenu(self.tr("&View"))
+        view_menu = self.view_menu = bar.addMenu(self.tr("&View"))
         self.window_group = QActionGroup(window)
         self.window_group.setExclusive(True)
         self.window_actions: dict[Window, QAction] = {}
@@ -58,7 +58,7 @@ class WindowMenus(QObject):
             view_menu.addAction(action)
             self.window_actions[choice] = action
 
-        settings_menu = bar.addMenu(self.tr("&Settings"))
+        settings_menu = self.settings_menu = bar.addMenu(self.tr("&Settings"))
         self.settings_action = QAction(self.tr("Settings in effect…"), window)
         self.settings_action.triggered.connect(self.show_settings)
         settings_menu.addAction(self.settings_action)
@@ -87,6 +87,17 @@ class WindowMenus(QObject):
         row.addWidget(self.combo)
         bar.setCornerWidget(corner, Qt.Corner.TopRightCorner)
         self.show_window(default_minutes)
+
+    def add_alert_actions(self, show_panel: QAction) -> QAction:
+        """The alerts panel's show/hide under View and a sound mute under Settings;
+        returns the mute action (checkable; the window keeps it and the panel agreeing)."""
+        show_panel.setText(self.tr("Alerts panel"))
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(show_panel)
+        self.mute_action = QAction(self.tr("Mute alert sounds"), self.window)
+        self.mute_action.setCheckable(True)
+        self.settings_menu.addAction(self.mute_action)
+        return self.mute_action
 
     @property
     def current(self) -> Window:

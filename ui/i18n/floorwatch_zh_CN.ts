@@ -4,17 +4,17 @@
 <context>
     <name>AgentChannel</name>
     <message>
-        <location filename="../panels/agent_model.py" line="117"/>
+        <location filename="../panels/agent_model.py" line="120"/>
         <source>Hotline</source>
         <translation>热线</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="118"/>
+        <location filename="../panels/agent_model.py" line="121"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="119"/>
+        <location filename="../panels/agent_model.py" line="122"/>
         <source>Blended</source>
         <translation>混合</translation>
     </message>
@@ -70,32 +70,32 @@
 <context>
     <name>AgentState</name>
     <message>
-        <location filename="../panels/agent_model.py" line="90"/>
+        <location filename="../panels/agent_model.py" line="93"/>
         <source>Available</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="91"/>
+        <location filename="../panels/agent_model.py" line="94"/>
         <source>Ringing</source>
         <translation>振铃</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="92"/>
+        <location filename="../panels/agent_model.py" line="95"/>
         <source>On contact</source>
         <translation>通话/会话中</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="93"/>
+        <location filename="../panels/agent_model.py" line="96"/>
         <source>Wrap-up</source>
         <translation>话后处理</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="94"/>
+        <location filename="../panels/agent_model.py" line="97"/>
         <source>Not ready</source>
         <translation>示忙</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="95"/>
+        <location filename="../panels/agent_model.py" line="98"/>
         <source>Logged out</source>
         <translation>已签出</translation>
     </message>
@@ -103,114 +103,303 @@
 <context>
     <name>AgentTableModel</name>
     <message>
-        <location filename="../panels/agent_model.py" line="153"/>
+        <location filename="../panels/agent_model.py" line="159"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="156"/>
+        <location filename="../panels/agent_model.py" line="162"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="157"/>
+        <location filename="../panels/agent_model.py" line="163"/>
         <source>Time in state</source>
         <translation>状态时长</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="158"/>
+        <location filename="../panels/agent_model.py" line="164"/>
         <source>Load</source>
         <translation>负载</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="160"/>
+        <location filename="../panels/agent_model.py" line="166"/>
         <source>Handled</source>
         <translation>已处理</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="161"/>
+        <location filename="../panels/agent_model.py" line="167"/>
         <source>AHT</source>
         <translation>平均处理时长</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="152"/>
+        <location filename="../panels/agent_model.py" line="158"/>
         <source>Id</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="154"/>
+        <location filename="../panels/agent_model.py" line="160"/>
         <source>Team</source>
         <translation>班组</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="155"/>
+        <location filename="../panels/agent_model.py" line="161"/>
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="159"/>
+        <location filename="../panels/agent_model.py" line="165"/>
         <source>Queues</source>
         <translation>队列</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="164"/>
+        <location filename="../panels/agent_model.py" line="170"/>
         <source>Agent id, as the feed names the agent</source>
         <translation>坐席工号（数据源中的标识）</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="165"/>
+        <location filename="../panels/agent_model.py" line="171"/>
         <source>Agent name</source>
         <translation>坐席姓名</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="166"/>
+        <location filename="../panels/agent_model.py" line="172"/>
         <source>Team the agent logged in with</source>
         <translation>坐席登录时所属班组</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="167"/>
+        <location filename="../panels/agent_model.py" line="173"/>
         <source>What the agent&apos;s queues cover: hotline, online or both (blended); a lent agent shows the time left of the lend</source>
         <translation>坐席队列覆盖的渠道：热线、在线或两者（混合）；借调中的坐席显示借调剩余时间</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="169"/>
+        <location filename="../panels/agent_model.py" line="175"/>
         <source>Current state, with not-ready reason</source>
         <translation>当前状态及示忙原因</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="170"/>
+        <location filename="../panels/agent_model.py" line="176"/>
         <source>Time since the last state change</source>
         <translation>自上次状态变化以来的时间</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="171"/>
+        <location filename="../panels/agent_model.py" line="177"/>
         <source>Contacts in hand / concurrent capacity (1 for voice)</source>
         <translation>当前联系 / 并发容量（语音为 1）</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="172"/>
+        <location filename="../panels/agent_model.py" line="178"/>
         <source>Queues the agent is skilled for</source>
         <translation>坐席具备技能的队列</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="173"/>
+        <location filename="../panels/agent_model.py" line="179"/>
         <source>Contacts completed (with wrap-up) since this client connected</source>
         <translation>本客户端连接以来完成的联系（含话后处理）</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="174"/>
+        <location filename="../panels/agent_model.py" line="180"/>
         <source>Agent&apos;s average handle time: talk or chat + wrap-up</source>
         <translation>坐席平均处理时长：通话或会话 + 话后处理</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="408"/>
+        <location filename="../panels/agent_model.py" line="421"/>
         <source>Feed {feed} is stale: this is the agent&apos;s last known state</source>
         <translation>数据源 {feed} 已中断：这是该坐席最后已知的状态</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="419"/>
+        <location filename="../panels/agent_model.py" line="434"/>
         <source>⇄ Lent: {left} left; the feed moves the agent back when the time is up</source>
         <translation>⇄ 借调中：剩余 {left}；到时数据源会自动调回该坐席</translation>
+    </message>
+</context>
+<context>
+    <name>AlertPanel</name>
+    <message>
+        <location filename="../panels/alert_panel.py" line="107"/>
+        <source>{n} s ago</source>
+        <translation>{n} 秒前</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="109"/>
+        <source>{n} min ago</source>
+        <translation>{n} 分钟前</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="110"/>
+        <source>{h} h {m} min ago</source>
+        <translation>{h} 小时 {m} 分钟前</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="144"/>
+        <source>Severity</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="145"/>
+        <source>Alert</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="146"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="221"/>
+        <location filename="../panels/alert_panel.py" line="517"/>
+        <location filename="../panels/alert_panel.py" line="720"/>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="224"/>
+        <location filename="../panels/alert_panel.py" line="723"/>
+        <source>snoozed to {time}</source>
+        <translation>暂缓至 {time}</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="230"/>
+        <source>escalated</source>
+        <translation>已升级</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="239"/>
+        <source>{severity} · rule {rule} · target {target} · value {value}</source>
+        <translation>{severity} · 规则 {rule} · 对象 {target} · 数值 {value}</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="247"/>
+        <source>Raised {time} (event time)</source>
+        <translation>{time} 触发（事件时间）</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="253"/>
+        <source>Acknowledged by {who} at {time}</source>
+        <translation>{who} 于 {time} 确认</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="259"/>
+        <source>Snoozed until {time}: no colour, no sound</source>
+        <translation>暂缓至 {time}：不着色、不响铃</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="265"/>
+        <source>Escalated {time}: unacknowledged too long</source>
+        <translation>{time} 已升级：长时间未确认</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="324"/>
+        <source>Click, or select and press Space, Enter or Ctrl+K, to acknowledge: it stops escalation and the pulse; the alert stays until its condition clears</source>
+        <translation>点击，或选中后按空格、回车或 Ctrl+K 确认：停止升级和闪烁；条件解除前告警仍保留</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="504"/>
+        <source>Alerts</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="507"/>
+        <source>Filter alerts…</source>
+        <translation>筛选告警…</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="511"/>
+        <source>Show only alerts of this severity</source>
+        <translation>只显示此级别的告警</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="512"/>
+        <source>All severities</source>
+        <translation>全部级别</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="522"/>
+        <source>Acknowledge the selected alerts (Ctrl+K; with none selected, the newest unacknowledged one)</source>
+        <translation>确认所选告警（Ctrl+K；未选择时确认最新一条未确认告警）</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="534"/>
+        <source>{n} min</source>
+        <translation>{n} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="538"/>
+        <source>Snooze</source>
+        <translation>暂缓</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="541"/>
+        <source>Quiet the selected alerts for a while: no tile colour, no sound, no escalation</source>
+        <translation>暂时静默所选告警：不着色、不响铃、不升级</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="549"/>
+        <source>Mute</source>
+        <translation>静音</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="550"/>
+        <source>Mute alert sounds (remembered)</source>
+        <translation>告警静音（下次启动仍生效）</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="552"/>
+        <source>no sound</source>
+        <translation>无声音</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="554"/>
+        <source>Alert sounds are off: Qt Multimedia is not available on this machine</source>
+        <translation>告警声音已关闭：本机没有可用的 Qt Multimedia</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="670"/>
+        <source>Snooze {n} min</source>
+        <translation>暂缓 {n} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="687"/>
+        <source>{total} alerts, {unseen} unacknowledged</source>
+        <translation>共 {total} 条告警，{unseen} 条未确认</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_panel.py" line="689"/>
+        <source>{shown} of {total} alerts, {unseen} unacknowledged</source>
+        <translation>显示 {shown}/{total} 条告警，{unseen} 条未确认</translation>
+    </message>
+</context>
+<context>
+    <name>Alerts</name>
+    <message>
+        <location filename="../panels/alert_look.py" line="48"/>
+        <source>Critical</source>
+        <translation>严重</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_look.py" line="49"/>
+        <source>Warning</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_look.py" line="50"/>
+        <source>Info</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_look.py" line="59"/>
+        <source>Critical alert</source>
+        <translation>严重告警</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_look.py" line="60"/>
+        <source>Warning alert</source>
+        <translation>一般告警</translation>
+    </message>
+    <message>
+        <location filename="../panels/alert_look.py" line="61"/>
+        <source>Info alert</source>
+        <translation>提示告警</translation>
     </message>
 </context>
 <context>
@@ -332,7 +521,7 @@ The documentation is in the docs/ folder of Floorwatch: floor-window.md (this wi
 <context>
     <name>FloorWindow</name>
     <message>
-        <location filename="../floor_window.py" line="45"/>
+        <location filename="../floor_window.py" line="60"/>
         <source>Floorwatch</source>
         <translation>Floorwatch 现场监控</translation>
     </message>
@@ -533,47 +722,47 @@ After: floorwatch erlang {after}</source>
 <context>
     <name>NotReadyReason</name>
     <message>
-        <location filename="../panels/agent_model.py" line="102"/>
+        <location filename="../panels/agent_model.py" line="105"/>
         <source>break</source>
         <translation>休息</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="103"/>
+        <location filename="../panels/agent_model.py" line="106"/>
         <source>meal</source>
         <translation>用餐</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="104"/>
+        <location filename="../panels/agent_model.py" line="107"/>
         <source>lunch</source>
         <translation>午餐</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="105"/>
+        <location filename="../panels/agent_model.py" line="108"/>
         <source>training</source>
         <translation>培训</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="106"/>
+        <location filename="../panels/agent_model.py" line="109"/>
         <source>meeting</source>
         <translation>会议</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="107"/>
+        <location filename="../panels/agent_model.py" line="110"/>
         <source>coaching</source>
         <translation>辅导</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="108"/>
+        <location filename="../panels/agent_model.py" line="111"/>
         <source>admin</source>
         <translation>事务</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="109"/>
+        <location filename="../panels/agent_model.py" line="112"/>
         <source>outbound</source>
         <translation>外呼</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="110"/>
+        <location filename="../panels/agent_model.py" line="113"/>
         <source>personal</source>
         <translation>私事</translation>
     </message>
@@ -581,149 +770,154 @@ After: floorwatch erlang {after}</source>
 <context>
     <name>QueueTile</name>
     <message>
-        <location filename="../panels/queue_tile.py" line="345"/>
+        <location filename="../panels/queue_tile.py" line="392"/>
         <source>Waiting</source>
         <translation>排队</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="346"/>
+        <location filename="../panels/queue_tile.py" line="393"/>
         <source>Longest</source>
         <translation>最长等待</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="347"/>
+        <location filename="../panels/queue_tile.py" line="394"/>
         <source>SL</source>
         <translation>服务水平</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="348"/>
+        <location filename="../panels/queue_tile.py" line="395"/>
         <source>EWT</source>
         <translation>预计等待</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="349"/>
+        <location filename="../panels/queue_tile.py" line="396"/>
         <source>ASA</source>
         <translation>平均应答</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="350"/>
+        <location filename="../panels/queue_tile.py" line="397"/>
         <source>AHT</source>
         <translation>平均处理时长</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="351"/>
+        <location filename="../panels/queue_tile.py" line="398"/>
         <source>Abandoned</source>
         <translation>放弃率</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="352"/>
+        <location filename="../panels/queue_tile.py" line="399"/>
         <source>Avail / busy</source>
         <translation>空闲 / 忙</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="353"/>
+        <location filename="../panels/queue_tile.py" line="400"/>
         <source>Callbacks</source>
         <translation>回呼</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="356"/>
+        <location filename="../panels/queue_tile.py" line="403"/>
         <source>Average speed of answer: mean wait of answered contacts</source>
         <translation>平均应答速度：已应答联系的平均等待时间</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="359"/>
+        <location filename="../panels/queue_tile.py" line="406"/>
         <source>Average handle time: talk or chat + wrap-up of completed contacts</source>
         <translation>平均处理时长：已完成联系的通话或会话时长 + 话后处理</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="487"/>
+        <location filename="../panels/queue_tile.py" line="565"/>
         <source>Service level over {window}: {definition}, T = {target} s ({answered} answered, {offered} offered)</source>
         <translation>服务水平（{window}）：{definition}，T = {target} 秒（应答 {answered}，进线 {offered}）</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="362"/>
+        <location filename="../panels/queue_tile.py" line="409"/>
         <source>Abandoned after the short-abandon threshold, of contacts with an outcome</source>
         <translation>超过短放弃阈值后放弃的占有结果联系的比例</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="112"/>
+        <location filename="../panels/queue_tile.py" line="119"/>
         <source>longest wait over {seconds} s</source>
         <translation>最长等待超过 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="113"/>
+        <location filename="../panels/queue_tile.py" line="120"/>
         <source>service level below {pct} %</source>
         <translation>服务水平低于 {pct}%</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="115"/>
+        <location filename="../panels/queue_tile.py" line="122"/>
         <source>every figure within its limits</source>
         <translation>各项指标均在限值内</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="116"/>
+        <location filename="../panels/queue_tile.py" line="123"/>
         <source>contacts waiting with nobody staffed</source>
         <translation>有联系在排队但无人在岗</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="123"/>
+        <location filename="../panels/queue_tile.py" line="130"/>
         <source>{state}: {why}</source>
         <translation>{state}：{why}</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="124"/>
+        <location filename="../panels/queue_tile.py" line="131"/>
         <source>Warning: service level below {goal} % or a wait over {target} s</source>
         <translation>预警：服务水平低于 {goal}% 或等待超过 {target} 秒</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="127"/>
+        <location filename="../panels/queue_tile.py" line="134"/>
         <source>Critical: service level below {critical} % or a wait over {wait} s ({factor} × the target), or contacts waiting with nobody staffed</source>
         <translation>严重：服务水平低于 {critical}% 或等待超过 {wait} 秒（目标的 {factor} 倍），或有联系在排队但无人在岗</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="136"/>
+        <location filename="../panels/queue_tile.py" line="143"/>
         <source>The service level counts from {least} contacts (now {contacts})</source>
         <translation>服务水平在满 {least} 个联系后才计入（当前 {contacts} 个）</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="142"/>
+        <location filename="../panels/queue_tile.py" line="149"/>
         <source>Its low service level is ignored: too few contacts yet</source>
         <translation>联系数太少，暂不因服务水平偏低而告警</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="331"/>
+        <location filename="../panels/queue_tile.py" line="378"/>
         <source>offer callback</source>
         <translation>建议回呼</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="333"/>
+        <location filename="../panels/queue_tile.py" line="380"/>
         <source>Estimated wait over {threshold} s: offer a callback or appointment</source>
         <translation>预计等待超过 {threshold} 秒：建议提供回呼或预约</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="364"/>
+        <location filename="../panels/queue_tile.py" line="411"/>
         <source>Callbacks and appointments waiting</source>
         <translation>待处理的回呼和预约</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="455"/>
+        <location filename="../panels/queue_tile.py" line="531"/>
+        <source>{alert}: {message}</source>
+        <translation>{alert}：{message}</translation>
+    </message>
+    <message>
+        <location filename="../panels/queue_tile.py" line="581"/>
         <source>Available {available} · busy {busy} · staffed {staffed}
 Agents who serve this queue: one skilled for several queues counts on each of their tiles; the channel header counts each person once</source>
         <translation>空闲 {available} · 忙 {busy} · 在岗 {staffed}
 服务此队列的坐席：具备多个队列技能的坐席在其每个队列卡片上都计入；渠道标题中每人只计一次</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="499"/>
+        <location filename="../panels/queue_tile.py" line="510"/>
         <source>SL {target}s</source>
         <translation>服务水平 {target}秒</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="518"/>
+        <location filename="../panels/queue_tile.py" line="608"/>
         <source>Feed {feed} is stale: {reason}. These are the last figures it sent.</source>
         <translation>数据源 {feed} 已中断：{reason}。这些是它最后发送的数据。</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="445"/>
+        <location filename="../panels/queue_tile.py" line="576"/>
         <source>Estimated wait for a contact arriving now ({model}); offer a callback or appointment above {threshold} s</source>
         <translation>现在进入的客户预计等待时间（{model}）；超过 {threshold} 秒时提供回呼或预约</translation>
     </message>
@@ -731,87 +925,87 @@ Agents who serve this queue: one skilled for several queues counts on each of th
 <context>
     <name>QueueWall</name>
     <message>
-        <location filename="../panels/queue_tile.py" line="71"/>
+        <location filename="../panels/queue_tile.py" line="78"/>
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="72"/>
+        <location filename="../panels/queue_tile.py" line="79"/>
         <source>Warning</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="73"/>
+        <location filename="../panels/queue_tile.py" line="80"/>
         <source>Critical</source>
         <translation>严重</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="79"/>
+        <location filename="../panels/queue_tile.py" line="86"/>
         <source>Stale</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="91"/>
+        <location filename="../panels/queue_tile.py" line="98"/>
         <source>today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="93"/>
+        <location filename="../panels/queue_tile.py" line="100"/>
         <source>this half hour</source>
         <translation>本半小时</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="94"/>
+        <location filename="../panels/queue_tile.py" line="101"/>
         <source>the last {n} min</source>
         <translation>最近 {n} 分钟</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="99"/>
+        <location filename="../panels/queue_tile.py" line="106"/>
         <source>Erlang A, with observed patience</source>
         <translation>Erlang A，按观测到的耐心时间</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="100"/>
+        <location filename="../panels/queue_tile.py" line="107"/>
         <source>Erlang C</source>
         <translation>Erlang C</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="101"/>
+        <location filename="../panels/queue_tile.py" line="108"/>
         <source>queue position × recent time between answers</source>
         <translation>排队位置 × 最近的应答间隔</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="105"/>
+        <location filename="../panels/queue_tile.py" line="112"/>
         <source>not enough data</source>
         <translation>数据不足</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="232"/>
+        <location filename="../panels/queue_wall.py" line="246"/>
         <source>Hotline</source>
         <translation>热线</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="233"/>
+        <location filename="../panels/queue_wall.py" line="247"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="549"/>
+        <location filename="../panels/queue_wall.py" line="673"/>
         <source>Feed {feed} is stale: {reason}</source>
         <translation>数据源 {feed} 已中断：{reason}</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="608"/>
+        <location filename="../panels/queue_wall.py" line="733"/>
         <source>{waiting} waiting · longest {longest} · SL {sl} · {busy}/{staffed} busy · callbacks {backlog}</source>
         <translation>排队 {waiting} · 最长 {longest} · 服务水平 {sl} · 忙 {busy}/{staffed} · 回呼 {backlog}</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="619"/>
+        <location filename="../panels/queue_wall.py" line="744"/>
         <source> · chat slots {util} used</source>
         <translation> · 会话容量已用 {util}</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="623"/>
+        <location filename="../panels/queue_wall.py" line="748"/>
         <source> · occupancy {occ}</source>
         <translation> · 占用率 {occ}</translation>
     </message>
@@ -1174,12 +1368,22 @@ Agents who serve this queue: one skilled for several queues counts on each of th
         <translation>队列数据的统计时间范围</translation>
     </message>
     <message>
-        <location filename="../window_menu.py" line="118"/>
+        <location filename="../window_menu.py" line="94"/>
+        <source>Alerts panel</source>
+        <translation>告警面板</translation>
+    </message>
+    <message>
+        <location filename="../window_menu.py" line="97"/>
+        <source>Mute alert sounds</source>
+        <translation>告警静音</translation>
+    </message>
+    <message>
+        <location filename="../window_menu.py" line="129"/>
         <source>Floorwatch help</source>
         <translation>Floorwatch 帮助</translation>
     </message>
     <message>
-        <location filename="../window_menu.py" line="121"/>
+        <location filename="../window_menu.py" line="132"/>
         <source>About Floorwatch</source>
         <translation>关于 Floorwatch</translation>
     </message>

@@ -26,10 +26,12 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from monitor.agent_work import BLEND, HOTLINE, ONLINE, queue_names, work_channel
+from monitor.alert_book import Alert
 from monitor.events import AgentStatus
 from monitor.floor import Agent, Changes, Floor
 from monitor.state import Queue
 from ui import fmt
+from ui.panels.alert_look import AGENT_ALERT_COLOURS, alert_text, message_of
 
 SortRole = Qt.ItemDataRole.UserRole + 1  # raw value to sort by: float seconds, int load …
 AgentIdRole = Qt.ItemDataRole.UserRole + 2  # the agent id of the row, whatever the column
@@ -80,6 +82,7 @@ _STALE_FG = QBrush(QColor("#8a8a8a"))
 _STALE_BG = QBrush(QColor("#ececec"))
 _LENT_FG = QBrush(QColor("#6a1b9a"))  # the lend marker: not a state colour
 _STATE_BRUSHES = {s: (QBrush(bg), QBrush(fg)) for s, (bg, fg) in STATE_COLOURS.items()}
+_ALERT_BRUSHES = {s: (QBrush(bg), QBrush(fg)) for s, (bg, fg) in AGENT_ALERT_COLOURS.items()}
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
@@ -147,6 +150,9 @@ class AgentTableModel(QAbstractTableModel):
         # agent id -> seconds left of a timed lend (None = not lent); set by whoever tracks
         # lends (see `monitor.agent_work.Lends`)
         self.lend_left: Callable[[str], float | None] = lambda _agent_id: None
+        # agent id -> the agent's worst unsnoozed alert (None = none): its id and name
+        # cells take the alert's colour, its state says the word; set when alerts run
+        self.alert_of: Callable[[str], Alert | None] = lambda _agent_id: None
         translate = QCoreApplication.translate
         self._headers = [
             translate("AgentTableModel", "Id"),
@@ -318,7 +324,10 @@ class AgentTableModel(QAbstractTableModel):
         if agent.reason:
             label = f"{label} ({self._reason_labels.get(agent.reason, agent.reason)})"
         badge = self.badge_of(agent.id)
-        return f"{label} · {badge}" if badge else label
+        if badge:
+            label = f"{label} · {badge}"
+        alert = self.alert_of(agent.id)
+        return f"{label} · {alert_text(alert.severity)}" if alert is not None else label
 
     def refresh_agents(self, agent_ids: Iterable[str]) -> None:
         """Repaint these agents' rows (e.g. a badge came or went between ticks)."""
@@ -382,6 +391,8 @@ class AgentTableModel(QAbstractTableModel):
                 return _STALE_BG
             if column == Column.STATE:
                 return _STATE_BRUSHES.get(agent.state, (None, None))[0]
+            if column <= Column.NAME and (alert := self.alert_of(agent.id)) is not None:
+                return _ALERT_BRUSHES[alert.severity][0]
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
             if self._frozen and agent.feed in self._frozen:
@@ -390,6 +401,8 @@ class AgentTableModel(QAbstractTableModel):
                 return _STATE_BRUSHES.get(agent.state, (None, None))[1]
             if column == Column.CHANNEL and self.lend_left(agent.id) is not None:
                 return _LENT_FG
+            if column <= Column.NAME and (alert := self.alert_of(agent.id)) is not None:
+                return _ALERT_BRUSHES[alert.severity][1]
             return _DIM if agent.state == AgentStatus.LOGGED_OUT else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return (
@@ -408,6 +421,8 @@ class AgentTableModel(QAbstractTableModel):
             return QCoreApplication.translate(
                 "AgentTableModel", "Feed {feed} is stale: this is the agent's last known state"
             ).format(feed=agent.feed)
+        if column <= Column.NAME and (alert := self.alert_of(agent.id)) is not None:
+            return f"{alert_text(alert.severity)}: {message_of(alert, self._chinese)}"
         if column == Column.NAME:
             return f"{agent.id} · {agent.team}" if agent.team else agent.id
         if column == Column.STATE:

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from monitor.alert_rules import Severity
 from monitor.erlang import MODEL_EMPIRICAL, MODEL_ERLANG_A, MODEL_ERLANG_C
 from monitor.metrics import SL_VARIANTS
 from monitor.thresholds import (
@@ -50,6 +51,12 @@ from monitor.thresholds import (
 )
 from monitor.views import WINDOW_INTERVAL, WINDOW_TODAY, QueueView, Window
 from ui import fmt
+from ui.panels.alert_look import (
+    PULSE_BACKGROUND,
+    TILE_ALERT_COLOURS,
+    alert_text,
+    severity_text,
+)
 
 # (background, border, badge text) per state; light, like the rest of the window.
 TILE_COLOURS: dict[TileState, tuple[QColor, QColor, QColor]] = {
@@ -64,6 +71,10 @@ SELECTED = QColor("#1565c0")  # the ring of the tile whose queue the grid is fil
 OFFER_COLOUR = QColor("#7a4f00")
 
 CALLBACK_OFFER_S = 60  # field practice for online; the same rule reads well for voice
+# How strong a colour is, to combine the tile's own state with an alert's severity: the
+# stronger wins, an alert on a tie (it names something to acknowledge).
+_STATE_RANK = {TileState.OK: 0, TileState.WARNING: 2, TileState.CRITICAL: 3}
+_ALERT_RANK = {Severity.INFO: 1, Severity.WARNING: 2, Severity.CRITICAL: 3}
 
 
 def state_text(state: TileState) -> str:
@@ -350,7 +361,13 @@ class QueueTile(QFrame):
         self._selected = False
         self._pressed = False
         self._scale = 0.0
-        self._styled: tuple[Any, ...] | None = None  # (state, stale) the look shows
+        self._styled: tuple[Any, ...] | None = None  # (state, stale, alert) the look shows
+        self._alert: Severity | None = None  # the queue's worst unsnoozed alert's severity
+        self._alert_tip = ""  # its message, for the tooltip
+        self._pulses = False  # a critical alert nobody acknowledged: the tile pulses
+        self._pulse_on = False  # which half of the pulse it shows
+        self._look: tuple[str, str] = ("ok", "threshold")  # (level, source) shown
+        self._colours = TILE_COLOURS[TileState.OK]  # (background, border, text) shown
         # Set while the tile is out of view and its figures moved: reads the floor
         # afresh into the tile (the wall's, see QueueWall.update_floor).
         self._pending: Callable[[], None] | None = None
@@ -514,7 +531,11 @@ class QueueTile(QFrame):
         if self._view is None:
             return ""
         limits = self._limits or DEFAULT_THRESHOLDS
-        return rule_tooltip(describe(self._view, limits), limits)
+        text = rule_tooltip(describe(self._view, limits), limits)
+        if self._alert is not None:
+            text = self.tr("{alert}: {message}").format(
+                alert=alert_text(self._alert), message=self._alert_tip) + "\n\n" + text
+        return text
 
     def event(self, event: QEvent) -> bool:
         # Children without a tooltip of their own (the badge, the name's row) pass
@@ -599,19 +620,72 @@ class QueueTile(QFrame):
             self._selected = selected
             self.update()
 
+    # ------------------------------------------------------------ alerts
+    def set_alert(self, severity: Severity | None, pulses: bool = False, tip: str = "") -> None:
+        """Take the colour of the queue's worst unsnoozed alert (None: no alert); a
+        critical one nobody acknowledged `pulses` (the wall drives it, `set_pulse`)."""
+        self._alert_tip = tip
+        pulses = pulses and severity == Severity.CRITICAL
+        if severity == self._alert and pulses == self._pulses:
+            return
+        self._alert, self._pulses = severity, pulses
+        if not pulses:
+            self._pulse_on = False
+        self._restyle()
+
+    def set_pulse(self, on: bool) -> None:
+        """Show one half of the pulse (a deeper red on); only a pulsing tile changes."""
+        on = on and self._pulses and self._stale is None
+        if on != self._pulse_on:
+            self._pulse_on = on
+            self.update()
+
+    @property
+    def alert(self) -> Severity | None:
+        """The severity of the alert colouring the tile's queue, if any (even when the
+        tile's own state is the stronger and shows)."""
+        return self._alert
+
+    @property
+    def pulsing(self) -> bool:
+        return self._pulses
+
+    @property
+    def look(self) -> tuple[str, str]:
+        """(level, source) the colour shows: level ok | info | warning | critical |
+        stale; source threshold (its own figures), alert, or stale."""
+        self.catch_up()
+        return self._look
+
+    def colours(self) -> tuple[QColor, QColor, QColor]:
+        """(background, border, badge text) painted now, the pulse included."""
+        self.catch_up()
+        background, border, text = self._colours
+        return (PULSE_BACKGROUND if self._pulse_on else background), border, text
+
     def _restyle(self) -> None:
-        """Badge word and colour, figure colour: only when state or staleness moved."""
-        styled = (self._state, self._stale is not None)
+        """Badge word and colour, figure colour: only when state, staleness or the
+        alert moved. The stronger of the tile's own state and its alert shows."""
+        styled = (self._state, self._stale is not None, self._alert)
         if styled == self._styled:
             return
         self._styled = styled
         stale = self._stale is not None
-        self.badge.setText(stale_text() if stale else state_text(self._state))
+        if stale:
+            self._look, self._colours, word = ("stale", "stale"), STALE_COLOURS, stale_text()
+        elif self._alert is not None and _ALERT_RANK[self._alert] >= _STATE_RANK[self._state]:
+            self._look = (str(self._alert), "alert")
+            self._colours = TILE_ALERT_COLOURS[self._alert]
+            # The severity word alone: as wide as the state words, so an alert never
+            # widens a tile (the wall does not refit for it); the tooltip says "alert".
+            word = severity_text(self._alert)
+        else:
+            self._look = (str(self._state), "threshold")
+            self._colours = TILE_COLOURS[self._state]
+            word = state_text(self._state)
+        self.badge.setText(word)
         badge_palette = self.badge.palette()
-        badge_palette.setColor(
-            QPalette.ColorRole.WindowText,
-            STALE_COLOURS[2] if stale else TILE_COLOURS[self._state][2],
-        )
+        badge_palette.setColor(QPalette.ColorRole.WindowText, self._colours[2])
         self.badge.setPalette(badge_palette)
         offer_palette = self.offer.palette()
         offer_palette.setColor(
@@ -640,9 +714,11 @@ class QueueTile(QFrame):
         self.title.setFont(fonts.title)
         self.offer.setFont(fonts.mark)
         self.badge.setFont(fonts.badge)
-        # The badge is as wide as its widest word, so a new state never re-lays out.
+        # The badge is as wide as its widest word (states, alert severities, stale), so
+        # a new state or alert never re-lays the wall out.
         metrics = QFontMetrics(fonts.badge)
         words = [state_text(s) for s in TileState] + [stale_text()]
+        words += [severity_text(s) for s in Severity]
         self.badge.setMinimumWidth(max(metrics.horizontalAdvance(w) for w in words) + 2)
         for field in self.fields.values():
             field.set_fonts(fonts)
@@ -669,12 +745,10 @@ class QueueTile(QFrame):
             # Painted, so on screen, with figures the wall held back: a way into view
             # the wall did not see. Catch up after this paint, not inside it.
             QTimer.singleShot(0, self, self.catch_up)
-        if self._stale is not None:
-            background, border, _text = STALE_COLOURS
-            width = 1.5
-        else:
-            background, border, _text = TILE_COLOURS[self._state]
-            width = 3.0 if self._state != TileState.OK else 1.5
+        background, border, _text = self._colours
+        if self._pulse_on:
+            background = PULSE_BACKGROUND
+        width = 1.5 if self._look[0] in ("ok", "stale") else 3.0
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = QRectF(self.rect())

@@ -15,7 +15,7 @@ half hour, today) is `set_window`'s.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, QRect, QSize, Qt, Signal
@@ -39,12 +39,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from monitor.alert_book import Alert
+from monitor.alert_rules import Severity
 from monitor.events import Channel
 from monitor.floor import Changes, Floor
 from monitor.views import ChannelView, Window
 from ui import fmt
 from ui.panels import wall_layout
 from ui.panels.agent_model import AGENT_IDS_MIME
+from ui.panels.alert_look import message_of
 from ui.panels.queue_tile import (
     STALE_VALUE,
     TILE_COLOURS,
@@ -230,6 +233,8 @@ class QueueWall(QWidget):
         self._selected = ""
         self._channel_of: dict[str, str] = {}  # queue id -> group key of its tile
         self._pending: set[str] = set()  # queues whose tiles are held back out of view
+        self._pulsing: set[str] = set()  # queues whose tiles pulse (critical, unacknowledged)
+        self._pulse_on = False
         self._base_font = self.font()
         self._fonts = wall_fonts(self._base_font, 1.0)
         self._fitting = False
@@ -364,6 +369,48 @@ class QueueWall(QWidget):
             rect = shown.get(self._channel_of[queue_id])
             if rect is None or rect.intersects(tile.geometry()):
                 tile.catch_up()
+
+    # ------------------------------------------------------------ alerts
+    def show_alerts(self, alert_of: Callable[[str], Alert | None],
+                    queue_ids: Iterable[str]) -> None:
+        """Colour these queues' tiles by `alert_of(queue_id)` (the queue's worst
+        unsnoozed alert, or None); the others keep theirs."""
+        chinese = self.lang.lower().startswith("zh")
+        pulsing, tiles = self._pulsing, self.tiles
+        for queue_id in queue_ids:
+            tile = tiles.get(queue_id)
+            if tile is None:
+                continue
+            alert = alert_of(queue_id)
+            if alert is None:
+                tile.set_alert(None)
+                pulsing.discard(queue_id)
+                continue
+            pulses = alert.severity == Severity.CRITICAL and not alert.acknowledged
+            tile.set_alert(alert.severity, pulses, message_of(alert, chinese))
+            if pulses:
+                pulsing.add(queue_id)
+                tile.set_pulse(self._pulse_on)
+            else:
+                pulsing.discard(queue_id)
+
+    def pulse(self, on: bool) -> None:
+        """One half of the pulse of tiles with a critical unacknowledged alert: the tick
+        calls it with the phase of the clock, and only those tiles repaint, on a flip."""
+        if on == self._pulse_on:
+            return
+        self._pulse_on = on
+        for queue_id in list(self._pulsing):
+            tile = self.tiles.get(queue_id)
+            if tile is None:
+                self._pulsing.discard(queue_id)
+            else:
+                tile.set_pulse(on)
+
+    @property
+    def pulsing(self) -> frozenset[str]:
+        """Queues whose tiles pulse now."""
+        return frozenset(self._pulsing)
 
     # ------------------------------------------------------------ window, stale, selection
     @property
