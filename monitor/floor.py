@@ -410,6 +410,11 @@ class Floor:
             self._by_channel = None
             if self._pools is not None:
                 q.stats.sink = self._pools.setdefault(q.channel, ChannelPool())
+            if any(queue_id in a.skills for a in self.agents.values()):
+                # Agents already skilled in it (their skills named it before it existed,
+                # or a snapshot took it away): they serve it now. Rare; a scan, then a
+                # recount, rather than an index kept on every skills change.
+                self._recount_members()
         self._touch(q)
         return q
 
@@ -856,10 +861,12 @@ class Floor:
             self._anomaly(feed, limits.QUEUE_CAP)
             for queue_id in new[room:]:
                 del skills[queue_id]
-        self._count_members(a, -1)
-        a.skills, a.chat_capacity = skills, e.chat_capacity
         for queue_id in skills:
             self._queue(queue_id, feed)  # new ones fit: counted above
+        # Created first, so a new queue counts everyone skilled in it so far (this agent
+        # too, by its old skills), and the agent's move below is from there.
+        self._count_members(a, -1)
+        a.skills, a.chat_capacity = skills, e.chat_capacity
         self._count_members(a, +1)
 
     def _finish_pending(self, a: Agent, wrap_s: float) -> None:

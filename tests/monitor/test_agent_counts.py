@@ -194,3 +194,29 @@ def test_a_view_holds_every_field_in_order_however_it_was_made():
     for view in (built, patched, clocked):
         assert list(vars(view)) == names
         assert view == QueueView(**vars(view))
+
+
+def test_agents_skilled_in_a_queue_before_it_exists_count_once_it_does() -> None:
+    """Skills may name a queue the floor does not have (yet, or no longer after a
+    snapshot): when it appears, by definition or by another agent's skills, its tile
+    counts every agent skilled in it, as a fresh view does."""
+    from monitor import events as ev
+    from monitor.floor import Floor
+    from monitor.views import fresh_channel_view, fresh_queue_view
+
+    t = 1_767_258_000.0
+    for appear in (ev.QueueDefined(t + 2, "h2", "H2", "hotline", 20.0),
+                   ev.AgentSkills(t + 2, "b", {"h2": 1}),
+                   ev.ContactOffered(t + 2, "c1", "h2")):
+        floor = Floor()
+        floor.apply(ev.AgentLogin(t, "a", "A"))
+        floor.apply(ev.AgentLogin(t, "b", "B"))
+        # Skilled in h2 while the floor has no h2 (the skills event creates it, then a
+        # snapshot-like removal is not needed: a missing queue is the same case).
+        floor.queues.clear()
+        floor.agents["a"].skills = {"h2": 1}
+        floor.apply(appear)
+        view = floor.queue_view("h2")
+        assert view == fresh_queue_view(floor, "h2"), appear
+        assert view.agents_available == (2 if type(appear) is ev.AgentSkills else 1), appear
+        assert floor.channel_view("hotline") == fresh_channel_view(floor, "hotline"), appear
