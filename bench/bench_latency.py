@@ -75,6 +75,9 @@ from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# "0": the window runs without the alert engine (each point runs in a child process,
+# which inherits this).
+ALERTS_ENV = "FLOORWATCH_BENCH_ALERTS"
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.machine import describe  # noqa: E402
@@ -613,10 +616,16 @@ def run_point(plan: Plan, server_mode: str, connect_timeout: float,
 
     floor = Floor()
     hub = RecordingHub.for_urls([url])
-    window = FloorWindow(floor)
+    engine = None
+    if os.environ.get(ALERTS_ENV, "1") != "0":  # as `floorwatch run` does: the shipped rules
+        from monitor.alert_defaults import default_rules
+        from monitor.alert_engine import AlertEngine
+
+        engine = AlertEngine(floor, default_rules())
+    window = FloorWindow(floor, alerts=engine)
     window.resize(1600, 1000)
     window.show()
-    ticker = TimedTicker(floor, hub, [window])
+    ticker = TimedTicker(floor, hub, [window], alerts=engine)
 
     def on_ticked() -> None:
         refreshed = time.perf_counter()
@@ -771,6 +780,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--server", choices=("thread", "process"), default="thread",
                     help="feed server on a thread of this process (default) or in a child process")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--no-alerts", action="store_true",
+                    help="the window without the alert engine and panel (default: with the "
+                         "shipped rules, as `floorwatch run`)")
     ap.add_argument("--time-scale", type=float, default=1.0,
                     help="event seconds per wall second (default 1: a live floor; 10 runs "
                     "event time ten times faster, as an accelerated simulator does)")
@@ -781,6 +793,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write every run's figures to this file")
     ap.add_argument("--one", type=Point.parse, help=argparse.SUPPRESS)  # one point, here
     args = ap.parse_args(argv)
+    if args.no_alerts:
+        os.environ[ALERTS_ENV] = "0"
     smoke = args.smoke
     if args.points is None:
         args.points = [Point.parse(x) for x in (SMOKE_POINTS if smoke else DEFAULT_POINTS).split(",")]
@@ -800,6 +814,9 @@ def main(argv: list[str] | None = None) -> int:
     from ui.tick import TICK_HZ
 
     where = "in a child process" if args.server == "process" else "on a thread"
+    alerts = ("without alerts" if os.environ.get(ALERTS_ENV, "1") == "0"
+              else "with the alert engine and panel (shipped rules)")
+    print(f"floor window {alerts}")
     print(f"event -> pixel: FeedServer {where} -> websocket -> FeedHub -> FloorTicker "
           f"{TICK_HZ} Hz -> FloorWindow 1600x1000, QT_QPA_PLATFORM="
           f"{os.environ['QT_QPA_PLATFORM']}; latency = end of the repaint after the tick that "
