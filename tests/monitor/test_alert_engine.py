@@ -213,3 +213,74 @@ def test_a_feed_rule_counts_a_refused_feed_from_its_first_look() -> None:
     assert engine.book.active == {}
     engine.check_feeds([_Health("hl", True, 7.0)], wall_now=113.0)  # connected, silent
     assert ("feed_stale", "hl") in engine.book.active
+
+
+def _keyword_rules() -> list[AlertRule]:
+    from monitor.alert_rules import KeywordSpec
+
+    return [
+        AlertRule("customer_complaint", "keyword", severity=Severity.WARNING,
+                  keywords=KeywordSpec(("投诉", "complaint"), side="customer"),
+                  message_en="{contact} ({agent}): customer wrote {word}: {context}"),
+        AlertRule("agent_abuse", "keyword", severity=Severity.CRITICAL,
+                  keywords=KeywordSpec(("闭嘴", "shut up"), side="agent")),
+        AlertRule("refund_hotspot", "keyword_hotspot", ">=", 8, 4, 0, Severity.WARNING,
+                  keywords=KeywordSpec(("refund", "退款"), side="customer", window_s=900,
+                                       min_chats=8, factor=3.0)),
+    ]
+
+
+def _chat(contact: str, t: float, agent: str = "a1") -> list[ev.Event]:
+    return [ev.ContactOffered(t, contact, "ol"), ev.ContactAnswered(t + 1, contact, "ol", agent)]
+
+
+def test_keyword_hits_on_customer_and_agent_text_are_different_alerts() -> None:
+    events = [online_queue(), *logged_in("a1", "Ann", {"ol": 5}, 3), *_chat("c1", T0),
+              ev.ChatMessage(T0 + 5, "c1", "customer", "我要ＣＯＭＰＬＡＩＮＴ，还要投诉你们"),
+              ev.ChatMessage(T0 + 6, "c1", "customer", "投诉!"),  # the same chat: one alert
+              ev.ChatMessage(T0 + 7, "c1", "agent", "请你闭嘴", "a1"),
+              ev.ChatMessage(T0 + 8, "c1", "customer", "completely fine")]
+    engine = run(events, _keyword_rules())
+    got = timeline(engine)
+    assert [(rule, target, e) for _, rule, target, e in got] == [
+        ("customer_complaint", "c1", RAISED), ("agent_abuse", "c1", RAISED)]
+    complaint = engine.book.active[("customer_complaint", "c1")]
+    assert complaint.details["word"] == "complaint"  # listed as lower case, typed full width
+    assert complaint.details["agent"] == "a1" and complaint.agent == "a1"
+    assert complaint.queue == "ol"
+    assert "ＣＯＭＰＬＡＩＮＴ" in complaint.details["context"]
+    assert complaint.message_en.startswith("c1 (Ann): customer wrote complaint: ")
+    assert engine.book.active[("agent_abuse", "c1")].severity == Severity.CRITICAL
+
+
+def test_a_keyword_alert_stays_after_its_chat_until_acknowledged() -> None:
+    events = [online_queue(), *logged_in("a1", "Ann", {"ol": 5}, 3), *_chat("c1", T0),
+              ev.ChatMessage(T0 + 5, "c1", "customer", "投诉"),
+              ev.ContactEnded(T0 + 20, "c1", "ol", "a1"), ev.Heartbeat(T0 + 60)]
+    engine = run(events, _keyword_rules())
+    alert = engine.book.active[("customer_complaint", "c1")]  # the chat ended; still shown
+    assert engine.acknowledge(alert.id, "sup", wall_t=1.0)
+    assert ("customer_complaint", "c1") not in engine.book.active  # seen, chat over: done
+    # Unacknowledged, it goes 30 minutes after the chat ended.
+    engine = run([*events, ev.Heartbeat(T0 + 20 + 1799)], _keyword_rules())
+    assert ("customer_complaint", "c1") in engine.book.active
+    engine.apply(ev.Heartbeat(T0 + 20 + 1801))
+    assert ("customer_complaint", "c1") not in engine.book.active
+
+
+def test_the_hotspot_rule_raises_once_for_many_chats() -> None:
+    events: list[ev.Event] = [online_queue(), *logged_in("a1", "Ann", {"ol": 5}, 3)]
+    for i in range(12):  # 12 chats ask for a refund within 6 minutes
+        t = T0 + 30 * i
+        events += [*_chat(f"c{i}", t),
+                   ev.ChatMessage(t + 2, f"c{i}", "customer", "I want a REFUND 退款")]
+    events.append(ev.Heartbeat(T0 + 400))
+    engine = run(events, _keyword_rules())
+    hot = [(rule, target, e) for _, rule, target, e in timeline(engine)
+           if rule == "refund_hotspot"]
+    # One alert per listed word (refund, 退款), raised at the 8th chat, not one per chat.
+    assert sorted(hot) == [("refund_hotspot", "refund", RAISED),
+                           ("refund_hotspot", "退款", RAISED)]
+    alert = engine.book.active[("refund_hotspot", "refund")]
+    assert alert.details["chats"] >= 8
+    assert T0 + 30 * 7 + 2 <= alert.raised_t < T0 + 30 * 7 + 4
