@@ -434,9 +434,26 @@ def line_height(font: QFont) -> int:
     return height
 
 
+# Wrapped messages by (text, font, width, lines): a row is repainted whenever the list
+# moves (rows inserted above it), and laying its text out again each time cost most of
+# the panel's paint on a busy floor. Bounded: emptied when full.
+_WRAPPED: dict[tuple[str, str, int, int], list[str]] = {}
+_WRAPPED_MAX = 4_096
+
+
 def wrap_lines(text: str, font: QFont, width: int, most: int) -> list[str]:
     """`text` broken into at most `most` lines of `width` pixels; the last one cut with
     "…" when more would follow (Chinese breaks between characters, Latin at spaces)."""
+    key = (text, font.key(), width, most)
+    lines = _WRAPPED.get(key)
+    if lines is None:
+        if len(_WRAPPED) >= _WRAPPED_MAX:
+            _WRAPPED.clear()
+        lines = _WRAPPED[key] = _wrap_lines(text, font, width, most)
+    return lines
+
+
+def _wrap_lines(text: str, font: QFont, width: int, most: int) -> list[str]:
     layout = QTextLayout(text, font)
     layout.beginLayout()
     starts: list[int] = []
