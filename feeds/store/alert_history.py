@@ -60,7 +60,7 @@ ALERT_COLUMNS: dict[str, type] = {
     "message_zh": str,
     "details": str,  # JSON object
     "raised_t": float,
-    "value": float,  # the latest value seen
+    "value": float,  # the value it was raised at
     "acked_by": str,
     "acked_t": float,  # event time
     "acked_wall_t": float,  # wall clock
@@ -112,6 +112,8 @@ _UPSERT_ALERT = (
     f"VALUES ({', '.join(':' + c for c in _ALERT_NAMES)}) "
     "ON CONFLICT(session, alert_id) DO UPDATE SET "
     + ", ".join(
+        # The value is the one it was raised at (first written); the rest, the latest.
+        f"{_q(c)} = COALESCE({_q(c)}, excluded.{_q(c)})" if c == "value" else
         f"{_q(c)} = COALESCE(excluded.{_q(c)}, {_q(c)})"
         for c in _ALERT_NAMES
         if c not in _ALERT_KEYS

@@ -101,7 +101,7 @@ def test_raise_acknowledge_escalate_clear_round_trip(history):
     assert first["message_zh"] == "服务水平低于80%"
     assert first["details"] == {"inputs": {"offered": 40}}
     assert first["raised_t"] == T and first["escalated_t"] == T + 61
-    assert first["cleared_t"] == T + 90 and first["value"] == 86.0
+    assert first["cleared_t"] == T + 90 and first["value"] == 72.5  # the value it was raised at
     assert first["acked_by"] is None and first["acked_t"] is None
     assert second["acked_by"] == "li@desk-3 (supervisor)"
     assert second["acked_t"] == T + 5 and second["acked_wall_t"] == WALL
