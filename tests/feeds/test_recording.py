@@ -387,10 +387,10 @@ def test_a_write_that_fails_costs_its_batch_not_the_recorder(tmp_path, monkeypat
     real_append = RecordingStore.append
     failures = iter([True])
 
-    def append(store, rows):
+    def append(store, rows, *cuts):
         if next(failures, False):
             raise RecordingError(f"cannot write recording {path}: disk I/O error")
-        real_append(store, rows)
+        real_append(store, rows, *cuts)
 
     monkeypatch.setattr(RecordingStore, "append", append)
     rec.record(FEED, 1, ev.Heartbeat(T0))
