@@ -1,4 +1,4 @@
-"""Client configuration (TOML): feeds, token file, language, metric settings."""
+"""Client configuration (TOML): feeds, token file, language, metric settings, recording."""
 
 from __future__ import annotations
 
@@ -20,6 +20,20 @@ class ConfigError(ValueError):
     """A config file that cannot be used, with the file and key in the message."""
 
 
+# keep_days: at most this many days back (a century), so a typo cannot wrap a date.
+MAX_KEEP_DAYS = 36_500
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingSettings:
+    """[recording]: the window records its feeds, one file per local day
+    (feeds/store/recording_files.py; docs/recording.md)."""
+
+    enabled: bool = True
+    dir: str = ""  # "" = the user data dir's "recordings" folder
+    keep_days: int = 14  # files of days older than this are deleted at start; 0 keeps all
+
+
 @dataclass(slots=True)
 class Config:
     feeds: list[str] = field(default_factory=list)
@@ -39,11 +53,13 @@ class Config:
     # queue id -> channel, for sources that cannot say (an Asterisk queue_log's queues
     # are hotline queues unless named here).
     channels: dict[str, str] = field(default_factory=dict)
+    recording: RecordingSettings = field(default_factory=RecordingSettings)
     path: str = ""  # the file it was read from, for messages about its keys
 
 
 # The tables a config may have; a key outside them is a misspelling, not a new setting.
-SECTIONS = ("channels", "client", "feeds", "sl_variants", "thresholds")
+SECTIONS = ("channels", "client", "feeds", "recording", "sl_variants", "thresholds")
+RECORDING_KEYS = ("enabled", "dir", "keep_days")
 FEED_KEYS = ("url", "token_file")
 # [thresholds] keys -> (Thresholds field, scale from the file's unit to the field's).
 THRESHOLD_KEYS: dict[str, tuple[str, float]] = {
@@ -146,7 +162,30 @@ def load_config(path: Path) -> Config:
         if channel not in ("hotline", "online"):
             raise ConfigError(f"{path}: channels.{queue} must be \"hotline\" or \"online\"")
     cfg.channels = dict(channels)
+    cfg.recording = _recording(path, raw.get("recording", {}))
     return cfg
+
+
+def _recording(path: Path, table: Any) -> RecordingSettings:
+    """[recording]: enabled (true/false), dir (a folder path), keep_days (0 to 36500)."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [recording] must be a table")
+    _check_keys(path, "recording", table, RECORDING_KEYS)
+    settings = RecordingSettings()
+    enabled = table.get("enabled", settings.enabled)
+    if not isinstance(enabled, bool):
+        raise ConfigError(f"{path}: recording.enabled must be true or false (got {enabled!r})")
+    folder = table.get("dir", settings.dir)
+    if not isinstance(folder, str) or "\0" in folder:
+        raise ConfigError(f"{path}: recording.dir must be a folder path (got {folder!r})")
+    keep = table.get("keep_days", settings.keep_days)
+    if isinstance(keep, bool) or not isinstance(keep, int):
+        raise ConfigError(f"{path}: recording.keep_days must be a whole number of days "
+                          f"(got {keep!r})")
+    if not 0 <= keep <= MAX_KEEP_DAYS:
+        raise ConfigError(f"{path}: recording.keep_days must be 0 (keep every file) to "
+                          f"{MAX_KEEP_DAYS:,} (got {keep})")
+    return RecordingSettings(enabled=enabled, dir=folder.strip(), keep_days=keep)
 
 
 def _threshold_values(path: Path, where: str, table: Any, base: Thresholds) -> Thresholds:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -14,6 +15,7 @@ from feeds.source import Source
 from feeds.store.alert_history import AlertHistory
 from feeds.store.alert_history import default_path as default_alert_history_path
 from feeds.store.audit import AuditWriter, default_audit_path
+from feeds.store.recording_files import LiveRecorder, RecordingPlan, run_names
 from monitor.agent_work import lend_left_s
 from monitor.alert_engine import AlertEngine
 from monitor.alert_rules import AlertRule
@@ -24,7 +26,11 @@ from ui.reassign.controller import ReassignController
 from .display import explain_missing_display
 from .floor_window import FloorWindow
 from .i18n import install_translator, system_language
+from .recording_status import attach_recorder
 from .tick import FloorTicker, freeze_long_lived
+
+if TYPE_CHECKING:  # imported by a replay only
+    from .replay_feed import ReplaySetup
 
 
 @dataclass(slots=True)
@@ -35,6 +41,8 @@ class WindowOptions:
     size: tuple[int, int] = (1600, 1000)  # window width, height in pixels
     config: Config = field(default_factory=Config)  # metric settings
     rules: list[AlertRule] | None = None  # alert rules; None: the shipped defaults
+    recording: RecordingPlan | None = None  # record what the window receives; None: don't
+    replay: ReplaySetup | None = None  # replaying a recording: its bar; no commands, no history
 
 
 def show_lends(window: FloorWindow, controller: ReassignController) -> None:
@@ -65,14 +73,31 @@ def run_floor(sources: list[Source], options: WindowOptions) -> int:
     window.feed_keys = [source.key for source in sources]  # the floor's names of the feeds
     # Controls appear once the feed grants the supervisor role; a viewer never sees them.
     audit = AuditWriter(default_audit_path())  # opens the database on its own thread
-    controller = ReassignController(floor, hub, window.agent_panel, window.queue_wall, audit)
-    show_lends(window, controller)
-    ticker = FloorTicker(floor, hub, [window, controller], alerts=alerts)
+    # A replay moves nobody: without a controller no move button, menu entry or drop acts.
+    controller = None if options.replay is not None else ReassignController(
+        floor, hub, window.agent_panel, window.queue_wall, audit)
+    if controller is not None:
+        show_lends(window, controller)
+    views = [window] if controller is None else [window, controller]
+    ticker = FloorTicker(floor, hub, views, alerts=alerts)
     # What alerts did each tick: to the history (written on its own thread) and the sound.
+    # A replay's alerts are not the floor's history: they stay out of it.
     history = AlertHistory(default_alert_history_path())
-    ticker.alert_sinks.append(history.record)
+    if options.replay is None:
+        ticker.alert_sinks.append(history.record)
+    else:
+        from .replay_bar import attach_replay
+
+        attach_replay(window, ticker, options.replay, lambda: Floor.from_config(cfg))
     if window.alert_sound is not None:
         ticker.alert_sinks.append(window.alert_sound.on_transitions)
+    # What the tick drains, recorded on the recorder's thread; trouble shows in the status
+    # bar. A day's file starts from the floor's state, so never while a feed is held.
+    recorder = None if options.recording is None else LiveRecorder(
+        options.recording, window.feed_keys, runs=run_names(sources), floor=floor,
+        ready=lambda: not ticker.gate.feeds)
+    if recorder is not None:
+        attach_recorder(window, ticker, recorder)
     exit_code = 0
 
     def finish() -> None:
@@ -94,8 +119,11 @@ def run_floor(sources: list[Source], options: WindowOptions) -> int:
         rc = app.exec()
     finally:
         ticker.stop()
-        controller.close()
+        if controller is not None:
+            controller.close()
         hub.stop()
         audit.close()
         history.close()
+        if recorder is not None:
+            recorder.close()
     return exit_code or rc

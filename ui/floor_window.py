@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QFont, QResizeEvent, QShowEvent
@@ -25,6 +26,9 @@ from ui.panels.queue_wall import QueueWall
 from ui.panels.stale_banner import StaleBanner, reason_text
 from ui.panels.trend_panel import TrendPanel
 from ui.window_menu import WindowMenus
+
+if TYPE_CHECKING:  # the replay bar is imported only by a replay
+    from ui.replay_bar import ReplayBar
 
 BASE_SIZE = (1600, 1000)  # the size the panels' fonts are designed for
 ALERTS_WIDTH = 0.27  # of the window's width, the alerts column's when first shown
@@ -69,6 +73,7 @@ class FloorWindow(QMainWindow):
         self.stale_feeds = StaleFeeds()
         self.stale: dict[str, Stale] = {}
         self.wall_clock: Callable[[], float] = time.time  # for "since when"; tests set it
+        self.replay_bar: ReplayBar | None = None  # replaying a recording: its bar
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.setChildrenCollapsible(False)
@@ -136,6 +141,8 @@ class FloorWindow(QMainWindow):
             widget.setFont(font)
         if self.alert_panel is not None:
             self.alert_panel.setFont(font)
+        if self.replay_bar is not None:
+            self.replay_bar.setFont(font)
         corner = self.menuBar().cornerWidget(Qt.Corner.TopRightCorner)
         if corner is not None:
             corner.setFont(font)
@@ -156,6 +163,8 @@ class FloorWindow(QMainWindow):
         if self.alert_panel is not None:
             self._refresh_alerts(floor, changes)
         self.health_bar.update_health(health, floor)
+        if self.replay_bar is not None:
+            self.replay_bar.refresh(floor)
         if changes.structure:
             self._check_config_queues(floor)
 
@@ -195,8 +204,10 @@ class FloorWindow(QMainWindow):
         self.alert_sound = sound = sound if sound is not None else AlertSound(parent=self)
         panel = self.alert_panel = AlertPanel(
             book,
-            acknowledge=lambda alert_id: alerts.acknowledge(alert_id, self.user, self.wall_clock()),
-            snooze=lambda alert_id, minutes: alerts.snooze(
+            # self.alerts, not `alerts`: a replay gives the window a new engine per seek
+            acknowledge=lambda alert_id: self.alerts.acknowledge(
+                alert_id, self.user, self.wall_clock()),
+            snooze=lambda alert_id, minutes: self.alerts.snooze(
                 alert_id, minutes, self.user, self.wall_clock()
             ),
             now=lambda: self.floor.now,
@@ -229,6 +240,26 @@ class FloorWindow(QMainWindow):
         panel.sig_mute_toggled.connect(sound.set_muted)
         sound.sig_muted_changed.connect(self._show_sound)
         self._show_sound()
+
+    def use_alerts(self, alerts: AlertActions) -> None:
+        """Show another engine's alerts from now on (a replay starts a clean one after
+        each seek); the panel re-reads them on the next tick that changes the floor."""
+        self.alerts = alerts
+        if self.alert_panel is None:
+            return
+        book = self.alert_panel.book = alerts.book
+        self.agent_panel.model.alert_of = lambda agent_id: book.agent_alert(agent_id, self.floor.now)
+
+    # ------------------------------------------------------------------ replay
+    def add_replay_bar(self, bar: ReplayBar) -> None:
+        """The replay bar over everything else, and a title that says it is a replay."""
+        self.replay_bar = bar
+        layout = self.centralWidget().layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(0, bar)
+        if self.font_scale != 1.0:
+            bar.setFont(self.banner.font())
+        self.setWindowTitle(self.tr("Floorwatch — replay"))
 
     def _show_sound(self, _muted: bool = False) -> None:
         """Panel toggle and menu entry say whether sounds play (one muted, both say so)."""

@@ -325,7 +325,7 @@ def test_events_that_could_not_be_recorded_make_it_exit_1(loop_thread, tmp_path,
 
 def test_a_file_that_cannot_be_written_stops_the_recording_with_exit_1(
         loop_thread, tmp_path, capsys, monkeypatch):
-    def append(store, rows):  # the disk is full
+    def append(store, rows, *args, **kwargs):  # the disk is full
         raise recording.RecordingError(f"cannot write recording {store.path}: disk I/O error")
 
     monkeypatch.setattr(recording.RecordingStore, "append", append)

@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "erlang": ("erlang", "Erlang C / Erlang A service level, ASA and staffing"),
     "report": ("report", "interval report from a recording or an Asterisk queue_log"),
     "record": ("record", "record live feeds into a file (for reports and replay)"),
+    "replay": ("replay", "replay a recording in the floor window (or serve it as a feed)"),
     "reassign": ("reassign", "move agents to online, hotline or blended work (for scripts)"),
     "audit": ("audit", "supervisor commands recorded in the audit log"),
     "alerts": ("alerts", "alert history (list) and rules tried on a recording (check)"),

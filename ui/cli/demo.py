@@ -1,10 +1,17 @@
-"""`floorwatch demo`: the built-in simulator and the floor window, over a real websocket."""
+"""`floorwatch demo`: the built-in simulator and the floor window, over a real websocket.
+
+It records like `floorwatch run` (docs/recording.md), into the recordings folder's
+`demo/`, so a simulated floor never mixes into a real day; the `[recording]` section of
+the default config, when there is one, applies to it too.
+"""
 
 from __future__ import annotations
 
 import argparse
 
 from .common import add_sim_flags, add_window_flags, sim_config
+from .recording_flags import add_record_flags, default_settings, recording_plan
+from .run import DEFAULT_CONFIG
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -13,6 +20,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     add_window_flags(p)
     p.add_argument("--no-server", action="store_true",
                    help="run the simulator inside the window's process, without a websocket")
+    add_record_flags(p)
     p.set_defaults(func=run)
 
 
@@ -26,9 +34,11 @@ def run(args: argparse.Namespace) -> int:
     from .rules import rules_from
 
     rules, _ = rules_from(args.rules)  # a bad rule file: one line, exit 2, before the sim
+    recording = recording_plan(args, default_settings(args, DEFAULT_CONFIG), demo=True,
+                               config_path=str(DEFAULT_CONFIG))
     options = WindowOptions(lang=args.lang or "", exit_after=args.exit_after,
                             screenshot=args.screenshot,
-                            size=args.size or (1600, 1000), rules=rules)
+                            size=args.size or (1600, 1000), rules=rules, recording=recording)
     if args.no_server:
         from feeds.sources.simulated import SimulatedSource
 

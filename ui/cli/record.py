@@ -219,7 +219,7 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
         return _fail(f"--out {out}: {out.parent} {why}")
 
     keys = [redact_url(u) for u in urls]  # feeds are stored by name, never with secrets
-    recorder = Recorder(out, feeds=keys)
+    recorder = Recorder(out, feeds=keys, interval_s=0.25)  # commits at most every 250 ms
     recorder.wait_ready()
     if recorder.error:
         recorder.close()

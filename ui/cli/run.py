@@ -11,6 +11,7 @@ from platformdirs import user_config_path
 from monitor.config import Config, load_config
 
 from .common import add_token_files_flag, add_window_flags, feed_tokens, feed_url
+from .recording_flags import add_record_flags, default_settings, recording_plan
 
 DEFAULT_CONFIG = user_config_path("floorwatch") / "floorwatch.toml"
 
@@ -23,6 +24,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    help=f"TOML config (default {DEFAULT_CONFIG})")
     add_token_files_flag(p)
     add_window_flags(p)
+    add_record_flags(p)
     p.set_defaults(func=run)
 
 
@@ -54,7 +56,12 @@ def run(args: argparse.Namespace) -> int:
     from .rules import rules_from
 
     rules, _ = rules_from(args.rules)
+    # With --feed and no --config, only the default config's [recording] applies.
+    settings = config.recording if config_path is not None else default_settings(
+        args, DEFAULT_CONFIG)
+    recording = recording_plan(args, settings, config_path=config.path or str(DEFAULT_CONFIG))
     options = WindowOptions(lang=args.lang or config.lang, exit_after=args.exit_after,
                             screenshot=args.screenshot,
-                            size=args.size or (1600, 1000), config=config, rules=rules)
+                            size=args.size or (1600, 1000), config=config, rules=rules,
+                            recording=recording)
     return run_floor([websocket_source(u, tokens[u]) for u in urls], options)
