@@ -247,14 +247,14 @@
     </message>
     <message>
         <location filename="../panels/alert_panel.py" line="221"/>
-        <location filename="../panels/alert_panel.py" line="517"/>
-        <location filename="../panels/alert_panel.py" line="720"/>
+        <location filename="../panels/alert_panel.py" line="534"/>
+        <location filename="../panels/alert_panel.py" line="737"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
         <location filename="../panels/alert_panel.py" line="224"/>
-        <location filename="../panels/alert_panel.py" line="723"/>
+        <location filename="../panels/alert_panel.py" line="740"/>
         <source>snoozed to {time}</source>
         <translation>暂缓至 {time}</translation>
     </message>
@@ -294,77 +294,77 @@
         <translation>点击，或选中后按空格、回车或 Ctrl+K 确认：停止升级和闪烁；条件解除前告警仍保留</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="504"/>
+        <location filename="../panels/alert_panel.py" line="521"/>
         <source>Alerts</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="507"/>
+        <location filename="../panels/alert_panel.py" line="524"/>
         <source>Filter alerts…</source>
         <translation>筛选告警…</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="511"/>
+        <location filename="../panels/alert_panel.py" line="528"/>
         <source>Show only alerts of this severity</source>
         <translation>只显示此级别的告警</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="512"/>
+        <location filename="../panels/alert_panel.py" line="529"/>
         <source>All severities</source>
         <translation>全部级别</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="522"/>
+        <location filename="../panels/alert_panel.py" line="539"/>
         <source>Acknowledge the selected alerts (Ctrl+K; with none selected, the newest unacknowledged one)</source>
         <translation>确认所选告警（Ctrl+K；未选择时确认最新一条未确认告警）</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="534"/>
+        <location filename="../panels/alert_panel.py" line="551"/>
         <source>{n} min</source>
         <translation>{n} 分钟</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="538"/>
+        <location filename="../panels/alert_panel.py" line="555"/>
         <source>Snooze</source>
         <translation>暂缓</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="541"/>
+        <location filename="../panels/alert_panel.py" line="558"/>
         <source>Quiet the selected alerts for a while: no tile colour, no sound, no escalation</source>
         <translation>暂时静默所选告警：不着色、不响铃、不升级</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="549"/>
+        <location filename="../panels/alert_panel.py" line="566"/>
         <source>Mute</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="550"/>
+        <location filename="../panels/alert_panel.py" line="567"/>
         <source>Mute alert sounds (remembered)</source>
         <translation>告警静音（下次启动仍生效）</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="552"/>
+        <location filename="../panels/alert_panel.py" line="569"/>
         <source>no sound</source>
         <translation>无声音</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="554"/>
+        <location filename="../panels/alert_panel.py" line="571"/>
         <source>Alert sounds are off: Qt Multimedia is not available on this machine</source>
         <translation>告警声音已关闭：本机没有可用的 Qt Multimedia</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="670"/>
+        <location filename="../panels/alert_panel.py" line="687"/>
         <source>Snooze {n} min</source>
         <translation>暂缓 {n} 分钟</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="687"/>
+        <location filename="../panels/alert_panel.py" line="704"/>
         <source>{total} alerts, {unseen} unacknowledged</source>
         <translation>共 {total} 条告警，{unseen} 条未确认</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="689"/>
+        <location filename="../panels/alert_panel.py" line="706"/>
         <source>{shown} of {total} alerts, {unseen} unacknowledged</source>
         <translation>显示 {shown}/{total} 条告警，{unseen} 条未确认</translation>
     </message>
@@ -521,9 +521,14 @@ The documentation is in the docs/ folder of Floorwatch: floor-window.md (this wi
 <context>
     <name>FloorWindow</name>
     <message>
-        <location filename="../floor_window.py" line="60"/>
+        <location filename="../floor_window.py" line="64"/>
         <source>Floorwatch</source>
         <translation>Floorwatch 现场监控</translation>
+    </message>
+    <message>
+        <location filename="../floor_window.py" line="262"/>
+        <source>Floorwatch — replay</source>
+        <translation>Floorwatch — 回放</translation>
     </message>
 </context>
 <context>
@@ -770,154 +775,154 @@ After: floorwatch erlang {after}</source>
 <context>
     <name>QueueTile</name>
     <message>
-        <location filename="../panels/queue_tile.py" line="392"/>
+        <location filename="../panels/queue_tile.py" line="397"/>
         <source>Waiting</source>
         <translation>排队</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="393"/>
+        <location filename="../panels/queue_tile.py" line="398"/>
         <source>Longest</source>
         <translation>最长等待</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="394"/>
+        <location filename="../panels/queue_tile.py" line="399"/>
         <source>SL</source>
         <translation>服务水平</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="395"/>
+        <location filename="../panels/queue_tile.py" line="400"/>
         <source>EWT</source>
         <translation>预计等待</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="396"/>
+        <location filename="../panels/queue_tile.py" line="401"/>
         <source>ASA</source>
         <translation>平均应答</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="397"/>
+        <location filename="../panels/queue_tile.py" line="402"/>
         <source>AHT</source>
         <translation>平均处理时长</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="398"/>
+        <location filename="../panels/queue_tile.py" line="403"/>
         <source>Abandoned</source>
         <translation>放弃率</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="399"/>
+        <location filename="../panels/queue_tile.py" line="404"/>
         <source>Avail / busy</source>
         <translation>空闲 / 忙</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="400"/>
+        <location filename="../panels/queue_tile.py" line="405"/>
         <source>Callbacks</source>
         <translation>回呼</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="403"/>
+        <location filename="../panels/queue_tile.py" line="408"/>
         <source>Average speed of answer: mean wait of answered contacts</source>
         <translation>平均应答速度：已应答联系的平均等待时间</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="406"/>
+        <location filename="../panels/queue_tile.py" line="411"/>
         <source>Average handle time: talk or chat + wrap-up of completed contacts</source>
         <translation>平均处理时长：已完成联系的通话或会话时长 + 话后处理</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="565"/>
+        <location filename="../panels/queue_tile.py" line="570"/>
         <source>Service level over {window}: {definition}, T = {target} s ({answered} answered, {offered} offered)</source>
         <translation>服务水平（{window}）：{definition}，T = {target} 秒（应答 {answered}，进线 {offered}）</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="409"/>
+        <location filename="../panels/queue_tile.py" line="414"/>
         <source>Abandoned after the short-abandon threshold, of contacts with an outcome</source>
         <translation>超过短放弃阈值后放弃的占有结果联系的比例</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="119"/>
+        <location filename="../panels/queue_tile.py" line="124"/>
         <source>longest wait over {seconds} s</source>
         <translation>最长等待超过 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="120"/>
+        <location filename="../panels/queue_tile.py" line="125"/>
         <source>service level below {pct} %</source>
         <translation>服务水平低于 {pct}%</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="122"/>
+        <location filename="../panels/queue_tile.py" line="127"/>
         <source>every figure within its limits</source>
         <translation>各项指标均在限值内</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="123"/>
+        <location filename="../panels/queue_tile.py" line="128"/>
         <source>contacts waiting with nobody staffed</source>
         <translation>有联系在排队但无人在岗</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="130"/>
+        <location filename="../panels/queue_tile.py" line="135"/>
         <source>{state}: {why}</source>
         <translation>{state}：{why}</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="131"/>
+        <location filename="../panels/queue_tile.py" line="136"/>
         <source>Warning: service level below {goal} % or a wait over {target} s</source>
         <translation>预警：服务水平低于 {goal}% 或等待超过 {target} 秒</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="134"/>
+        <location filename="../panels/queue_tile.py" line="139"/>
         <source>Critical: service level below {critical} % or a wait over {wait} s ({factor} × the target), or contacts waiting with nobody staffed</source>
         <translation>严重：服务水平低于 {critical}% 或等待超过 {wait} 秒（目标的 {factor} 倍），或有联系在排队但无人在岗</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="143"/>
+        <location filename="../panels/queue_tile.py" line="148"/>
         <source>The service level counts from {least} contacts (now {contacts})</source>
         <translation>服务水平在满 {least} 个联系后才计入（当前 {contacts} 个）</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="149"/>
+        <location filename="../panels/queue_tile.py" line="154"/>
         <source>Its low service level is ignored: too few contacts yet</source>
         <translation>联系数太少，暂不因服务水平偏低而告警</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="378"/>
+        <location filename="../panels/queue_tile.py" line="383"/>
         <source>offer callback</source>
         <translation>建议回呼</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="380"/>
+        <location filename="../panels/queue_tile.py" line="385"/>
         <source>Estimated wait over {threshold} s: offer a callback or appointment</source>
         <translation>预计等待超过 {threshold} 秒：建议提供回呼或预约</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="411"/>
+        <location filename="../panels/queue_tile.py" line="416"/>
         <source>Callbacks and appointments waiting</source>
         <translation>待处理的回呼和预约</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="531"/>
+        <location filename="../panels/queue_tile.py" line="536"/>
         <source>{alert}: {message}</source>
         <translation>{alert}：{message}</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="581"/>
+        <location filename="../panels/queue_tile.py" line="586"/>
         <source>Available {available} · busy {busy} · staffed {staffed}
 Agents who serve this queue: one skilled for several queues counts on each of their tiles; the channel header counts each person once</source>
         <translation>空闲 {available} · 忙 {busy} · 在岗 {staffed}
 服务此队列的坐席：具备多个队列技能的坐席在其每个队列卡片上都计入；渠道标题中每人只计一次</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="510"/>
+        <location filename="../panels/queue_tile.py" line="515"/>
         <source>SL {target}s</source>
         <translation>服务水平 {target}秒</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="608"/>
+        <location filename="../panels/queue_tile.py" line="613"/>
         <source>Feed {feed} is stale: {reason}. These are the last figures it sent.</source>
         <translation>数据源 {feed} 已中断：{reason}。这些是它最后发送的数据。</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="576"/>
+        <location filename="../panels/queue_tile.py" line="581"/>
         <source>Estimated wait for a contact arriving now ({model}); offer a callback or appointment above {threshold} s</source>
         <translation>现在进入的客户预计等待时间（{model}）；超过 {threshold} 秒时提供回呼或预约</translation>
     </message>
@@ -925,57 +930,57 @@ Agents who serve this queue: one skilled for several queues counts on each of th
 <context>
     <name>QueueWall</name>
     <message>
-        <location filename="../panels/queue_tile.py" line="78"/>
+        <location filename="../panels/queue_tile.py" line="83"/>
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="79"/>
+        <location filename="../panels/queue_tile.py" line="84"/>
         <source>Warning</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="80"/>
+        <location filename="../panels/queue_tile.py" line="85"/>
         <source>Critical</source>
         <translation>严重</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="86"/>
+        <location filename="../panels/queue_tile.py" line="91"/>
         <source>Stale</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="98"/>
+        <location filename="../panels/queue_tile.py" line="103"/>
         <source>today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="100"/>
+        <location filename="../panels/queue_tile.py" line="105"/>
         <source>this half hour</source>
         <translation>本半小时</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="101"/>
+        <location filename="../panels/queue_tile.py" line="106"/>
         <source>the last {n} min</source>
         <translation>最近 {n} 分钟</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="106"/>
+        <location filename="../panels/queue_tile.py" line="111"/>
         <source>Erlang A, with observed patience</source>
         <translation>Erlang A，按观测到的耐心时间</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="107"/>
+        <location filename="../panels/queue_tile.py" line="112"/>
         <source>Erlang C</source>
         <translation>Erlang C</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="108"/>
+        <location filename="../panels/queue_tile.py" line="113"/>
         <source>queue position × recent time between answers</source>
         <translation>排队位置 × 最近的应答间隔</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="112"/>
+        <location filename="../panels/queue_tile.py" line="117"/>
         <source>not enough data</source>
         <translation>数据不足</translation>
     </message>
@@ -1171,6 +1176,91 @@ Agents who serve this queue: one skilled for several queues counts on each of th
         <location filename="../reassign/controller.py" line="381"/>
         <source> for {n} min</source>
         <translation>，{n} 分钟</translation>
+    </message>
+</context>
+<context>
+    <name>RecordingStatus</name>
+    <message>
+        <location filename="../recording_status.py" line="50"/>
+        <source>Not recording: {error}</source>
+        <translation>未在录制：{error}</translation>
+    </message>
+    <message>
+        <location filename="../recording_status.py" line="54"/>
+        <source>Recording: {n} events lost</source>
+        <translation>录制中：已丢失 {n} 个事件</translation>
+    </message>
+    <message>
+        <location filename="../recording_status.py" line="55"/>
+        <location filename="../recording_status.py" line="59"/>
+        <source>Recording to {path}</source>
+        <translation>正在录制到 {path}</translation>
+    </message>
+    <message>
+        <location filename="../recording_status.py" line="58"/>
+        <source>Recording</source>
+        <translation>录制中</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayBar</name>
+    <message>
+        <location filename="../replay_bar.py" line="79"/>
+        <source>max</source>
+        <translation>最快</translation>
+    </message>
+    <message>
+        <location filename="../replay_bar.py" line="241"/>
+        <source>Replay speed: recorded seconds per second</source>
+        <translation>回放速度：每秒播放的录制秒数</translation>
+    </message>
+    <message>
+        <location filename="../replay_bar.py" line="243"/>
+        <source>As fast as possible</source>
+        <translation>尽可能快</translation>
+    </message>
+    <message>
+        <location filename="../replay_bar.py" line="252"/>
+        <source>Replayed time: the recording&apos;s event time, not now</source>
+        <translation>回放时间：录制中的事件时间，不是现在</translation>
+    </message>
+    <message>
+        <location filename="../replay_bar.py" line="368"/>
+        <source>REPLAY {time} ×{speed} · end</source>
+        <translation>回放 {time} ×{speed} · 结束</translation>
+    </message>
+    <message>
+        <location filename="../replay_bar.py" line="370"/>
+        <source>REPLAY {time} ×{speed} · paused</source>
+        <translation>回放 {time} ×{speed} · 已暂停</translation>
+    </message>
+    <message>
+        <location filename="../replay_bar.py" line="372"/>
+        <source>REPLAY {time} ×{speed}</source>
+        <translation>回放 {time} ×{speed}</translation>
+    </message>
+    <message>
+        <location filename="../replay_bar.py" line="378"/>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <location filename="../replay_bar.py" line="378"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../replay_bar.py" line="382"/>
+        <source>Play or pause the replay</source>
+        <translation>播放或暂停回放</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayTimeline</name>
+    <message>
+        <location filename="../replay_bar.py" line="102"/>
+        <source>Click or drag to go to another moment of the recording (grey: how busy it was; marks: alerts raised)</source>
+        <translation>点击或拖动以跳到录制中的另一时刻（灰色：繁忙程度；标记：已触发的告警）</translation>
     </message>
 </context>
 <context>
