@@ -177,7 +177,9 @@ class AlertBook:
         self._next_id += 1
         self.active[(rule.name, target)] = alert
         self.by_id[alert.id] = alert
-        if queue:
+        if queue and rule.scope is Scope.QUEUE:
+            # Only a queue's own figures colour its tile: one complaint in one chat is
+            # that chat's and its agent's, not a whole queue in "Warning".
             self._by_queue.setdefault(queue, set()).add(alert.id)
         if agent:
             self._by_agent.setdefault(agent, set()).add(alert.id)

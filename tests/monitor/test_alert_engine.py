@@ -251,6 +251,10 @@ def test_keyword_hits_on_customer_and_agent_text_are_different_alerts() -> None:
     assert "ＣＯＭＰＬＡＩＮＴ" in complaint.details["context"]
     assert complaint.message_en.startswith("c1 (Ann): customer wrote complaint: ")
     assert engine.book.active[("agent_abuse", "c1")].severity == Severity.CRITICAL
+    # A chat's words colour its agent's row, not the whole queue's tile.
+    now = engine.floor.now
+    assert engine.book.queue_alert("ol", now) is None
+    assert engine.book.agent_alert("a1", now).rule == "agent_abuse"
 
 
 def test_a_keyword_alert_stays_after_its_chat_until_acknowledged() -> None:
