@@ -386,6 +386,9 @@ class ReportBuilder:
         key = (run, e.contact)
         c = self._open.get(key)
         if c is None:
+            # Never seen enter (e.g. before a recording began): it still enters the new
+            # queue now, and that entry is in the data (monitor.floor counts it so too).
+            self._offered(ContactOffered(e.t, e.contact, e.to_queue), run)
             return
         if e.t < (c.offered_t if c.answered_t is None else c.answered_t):
             self._skipped["out_of_order"] += 1

@@ -19,6 +19,7 @@ from monitor.events import Heartbeat
 from .commands import command_handler
 from .config import SimConfig
 from .simulator import Simulation
+from .truth import TruthCounter
 
 TICK_S = 0.1
 WARMUP_STEP_S = 10.0
@@ -28,12 +29,13 @@ class SimulationFeed:
     """A Simulation publishing into a FeedServer, paced against the loop clock.
 
     With `commands` (the default) it installs itself as the server's command handler,
-    so supervisors can reassign the simulated agents.
+    so supervisors can reassign the simulated agents. With `truth`, the simulation
+    counts its contacts by entry interval there (`floorwatch sim --truth`).
     """
 
     def __init__(self, config: SimConfig, server: FeedServer, speed: float = 1.0,
-                 commands: bool = True) -> None:
-        self.sim = Simulation(config)
+                 commands: bool = True, truth: TruthCounter | None = None) -> None:
+        self.sim = Simulation(config, truth)
         self.server = server
         self.speed = speed
         if commands:
@@ -72,17 +74,19 @@ async def serve_simulation(
     on_ready: Callable[[int], None] | None = None,
     commands: bool = True,
     tls: ssl.SSLContext | None = None,
+    truth: TruthCounter | None = None,
 ) -> None:
     """Serve a simulated floor until `stop` is set; `on_ready(port)` once listening.
 
     `tokens` maps token -> role (viewer | supervisor); None admits everyone as supervisor.
-    With `commands`, supervisors may send `reassign` commands.
+    With `commands`, supervisors may send `reassign` commands. With `truth`, the
+    simulation counts its contacts there by entry interval (warm-up included).
     """
     stop = stop or asyncio.Event()
     # One channel stands for one platform: say which in the feed id the status bar shows.
     feed_id = "sim" if len(config.channels) > 1 else f"sim-{config.channels[0]}"
     server = FeedServer(feed_id=feed_id, host=host, port=port, tokens=tokens, tls=tls)
-    feed = SimulationFeed(config, server, speed, commands=commands)
+    feed = SimulationFeed(config, server, speed, commands=commands, truth=truth)
     feed.warm_up(warmup_s)
     bound = await server.start()
     if on_ready is not None:

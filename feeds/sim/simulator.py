@@ -55,6 +55,7 @@ from .roster import (
     make_agents,
     set_rates,
 )
+from .truth import TruthCounter
 
 COUNTER_KEYS = (
     "offered", "answered", "abandoned", "callbacks", "ended", "transferred",
@@ -99,12 +100,16 @@ class Simulation:
     ContactTransferred into it, as the Floor counts them); "answered", "abandoned",
     "callbacks" (CallbackRequested), "ended", "transferred" (out of the queue) and
     "callbacks_completed" count their events.
+
+    With `truth`, offered, answered, abandoned and callbacks are also counted by the
+    15-minute interval each contact entered its queue in (feeds/sim/truth.py).
     """
 
-    def __init__(self, config: SimConfig) -> None:
+    def __init__(self, config: SimConfig, truth: TruthCounter | None = None) -> None:
         self.config = config
         self.now = config.start_t
         self.counters: dict[str, dict[str, int]] = {}
+        self.truth = truth
         self._rng = random.Random(config.seed)
         self._heap: list[tuple[float, int, Callable[[float, Any], None], Any]] = []
         self._seq = itertools.count()
@@ -116,6 +121,8 @@ class Simulation:
             q.peak_shape = max(q.profile)
         for q in self._queues.values():
             self.counters[q.id] = dict.fromkeys(COUNTER_KEYS, 0)
+        if truth is not None:
+            truth.queues.update(self._queues)
         mean_break = sum(w * (lo + hi) * 30.0 for _, w, lo, hi in prof.BREAKS)
         share = min(max(config.not_ready_share, 1e-6), 0.9)
         self._break_gap_s = mean_break * (1.0 - share) / share
@@ -376,6 +383,8 @@ class Simulation:
         cfg, rng = self.config, self._rng
         c.queue, c.offered_t, c.attempt = q, t, c.attempt + 1
         self.counters[q.id]["offered"] += 1
+        if self.truth is not None:
+            self.truth.count(q.id, t, "offered")
         agent = self._free_agent(q)
         if agent is not None:
             self._answer(t, c, agent)
@@ -410,9 +419,13 @@ class Simulation:
         if c.leave_kind == ABANDON:
             self._out.append(ContactAbandoned(t, c.id, q.id))
             self.counters[q.id]["abandoned"] += 1
+            if self.truth is not None:
+                self.truth.count(q.id, c.offered_t, "abandoned")
         else:
             self._out.append(CallbackRequested(t, c.id, q.id, c.leave_kind, t - c.offered_t))
             self.counters[q.id]["callbacks"] += 1
+            if self.truth is not None:
+                self.truth.count(q.id, c.offered_t, "callbacks")
             # No agent skilled for q can be idle while c waited, so nobody to wake.
             c.callback = True
             q.backlog.append((t, c))
@@ -427,6 +440,8 @@ class Simulation:
         else:
             self._out.append(ContactAnswered(t, c.id, q.id, a.id))
             self.counters[q.id]["answered"] += 1
+            if self.truth is not None:  # credited to the entry, however long it waited
+                self.truth.count(q.id, c.offered_t, "answered")
             if q.voice:
                 duration = self._lognormal(cfg.voice_handle_s, 0.6, 20.0)
             else:
