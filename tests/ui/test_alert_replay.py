@@ -12,6 +12,7 @@ from feeds.hub import FeedHub
 from feeds.sim.config import SimConfig
 from feeds.sources.simulated import SimulatedSource
 from feeds.store.recording import Recorder, read_rows
+from monitor import views
 from monitor.alert_backtest import run_backtest
 from monitor.alert_book import TIMELINE_EVENTS, Transition
 from monitor.alert_defaults import default_rules
@@ -73,10 +74,19 @@ def test_alerts_check_on_the_recording_equals_what_the_live_window_raised(
     assert {tr.rule for tr in live} >= {"online_wait_20", "waiting_any", "sl_90"}
     assert any(tr.event == "cleared" for tr in live)
 
+    replay_floor = Floor()
     replayed = run_backtest(((feed, event) for feed, _s, _e, event in read_rows(path)),
-                            rules, Floor())
+                            rules, replay_floor)
     assert [key(tr) for tr in replayed.transitions if tr.rule in replayable] == [
         key(tr) for tr in live]
+    # And the floor the recording rebuilds is the live floor at the same event time:
+    # every queue's figures over every window, every agent, every contact.
+    assert replay_floor.now == floor.now
+    for queue_id in floor.queues:
+        for window in (15, 60, "interval", "today"):
+            assert (views.fresh_queue_view(replay_floor, queue_id, window)
+                    == views.fresh_queue_view(floor, queue_id, window)), (queue_id, window)
+    assert replay_floor.agents == floor.agents and replay_floor.contacts == floor.contacts
 
     # And the command line prints that same timeline.
     capsys.readouterr()
