@@ -1,19 +1,21 @@
 """Alert rules evaluated against the floor, on event time only.
 
-`AlertEngine.apply` stands where `Floor.apply` stood: before an event whose time
-crosses a whole second, the rules are evaluated at that second against the floor as
-the events before it left it; then the event is applied. So the same events in the
-same order raise the same alerts at the same moments whether they arrive live in
-ticks of any size, from a replay or in `floorwatch alerts check`.
+`AlertEngine.apply` stands where `Floor.apply` stood: before an event, the rules due
+at each slot of event time the event crosses (SLOTS a second) are evaluated against
+the floor as the events before it left it, with the floor's clock moved to the slot;
+then the event is applied. So the same events in the same order raise the same
+alerts at the same moments whether they arrive live in ticks of any size, from a
+replay or in `floorwatch alerts check`.
 
-What each evaluation costs follows what changed, not the size of the floor:
-- a queue is looked at when its figures or agent counts moved, while someone waits
-  in it (the longest wait grows with the clock), while one of its rules is pending
-  (a minimum duration running), at each new minute (rolling windows move) and every
-  `FORECAST_EVERY_S` for the early warning;
+What each evaluation costs follows what changed, not the size of the floor
+(docs/alerts.md, "When rules are evaluated"):
+- each queue has its own slot (a hash of its id) and is looked at once a second
+  there, if its figures or agent counts moved, someone waits in it (the longest wait
+  grows with the clock) or one of its rules is pending; its window figures every
+  WINDOW_EVERY_S, its early-warning forecast every FORECAST_EVERY_S;
 - agent rules (time in not-ready, in wrap-up) are timers set when the agent's state
   changes, not a scan of every agent;
-- keyword rules run on chat messages as they are applied;
+- keyword rules run on chat messages as they are applied, hotspots once a second;
 - feed rules read the feeds' health on the wall clock (`check_feeds`), live only.
 """
 
