@@ -14,6 +14,7 @@ from . import clock
 from .limits import MAX_AGENTS_PER_FEED, MAX_QUEUES_PER_FEED
 from .metrics import DEFAULT_SL_VARIANT, SL_VARIANTS
 from .thresholds import DEFAULT_BOOK, ThresholdBook, Thresholds
+from .wall_pages import MAX_QUEUES_PER_PAGE, MAX_ROTATION_S, MIN_ROTATION_S, WallSettings
 
 
 class ConfigError(ValueError):
@@ -54,12 +55,14 @@ class Config:
     # are hotline queues unless named here).
     channels: dict[str, str] = field(default_factory=dict)
     recording: RecordingSettings = field(default_factory=RecordingSettings)
+    wall: WallSettings = field(default_factory=WallSettings)  # the wall display's pages
     path: str = ""  # the file it was read from, for messages about its keys
 
 
 # The tables a config may have; a key outside them is a misspelling, not a new setting.
-SECTIONS = ("channels", "client", "feeds", "recording", "sl_variants", "thresholds")
+SECTIONS = ("channels", "client", "feeds", "recording", "sl_variants", "thresholds", "wall")
 RECORDING_KEYS = ("enabled", "dir", "keep_days")
+WALL_KEYS = ("pages", "queues_per_page", "rotation_s")
 FEED_KEYS = ("url", "token_file")
 # [thresholds] keys -> (Thresholds field, scale from the file's unit to the field's).
 THRESHOLD_KEYS: dict[str, tuple[str, float]] = {
@@ -163,7 +166,38 @@ def load_config(path: Path) -> Config:
             raise ConfigError(f"{path}: channels.{queue} must be \"hotline\" or \"online\"")
     cfg.channels = dict(channels)
     cfg.recording = _recording(path, raw.get("recording", {}))
+    cfg.wall = _wall(path, raw.get("wall", {}))
     return cfg
+
+
+def _wall(path: Path, table: Any) -> WallSettings:
+    """[wall]: pages (an array of arrays of queue ids), queues_per_page (0 to 100, 0 =
+    as many as fit), rotation_s (3 to 3600 seconds). Queue ids are checked against the
+    feeds' queues once those are known (`check_queues`)."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [wall] must be a table")
+    _check_keys(path, "wall", table, WALL_KEYS)
+    default = WallSettings()
+    pages = table.get("pages", [])
+    if not isinstance(pages, list) or not all(
+            isinstance(page, list) and page and all(isinstance(q, str) and q for q in page)
+            for page in pages):
+        raise ConfigError(f"{path}: wall.pages must be an array of non-empty arrays of "
+                          f"queue ids, e.g. [[\"general\", \"app\"], [\"vip\"]]")
+    per_page = table.get("queues_per_page", default.queues_per_page)
+    if isinstance(per_page, bool) or not isinstance(per_page, int) \
+            or not 0 <= per_page <= MAX_QUEUES_PER_PAGE:
+        raise ConfigError(f"{path}: wall.queues_per_page must be a whole number 0 (as many "
+                          f"as fit) to {MAX_QUEUES_PER_PAGE} (got {per_page!r})")
+    if pages and "queues_per_page" in table:
+        raise ConfigError(f"{path}: wall.queues_per_page: give either wall.pages or "
+                          f"wall.queues_per_page, not both")
+    rotation = table.get("rotation_s", default.rotation_s)
+    if isinstance(rotation, bool) or not isinstance(rotation, (int, float)) \
+            or not MIN_ROTATION_S <= rotation <= MAX_ROTATION_S:
+        raise ConfigError(f"{path}: wall.rotation_s must be {MIN_ROTATION_S:g} to "
+                          f"{MAX_ROTATION_S:g} seconds (got {rotation!r})")
+    return WallSettings(tuple(tuple(page) for page in pages), per_page, float(rotation))
 
 
 def _recording(path: Path, table: Any) -> RecordingSettings:
@@ -236,7 +270,8 @@ def _thresholds(path: Path, table: Any) -> ThresholdBook:
 def queue_keys(cfg: Config) -> list[tuple[str, str]]:
     """(config key, queue id) for every setting of the config that names a queue."""
     return [*((f"sl_variants.{q}", q) for q in cfg.sl_variants),
-            *((f"thresholds.queues.{q}", q) for q in cfg.thresholds.by_queue)]
+            *((f"thresholds.queues.{q}", q) for q in cfg.thresholds.by_queue),
+            *((f"wall.pages[{n}]", q) for n, page in enumerate(cfg.wall.pages) for q in page)]
 
 
 def check_queues(cfg: Config, queue_ids: Iterable[str]) -> None:

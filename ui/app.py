@@ -80,6 +80,9 @@ def run_floor(sources: list[Source], options: WindowOptions) -> int:
         show_lends(window, controller)
     views = [window] if controller is None else [window, controller]
     ticker = FloorTicker(floor, hub, views, alerts=alerts)
+    from .wall_app import add_wall_menu
+
+    add_wall_menu(window, ticker)  # View → "Open wall on screen…": one more view of the tick
     # What alerts did each tick: to the history (written on its own thread) and the sound.
     # A replay's alerts are not the floor's history: they stay out of it.
     history = AlertHistory(default_alert_history_path())

@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sim": ("sim", "serve a simulated blended floor over websocket"),
     "demo": ("demo", "the simulator plus the floor window, over websocket"),
     "run": ("run", "open the floor window on real feeds"),
+    "wall": ("wall", "the wall display (big numbers, both channels) fullscreen on a screen"),
     "erlang": ("erlang", "Erlang C / Erlang A service level, ASA and staffing"),
     "report": ("report", "interval report from a recording or an Asterisk queue_log"),
     "record": ("record", "record live feeds into a file (for reports and replay)"),

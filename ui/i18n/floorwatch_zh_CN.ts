@@ -1395,6 +1395,137 @@ Agents who serve this queue: one skilled for several queues counts on each of th
     </message>
 </context>
 <context>
+    <name>WallMenu</name>
+    <message>
+        <location filename="../wall_app.py" line="170"/>
+        <source>Open wall on screen…</source>
+        <translation>在屏幕上打开墙屏…</translation>
+    </message>
+    <message>
+        <location filename="../wall_app.py" line="178"/>
+        <source>Screen {n}: {name} ({width}×{height})</source>
+        <translation>屏幕 {n}：{name}（{width}×{height}）</translation>
+    </message>
+</context>
+<context>
+    <name>WallPlacement</name>
+    <message>
+        <location filename="../wall_screens.py" line="28"/>
+        <source>--screen {index}: there is no such screen; use 0 to {last}</source>
+        <translation>--screen {index}：没有这个屏幕；请使用 0 到 {last}</translation>
+    </message>
+</context>
+<context>
+    <name>WallTile</name>
+    <message>
+        <location filename="../panels/wall_tile.py" line="331"/>
+        <location filename="../panels/wall_tile.py" line="343"/>
+        <source>Waiting</source>
+        <translation>排队</translation>
+    </message>
+    <message>
+        <location filename="../panels/wall_tile.py" line="332"/>
+        <location filename="../panels/wall_tile.py" line="344"/>
+        <source>Longest wait</source>
+        <translation>最长等待</translation>
+    </message>
+    <message>
+        <location filename="../panels/wall_tile.py" line="333"/>
+        <location filename="../panels/wall_tile.py" line="345"/>
+        <source>Service level</source>
+        <translation>服务水平</translation>
+    </message>
+    <message>
+        <location filename="../panels/wall_tile.py" line="334"/>
+        <source>Est. wait</source>
+        <translation>预计等待</translation>
+    </message>
+    <message>
+        <location filename="../panels/wall_tile.py" line="335"/>
+        <source>Free / busy</source>
+        <translation>空闲 / 忙碌</translation>
+    </message>
+    <message>
+        <location filename="../panels/wall_tile.py" line="336"/>
+        <location filename="../panels/wall_tile.py" line="347"/>
+        <source>Callbacks</source>
+        <translation>回呼</translation>
+    </message>
+    <message>
+        <location filename="../panels/wall_tile.py" line="346"/>
+        <source>Busy / staffed</source>
+        <translation>忙碌 / 在岗</translation>
+    </message>
+    <message>
+        <location filename="../panels/wall_tile.py" line="348"/>
+        <source>Load</source>
+        <translation>负载</translation>
+    </message>
+    <message>
+        <location filename="../panels/wall_tile.py" line="383"/>
+        <source>Service level {target}s</source>
+        <translation>服务水平 {target} 秒</translation>
+    </message>
+    <message>
+        <location filename="../panels/wall_tile.py" line="403"/>
+        <source>Chat slots used</source>
+        <translation>会话位已用</translation>
+    </message>
+    <message>
+        <location filename="../panels/wall_tile.py" line="406"/>
+        <source>Occupancy</source>
+        <translation>占用率</translation>
+    </message>
+</context>
+<context>
+    <name>WallWindow</name>
+    <message>
+        <location filename="../wall_window.py" line="77"/>
+        <source>Floorwatch wall</source>
+        <translation>Floorwatch 墙屏</translation>
+    </message>
+    <message>
+        <location filename="../wall_window.py" line="113"/>
+        <source>Hotline</source>
+        <translation>热线</translation>
+    </message>
+    <message>
+        <location filename="../wall_window.py" line="114"/>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../wall_window.py" line="206"/>
+        <source>stale</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <location filename="../wall_window.py" line="206"/>
+        <source>live</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../wall_window.py" line="219"/>
+        <source>{severity}: {message}</source>
+        <translation>{severity}：{message}</translation>
+    </message>
+    <message>
+        <location filename="../wall_window.py" line="225"/>
+        <source>+{n} more</source>
+        <translation>另有 {n} 条</translation>
+    </message>
+    <message>
+        <location filename="../wall_window.py" line="227"/>
+        <source>No active alerts</source>
+        <translation>无活动告警</translation>
+    </message>
+    <message>
+        <location filename="../wall_window.py" line="289"/>
+        <source>Page {n} / {count}</source>
+        <translation>第 {n} / {count} 页</translation>
+    </message>
+</context>
+<context>
     <name>WindowMenus</name>
     <message>
         <location filename="../window_menu.py" line="18"/>
