@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -32,6 +33,8 @@ if TYPE_CHECKING:  # the replay bar is imported only by a replay
 
 BASE_SIZE = (1600, 1000)  # the size the panels' fonts are designed for
 ALERTS_WIDTH = 0.27  # of the window's width, the alerts column's when first shown
+# The alert list is re-read at most this often (wall clock); tiles recolour every tick.
+LIST_EVERY_S = 0.25
 MAX_FONT_SCALE = 2.5
 
 
@@ -54,6 +57,9 @@ class FloorWindow(QMainWindow):
         # The alert engine (None: no alerts column) and its panel and sound.
         self.alerts = alerts
         self.alert_panel: AlertPanel | None = None
+        self.list_every_s = LIST_EVERY_S
+        self._alerts_waiting = False  # the book's list moved since the panel last read it
+        self._alerts_listed_at = -math.inf  # wall clock of that read
         self.alert_sound: AlertSound | None = None
         self._alerts_side: QSplitter | None = None  # trend and agents | alerts
         self.user = who_am_i()  # who acknowledges and snoozes alerts from this window
@@ -281,7 +287,15 @@ class FloorWindow(QMainWindow):
         queues: set[str] = changes.queues
         # Changes.alerts: the book's list changed (read defensively: a caller's own
         # Changes may predate it); a structure change shows the window's rows anew.
-        if getattr(changes, "alerts", True) or changes.structure:
+        # The list is re-read at most every `list_every_s` of the wall clock: on a busy
+        # floor alerts are raised or cleared in most ticks, and re-listing (and painting)
+        # the table each time cost ~5 ms a tick (bench_latency.py). A change waiting is
+        # listed by the first tick past the interval; tiles and rows below recolour now.
+        wall = self.wall_clock()
+        self._alerts_waiting = self._alerts_waiting or getattr(changes, "alerts", True)
+        due = self._alerts_waiting and wall - self._alerts_listed_at >= self.list_every_s
+        if due or changes.structure:
+            self._alerts_waiting, self._alerts_listed_at = False, wall
             queues_before, agents_before = panel.queues, panel.agents
             panel.refresh(True)
             queues = queues | queues_before | panel.queues
@@ -295,7 +309,7 @@ class FloorWindow(QMainWindow):
         if changes.structure:
             queues = set(self.queue_wall.tiles)  # new tiles: their queues may have alerts
         self.queue_wall.show_alerts(lambda queue_id: book.queue_alert(queue_id, now), queues)
-        self.queue_wall.pulse(int(self.wall_clock()) % 2 == 1)  # a 2 s period, gentle
+        self.queue_wall.pulse(int(wall) % 2 == 1)  # a 2 s period, gentle
 
     def _alert_target(self, alert: Alert) -> str:
         """An alert's target as a supervisor reads it: a queue's or agent's name."""

@@ -88,6 +88,7 @@ def _window(qtbot, floor, tmp_path, lang: str = "en"):
     window = FloorWindow(floor, lang=lang, alerts=engine, sound=AlertSound(sink, settings))
     qtbot.addWidget(window)
     window.wall_clock = lambda: WALL_T
+    window.list_every_s = 0.0  # every tick lists (the throttle has its own test)
     return window, engine
 
 
@@ -460,3 +461,24 @@ def test_the_window_with_alerts_creates_no_timers(qtbot, floor, tmp_path):
     _raise_sl(engine.book, floor.now)
     _tick(window, floor)
     assert window.findChildren(QTimer) == []
+
+
+def test_the_list_is_re_read_at_most_every_list_every_s(qtbot, floor, tmp_path):
+    """A busy floor changes the list most ticks: the panel lists it at most every
+    quarter second of the wall clock, and a change waiting is listed once it is due."""
+    window, engine = _window(qtbot, floor, tmp_path)
+    window.list_every_s = 0.25
+    clock = [WALL_T + 10.0]
+    window.wall_clock = lambda: clock[0]
+    panel = window.alert_panel
+    _raise_sl(engine.book, floor.now)
+    _tick(window, floor)
+    assert panel.proxy.rowCount() == 1  # the first change is listed at once
+    clock[0] = WALL_T + 10.1
+    _raise_wait(engine.book, floor.now)
+    _tick(window, floor, queues={"app"})
+    assert panel.proxy.rowCount() == 1  # too soon: waits
+    assert window.queue_wall.tiles["app"].look[1] == "alert"  # the tile does not wait
+    clock[0] = WALL_T + 10.3
+    window.refresh(floor, Changes(), [])  # a tick with no change of its own
+    assert panel.proxy.rowCount() == 2

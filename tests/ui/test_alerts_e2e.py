@@ -42,6 +42,7 @@ def test_raise_show_colour_acknowledge_and_history(qtbot, tmp_path: Path) -> Non
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     window = FloorWindow(floor, alerts=engine, sound=AlertSound(sink, settings))
     qtbot.addWidget(window)
+    window.list_every_s = 0.0  # list every tick: the test ticks faster than a person reads
     ticker = FloorTicker(floor, FeedHub([]), [window], alerts=engine)
     history = AlertHistory(tmp_path / "alerts.db")
     ticker.alert_sinks += [history.record, window.alert_sound.on_transitions]
