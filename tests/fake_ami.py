@@ -4,7 +4,11 @@ Banner line, `Key: Value` lines ended by CRLF, a blank line after each message,
 `ActionID` echoed in every `Response:`. `Login` checks the secret (a wrong one gets
 `Response: Error` and the connection closed, as Asterisk does); `QueueStatus` answers
 with QueueParams / QueueMember / QueueEntry then `QueueStatusComplete`; `Ping` gets a
-Pong. Tests change `queues` / `members` / `entries`, `push` events, `drop` connections.
+Pong. `QueueAdd` / `QueueRemove` / `QueuePenalty` / `QueuePause` change `members` and
+send the QueueMemberAdded / Removed / Penalty / Pause event then the Response, with
+Asterisk's error messages for a queue or member that is not there. Tests change
+`queues` / `members` / `entries`, `push` events, `drop` connections, make an action
+`refuse` (Response: Error with a message) or go `unanswered`.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ class FakeAmi:
         self.entries: list[Fields] = []  # QueueEntry fields
         self.actions: list[Fields] = []  # every action received (tests check them)
         self.logins = 0
+        # "queueadd" or "queueadd vip" (action lower case, optional queue) -> Error Message
+        self.refuse: dict[str, str] = {}
+        self.unanswered: set[str] = set()  # the same keys: actions that get no Response
         self._clients: list[asyncio.StreamWriter] = []
         self._partial = False  # raw() left a message half written
         self._held: list[tuple[asyncio.StreamWriter, bytes]] = []
@@ -161,6 +168,19 @@ class FakeAmi:
                             }
                         ),
                     )
+                elif name in MEMBER_ACTIONS:
+                    if {name, f"{name} {action.get('Queue', '')}"} & self.unanswered:
+                        continue
+                    error = (
+                        self.refuse.get(f"{name} {action.get('Queue', '')}")
+                        or self.refuse.get(name)
+                        or self._member_action(name, action)
+                    )
+                    ok = MEMBER_ACTIONS[name]
+                    if name == "queuepause" and action.get("Paused", "").lower() != "true":
+                        ok = "Interface unpaused successfully"
+                    reply = {"Response": "Error" if error else "Success", "ActionID": aid}
+                    self._reply(writer, wire({**reply, "Message": error or ok}))
                 else:
                     self._reply(
                         writer,
@@ -181,6 +201,75 @@ class FakeAmi:
             writer.close()
             with contextlib.suppress(Exception):
                 await writer.wait_closed()
+
+    def _member_action(self, name: str, action: Fields) -> str:
+        """Carry out a member action on `members` and push its event; '' or the error."""
+        queue, interface = action.get("Queue", ""), action.get("Interface", "")
+        if queue not in {q["Queue"] for q in self.queues}:
+            return NO_QUEUE[name]
+        found = next(
+            (m for m in self.members if (m["Queue"], m["Location"]) == (queue, interface)), None
+        )
+        if name == "queueadd":
+            if found is not None:
+                return "Unable to add interface: Already there"
+            found = {
+                "Queue": queue,
+                "Name": action.get("MemberName") or interface,
+                "Location": interface,
+                "StateInterface": interface,
+                "Membership": "dynamic",
+                "Penalty": action.get("Penalty", "0"),
+                "CallsTaken": "0",
+                "LastCall": "0",
+                "LastPause": "0",
+                "LoginTime": "0",
+                "InCall": "0",
+                "Status": "1",
+                "Paused": "1" if action.get("Paused", "").lower() == "true" else "0",
+                "PausedReason": action.get("Reason", ""),
+                "Wrapuptime": "0",
+            }
+            self.members.append(found)
+            event = "QueueMemberAdded"
+        elif found is None:
+            return {
+                "queueremove": "Unable to remove interface: Not there",
+                "queuepause": "Interface not found",
+            }.get(name, "Invalid interface, queuename or penalty")
+        elif name == "queueremove":
+            self.members.remove(found)
+            event = "QueueMemberRemoved"
+        elif name == "queuepenalty":
+            found["Penalty"] = action.get("Penalty", "0")
+            event = "QueueMemberPenalty"
+        else:
+            paused = action.get("Paused", "").lower() == "true"
+            found["Paused"], found["PausedReason"] = (
+                ("1", action.get("Reason", "")) if paused else ("0", "")
+            )
+            event = "QueueMemberPause"
+        fields = member(
+            queue, interface, found["Name"], found["Status"], found["Paused"], found["PausedReason"]
+        )
+        self.push({"Event": event, "Privilege": "agent,all", **fields, "Penalty": found["Penalty"]})
+        return ""
+
+
+# Error Messages for a queue that does not exist, as Asterisk's manager actions word them.
+NO_QUEUE = {
+    "queueadd": "Unable to add interface: No such queue",
+    "queueremove": "Unable to remove interface from queue: No such queue",
+    "queuepenalty": "Invalid interface, queuename or penalty",
+    "queuepause": "Interface not found",
+}
+# Success Messages, worded the same way.
+MEMBER_ACTIONS = {
+    "queueadd": "Added interface to queue",
+    "queueremove": "Removed interface from queue",
+    "queuepenalty": "Interface penalty set successfully",
+    "queuepause": "Interface paused successfully",
+}
 
 
 def channel(uid: str, num: str = "13800000000") -> Fields:

@@ -10,6 +10,12 @@ The reader is a few asyncio-stream lines rather than a library: docs/asterisk.md
 why. Lines are bounded (`MAX_LINE`), messages too (`MAX_KEYS`); a bad line or message is
 counted in health and skipped, never raised. The secret is only ever written to the
 socket: not into health, errors or logs.
+
+It takes the reassignment command (`send`): each member interface's queue changes become
+`QueueAdd` / `QueueRemove` / `QueuePenalty` (and `QueuePause` when the command asks to
+pause rather than remove), one action at a time, each checked against its `Response`;
+one refused or unanswered action undoes the ones done before it (best effort) and the
+command is rejected with the reason (docs/asterisk.md, "Commands").
 """
 
 from __future__ import annotations
@@ -18,20 +24,37 @@ import asyncio
 import contextlib
 import itertools
 import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from typing import Any
 
-from monitor.events import Heartbeat
+from monitor.commands import CommandError, Reassign, Role, Skills, target_skills
+from monitor.events import Channel, Heartbeat
 
 from ..health import EventRate, FeedHealth
 from ..source import FeedEvent, Source
-from .ami_map import AmiMap, AmiMessageError, Message
+from .ami_map import AmiMap, AmiMessageError, Message, penalty_of
 
 MAX_LINE = 8192  # bytes; Asterisk's own lines are far shorter
 MAX_KEYS = 256  # lines in one message
 MAX_STATUS_ITEMS = 200_000  # QueueStatus items (queues + members + callers)
 MAX_HELD = 10_000  # live events held while the QueueStatus answer is read
 BANNER = "Asterisk Call Manager/"
+MAX_RESULTS = 10_000  # command results remembered by request id (a retry is not re-done)
+UNDO_TIMEOUT_S = 2.0  # per rolled-back action
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """One AMI action of a command and the action that undoes it."""
+
+    action: str
+    fields: dict[str, str]
+    undo: tuple[str, dict[str, str]]
+
+    def describe(self) -> str:
+        return f"{self.action} {self.fields['Queue']} for {self.fields['Interface']}"
 
 
 class _Closed(Exception):
@@ -43,7 +66,10 @@ class AmiLoginRefused(Exception):
 
 
 class AmiSource(Source):
-    """Queue events of one Asterisk server (the manager user needs read=agent,call)."""
+    """Queue events of one Asterisk server (the manager user needs read=agent,call, and
+    write=agent for commands)."""
+
+    accepts_commands = True
 
     def __init__(
         self,
@@ -72,12 +98,22 @@ class AmiSource(Source):
         self._ids = itertools.count(1)
         self._seq = 0
         self._snapshots = 0
+        self._writer: asyncio.StreamWriter | None = None  # set once a session is live
+        self._pending: dict[str, asyncio.Future[Message]] = {}  # ActionID -> its Response
+        self._results: OrderedDict[str, tuple[Reassign, dict[str, Any]]] = OrderedDict()
+        self._command_lock: asyncio.Lock | None = None  # one command at a time
 
     def __repr__(self) -> str:  # never the secret
         return f"AmiSource({self.key!r}, user={self.username!r})"
 
     def health(self) -> FeedHealth:
         return self._rate.fill(self._health).copy()
+
+    @property
+    def role(self) -> str:
+        """Supervisor while a session is live: Asterisk says per action whether the
+        manager user may write (a refusal is the command's reason)."""
+        return Role.SUPERVISOR.value if self._writer is not None else ""
 
     # ---------------------------------------------------------------- life
     async def events(self, stop: asyncio.Event) -> AsyncIterator[FeedEvent]:
@@ -95,6 +131,8 @@ class AmiSource(Source):
                 self._health.last_error = f"{type(e).__name__}: {e}"[:200]
             finally:
                 self._health.connected = False
+                self._writer = None
+                self._fail_pending("connection lost")
                 if writer is not None:
                     writer.close()
                     with contextlib.suppress(Exception):
@@ -149,6 +187,7 @@ class AmiSource(Source):
         self._snapshots += 1
         self._health.connected = True
         self._health.last_error = ""
+        self._writer = writer
         yield self._number([snap])[0]
         for msg in live:
             for item in self._convert(msg):
@@ -179,6 +218,8 @@ class AmiSource(Source):
                 msg, read = read.result(), None  # raises _Closed when the server went
                 last_in = loop.time()
                 self._rate.seen()
+                if msg is not None and "response" in msg:
+                    self._answered(msg)
                 if msg is None or "event" not in msg:
                     continue  # a bad message (counted) or a response (Ping's Pong)
                 for item in self._convert(msg):
@@ -189,6 +230,170 @@ class AmiSource(Source):
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError, _Closed):
                         await task
+
+    # ------------------------------------------------------------ commands
+    async def send(self, data: dict[str, Any], timeout: float = 10.0) -> dict[str, Any]:
+        """Carry out a `reassign` as AMI actions; returns its `command.result` data.
+
+        All or nothing: the first refused or unanswered action undoes the ones before
+        it and the result is `rejected` with the reason. A repeat of a request id that
+        was applied returns that first result (the command sender retries with it).
+        """
+        request_id = str(data.get("request_id", ""))
+        try:
+            command = Reassign.from_data(data)
+        except CommandError as e:
+            return _rejected(request_id, str(e))
+        seen = self._results.get(command.request_id)
+        if seen is not None:
+            if seen[0].same_move(command):
+                return dict(seen[1])
+            return _rejected(
+                request_id, f"request id {request_id} was already used for a different command"
+            )
+        if self._writer is None:
+            raise ConnectionError(f"{self.key} is not connected")
+        # Shielded: a caller that gives up waiting must not stop a rollback halfway, nor
+        # lose an applied result that its retry (same request id) should get back.
+        return await asyncio.shield(self._run(command, bool(data.get("pause")), timeout))
+
+    async def _run(self, command: Reassign, pause: bool, timeout: float) -> dict[str, Any]:
+        request_id = command.request_id
+        if self._command_lock is None:
+            self._command_lock = asyncio.Lock()
+        async with self._command_lock:
+            seen = self._results.get(request_id)  # a retry that waited for the first try
+            if seen is not None and seen[0].same_move(command):
+                return dict(seen[1])
+            try:
+                steps, before, after = self._plan(command, pause)
+            except CommandError as e:
+                return _rejected(request_id, str(e))
+            why = await self._carry_out(steps, timeout)
+        if why:
+            return _rejected(request_id, why)
+        result = {
+            "request_id": request_id,
+            "status": "applied",  # Asterisk changes memberships at once, even mid-call
+            "reason": "",
+            "agents": dict.fromkeys(command.agents, "applied"),
+            "before": {a: s.as_dict() for a, s in before.items()},
+            "after": {a: s.as_dict() for a, s in after.items()},
+            "t": self.clock(),
+        }
+        self._results[request_id] = (command, result)
+        while len(self._results) > MAX_RESULTS:
+            self._results.popitem(last=False)
+        return dict(result)
+
+    def _plan(
+        self, command: Reassign, pause: bool
+    ) -> tuple[list[_Step], dict[str, Skills], dict[str, Skills]]:
+        """The actions of `command` and each agent's skills before and after."""
+        if command.duration_s is not None:
+            raise CommandError("a timed lend is not supported on an Asterisk feed")
+        queues = self.map.queues
+        unknown = sorted(q for q in command.skills or {} if q not in queues)
+        if unknown:
+            raise CommandError(f"unknown queue {', '.join(unknown)}")
+        missing = [a for a in command.agents if self.map.member(a) is None]
+        if missing:
+            raise CommandError(
+                f"unknown agent{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+            )
+        channels = dict.fromkeys(queues, Channel.HOTLINE.value)  # AMI queues are voice
+        steps: list[_Step] = []
+        before: dict[str, Skills] = {}
+        after: dict[str, Skills] = {}
+        for agent in command.agents:
+            name, now = self.map.member(agent) or (agent, {})
+            target = dict(target_skills(command, Skills(now, 0), channels).skills)
+            for queue in sorted(set(now) | set(target)):
+                old, new = now.get(queue), target.get(queue)
+                where = {"Queue": queue, "Interface": agent}
+                if old is None and new is not None:
+                    add = {**where, "Penalty": str(penalty_of(new)), "MemberName": name}
+                    steps.append(_Step("QueueAdd", add, ("QueueRemove", where)))
+                elif old is not None and new is None and pause:
+                    target[queue] = old  # still a member, paused: no calls from it
+                    stop = {**where, "Paused": "true", "Reason": "floorwatch"}
+                    steps.append(
+                        _Step("QueuePause", stop, ("QueuePause", {**where, "Paused": "false"}))
+                    )
+                elif old is not None and new is None:
+                    back = {**where, "Penalty": str(penalty_of(old)), "MemberName": name}
+                    steps.append(_Step("QueueRemove", where, ("QueueAdd", back)))
+                elif old is not None and new is not None and old != new:
+                    steps.append(
+                        _Step(
+                            "QueuePenalty",
+                            {**where, "Penalty": str(penalty_of(new))},
+                            ("QueuePenalty", {**where, "Penalty": str(penalty_of(old))}),
+                        )
+                    )
+            before[agent], after[agent] = Skills(now, 0), Skills(target, 0)
+        return steps, before, after
+
+    async def _carry_out(self, steps: list[_Step], timeout: float) -> str:
+        """Send `steps` in order; '' when all succeeded, else why (after rolling back)."""
+        loop = asyncio.get_running_loop()
+        # A quarter of the time is kept for undoing, so the whole answer comes about
+        # within `timeout` (the command sender waits a second more, then gives up).
+        end = loop.time() + timeout
+        deadline = end - timeout / 4
+        done: list[_Step] = []
+        why = ""
+        for step in steps:
+            why = await self._ask(step.action, step.fields, deadline - loop.time(), timeout)
+            if why:
+                why = f"{step.describe()}: {why}"
+                break
+            done.append(step)
+        if not why:
+            return ""
+        failed = []
+        for step in reversed(done):  # best effort: every undo is tried
+            action, fields = step.undo
+            wait = min(UNDO_TIMEOUT_S, max(0.1, end + 0.5 - loop.time()))
+            if await self._ask(action, fields, wait, wait):
+                failed.append(step.describe())
+        if failed:
+            why += f"; could not undo {', '.join(failed)}"
+        elif done:
+            why += f"; undid {len(done)} earlier action{'s' if len(done) > 1 else ''}"
+        return why
+
+    async def _ask(self, action: str, fields: dict[str, str], timeout: float, said: float) -> str:
+        """Send one action and wait up to `timeout` for its Response: '' for Success,
+        else why (a timeout is told as `said` seconds: the command's own timeout)."""
+        writer = self._writer
+        if writer is None:
+            return "not connected"
+        action_id = self._action(writer, action, **fields)
+        future: asyncio.Future[Message] = asyncio.get_running_loop().create_future()
+        self._pending[action_id] = future
+        try:
+            reply = await asyncio.wait_for(future, max(timeout, 0.01))
+        except TimeoutError:
+            return f"no response within {said:g} s"
+        except ConnectionError as e:
+            return str(e)
+        finally:
+            self._pending.pop(action_id, None)
+        if reply.get("response", "").lower() == "success":
+            return ""
+        return f"refused: {reply.get('message', '') or 'no reason given'}"[:200]
+
+    def _answered(self, msg: Message) -> None:
+        future = self._pending.pop(msg.get("actionid", ""), None)
+        if future is not None and not future.done():
+            future.set_result(msg)
+
+    def _fail_pending(self, reason: str) -> None:
+        for future in self._pending.values():
+            if not future.done():
+                future.set_exception(ConnectionError(reason))
+        self._pending.clear()
 
     # ------------------------------------------------------------- mapping
     def _convert(self, msg: Message) -> list[FeedEvent]:
@@ -284,3 +489,8 @@ class AmiSource(Source):
                 self._reject(bad)
             return None
         return msg
+
+
+def _rejected(request_id: str, reason: str) -> dict[str, Any]:
+    """A `command.result` that changed nothing (the websocket feed's shape)."""
+    return {"request_id": request_id, "status": "rejected", "reason": reason, "agents": {}}

@@ -49,9 +49,7 @@ _GONE = frozenset({"4", "5"})  # INVALID, UNAVAILABLE: the device is not there
 _UNKNOWN = "0"
 
 # Known events that carry nothing for the floor (counted in `stats.ignored` only).
-_NO_EVENT = frozenset(
-    {"agentdump", "queuememberpenalty", "queuememberringinuse", "queuestatuscomplete"}
-)
+_NO_EVENT = frozenset({"agentdump", "queuememberringinuse", "queuestatuscomplete"})
 
 
 class AmiMessageError(ValueError):
@@ -71,6 +69,7 @@ class MapStats:
 class _Member:
     name: str
     queues: set[str] = field(default_factory=set)
+    penalties: dict[str, int] = field(default_factory=dict)  # queue -> Asterisk Penalty
     status: str = "1"
     paused: bool = False
     reason: str = ""
@@ -101,6 +100,27 @@ def _number(msg: Message, key: str, default: float = 0.0) -> float:
 
 def _flag(value: str) -> bool:
     return value.strip().lower() in ("1", "true", "yes")
+
+
+# Floorwatch skill level <-> Asterisk member Penalty: Asterisk rings the lowest penalty
+# first and Floorwatch's default member (penalty 0) has level 1, so level = penalty + 1.
+def level_of(penalty: int) -> int:
+    """The skill level (1..10) a member Penalty shows as."""
+    return min(10, max(1, penalty + 1))
+
+
+def penalty_of(level: int) -> int:
+    """The member Penalty a skill level (1..10) is sent as."""
+    return max(0, level - 1)
+
+
+def _penalty(msg: Message) -> int | None:
+    value = msg.get("penalty", "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def _skills(m: _Member) -> dict[str, int]:
+    return {q: level_of(m.penalties.get(q, 0)) for q in sorted(m.queues)}
 
 
 class AmiMap:
@@ -144,6 +164,7 @@ class AmiMap:
                     raise AmiMessageError("QueueMember: no Location")
                 m = members.setdefault(interface, _Member(msg.get("name") or interface))
                 m.queues.add(queue)
+                m.penalties[queue] = _penalty(msg) or 0
                 self._member_fields(m, msg)
             elif kind == "queueentry":
                 queue, uid = _need(msg, "queue"), _need(msg, "uniqueid")
@@ -172,7 +193,7 @@ class AmiMap:
                     "state": state,
                     "reason": reason,
                     "state_since": t,
-                    "skills": dict.fromkeys(sorted(m.queues), 1),
+                    "skills": _skills(m),
                 }
             )
         contacts = [
@@ -185,6 +206,17 @@ class AmiMap:
             seq,
             {"now": t, "queues": list(queues.values()), "agents": agents, "contacts": contacts},
         )
+
+    # -------------------------------------------------------------- members
+    @property
+    def queues(self) -> frozenset[str]:
+        """The queues known now (from the snapshot and events since)."""
+        return frozenset(self._queues)
+
+    def member(self, interface: str) -> tuple[str, dict[str, int]] | None:
+        """A member interface's name and skills (queue -> level), or None if unknown."""
+        m = self._members.get(interface)
+        return None if m is None else (m.name, _skills(m))
 
     # ---------------------------------------------------------------- events
     def convert(self, t: float, msg: Message) -> list[Event]:
@@ -310,9 +342,13 @@ class AmiMap:
         interface = _need(msg, "interface")
         queue = self._queue(t, msg, out)
         m = self._ensure(t, interface, msg, out)
-        if queue not in m.queues:
-            m.queues.add(queue)
-            out.append(AgentSkills(t, interface, dict.fromkeys(sorted(m.queues), 1)))
+        before = _skills(m)
+        m.queues.add(queue)
+        penalty = _penalty(msg)
+        if penalty is not None:
+            m.penalties[queue] = penalty
+        if _skills(m) != before:  # joined a queue or its Penalty changed
+            out.append(AgentSkills(t, interface, _skills(m)))
         self._member_fields(m, msg)
         self._tell(t, interface, m, out)
 
@@ -324,7 +360,8 @@ class AmiMap:
             self.stats.unmatched += 1
             return
         m.queues.discard(queue)
-        out.append(AgentSkills(t, interface, dict.fromkeys(sorted(m.queues), 1)))
+        m.penalties.pop(queue, None)
+        out.append(AgentSkills(t, interface, _skills(m)))
         if not m.queues:
             del self._members[interface]
             out.append(AgentLogout(t, interface))
@@ -364,6 +401,7 @@ _HANDLERS = {
     "queuememberstatus": AmiMap._member_status,
     "queuememberadded": AmiMap._member_status,
     "queuememberpause": AmiMap._member_status,
+    "queuememberpenalty": AmiMap._member_status,
     "queuememberremoved": AmiMap._member_removed,
     **dict.fromkeys(_NO_EVENT, _nothing),
 }

@@ -4,16 +4,58 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_config_path
 
-from monitor.config import Config, load_config
+from monitor.config import Config, load_config, read_secret
 
 from .common import add_token_files_flag, add_window_flags, feed_tokens, feed_url
 from .recording_flags import add_record_flags, default_settings, recording_plan
 
+if TYPE_CHECKING:
+    from feeds.source import Source
+
 DEFAULT_CONFIG = user_config_path("floorwatch") / "floorwatch.toml"
+
+
+def _warn(message: str) -> None:
+    print(f"floorwatch: warning: {message}", file=sys.stderr)
+
+
+def ami_sources(config: Config, warn: Callable[[str], None] = _warn) -> list[Source]:
+    """One AmiSource per `kind = "asterisk-ami"` entry, its secret read now (a
+    ConfigError naming the file and key when it cannot be); a secret file other users
+    can read is used all the same, with the warning a token file gets."""
+    from feeds.credentials import readable_by_others
+    from feeds.sources.ami import AmiSource
+
+    sources: list[Source] = []
+    for feed in config.ami_feeds:
+        secret = read_secret(config, feed)
+        if feed.secret_file and readable_by_others(feed.secret_file):
+            warn(f"secret file {feed.secret_file} can be read by other users: "
+                 f"chmod 600 {feed.secret_file}")
+        sources.append(AmiSource(feed.host, feed.port, feed.username, secret, feed.key))
+    return sources
+
+
+def sources_for(config: Config, urls: list[str] | None = None,
+                tokens: dict[str, str] | None = None, *, with_ami: bool = True) -> list[Source]:
+    """The sources `run` watches: a websocket source per URL (by default the config's
+    floorwatch feeds, with their token files read) and, `with_ami`, one AmiSource per
+    asterisk-ami entry of the config."""
+    from feeds.hub import websocket_source
+
+    if urls is None:
+        urls = list(dict.fromkeys(config.feeds))
+        from_config = {u: config.feed_token_files.get(u, config.token_file) for u in urls}
+        tokens = feed_tokens(urls, None, from_config, f"{config.path}: token_file")
+    tokens = tokens or {}
+    ami = ami_sources(config) if with_ami else []
+    return [*(websocket_source(u, tokens.get(u, "")) for u in urls), *ami]
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -29,7 +71,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from feeds.hub import websocket_source
     from ui.display import explain_missing_display
 
     if explain_missing_display():  # before Qt loads: a missing library would abort it
@@ -45,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
             return 2
         config = load_config(config_path)
     urls = args.feed or config.feeds
-    if not urls:
+    if not urls and not config.ami_feeds:
         print("no feeds: pass --feed URL or list [[feeds]] in the config", file=sys.stderr)
         return 2
     urls = list(dict.fromkeys(urls))
@@ -53,6 +94,8 @@ def run(args: argparse.Namespace) -> int:
     from_config = {u: config.feed_token_files.get(u, config.token_file) for u in config.feeds}
     tokens = feed_tokens(urls, args.token_files, from_config,
                          f"{config_path}: token_file" if config_path else "")
+    # The config's AMI feeds join its websocket feeds; --feed replaces them all.
+    sources = sources_for(config, urls, tokens, with_ami=not args.feed)
     from .rules import rules_from
 
     rules, _ = rules_from(args.rules)
@@ -64,4 +107,4 @@ def run(args: argparse.Namespace) -> int:
                             screenshot=args.screenshot,
                             size=args.size or (1600, 1000), config=config, rules=rules,
                             recording=recording)
-    return run_floor([websocket_source(u, tokens[u]) for u in urls], options)
+    return run_floor(sources, options)
