@@ -29,38 +29,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.bench_replay import record_day  # noqa: E402
 from bench.machine import describe  # noqa: E402
 from feeds.sim import START_T, SimConfig, Simulation  # noqa: E402
 from feeds.sim.config import parse_surge  # noqa: E402
-from feeds.store.recording import Recorder  # noqa: E402
-from monitor.events import Heartbeat  # noqa: E402
 from ui.cli import main as floorwatch  # noqa: E402
 
 LOOKBACK_S = 30 * 60
 FOLLOW_S = 20 * 60
-
-
-def record_day(path: Path, config: SimConfig, hours: float) -> int:
-    sim = Simulation(config)
-    recorder = Recorder(path, feeds=["sim"])
-    if not recorder.wait_ready():
-        raise SystemExit(f"cannot write {path}: {recorder.error}")
-    seq = 0
-    for e in sim.setup_events():
-        seq += 1
-        recorder.record("sim", seq, e)
-    t, end = config.start_t, config.start_t + hours * 3600.0
-    while t < end:
-        t += 1.0
-        for e in [*sim.run_until(t), Heartbeat(t)]:
-            seq += 1
-            recorder.record("sim", seq, e)
-            while recorder.pending > recorder.limit // 2:
-                time.sleep(0.01)  # let the writer catch up rather than drop
-    recorder.close()
-    if recorder.dropped:
-        raise SystemExit(f"{recorder.dropped} events could not be recorded")
-    return seq
 
 
 def parse_time(text: str) -> float:
@@ -101,9 +77,7 @@ def main() -> int:
                        surges=(parse_surge(args.surge),))
     with tempfile.TemporaryDirectory() as tmp:
         path = args.keep or Path(tmp) / "day.db"
-        started = time.perf_counter()
-        events = record_day(path, config, args.hours)
-        recorded = time.perf_counter() - started
+        events, recorded = record_day(path, config, args.hours)
         out, err = io.StringIO(), io.StringIO()
         started = time.perf_counter()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):

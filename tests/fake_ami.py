@@ -272,6 +272,24 @@ MEMBER_ACTIONS = {
 }
 
 
+def queue_params(queue: str) -> Fields:
+    """A QueueParams event's fields for an idle queue (FORMATS.md), SL target 30 s."""
+    return {
+        "Queue": queue,
+        "Max": "0",
+        "Strategy": "rrmemory",
+        "Calls": "0",
+        "Holdtime": "0",
+        "TalkTime": "0",
+        "Completed": "0",
+        "Abandoned": "0",
+        "ServiceLevel": "30",
+        "ServicelevelPerf": "0.0",
+        "ServicelevelPerf2": "0.0",
+        "Weight": "0",
+    }
+
+
 def channel(uid: str, num: str = "13800000000") -> Fields:
     """The channel snapshot every caller event carries (FORMATS.md)."""
     return {

@@ -9,26 +9,10 @@ from feeds.source import FeedEvent
 from feeds.sources.ami import AmiSource
 from monitor.events import Snapshot
 from monitor.floor import Floor
-from tests.fake_ami import FakeAmi, channel, member, wire
+from tests.fake_ami import FakeAmi, channel, member, queue_params, wire
 
 T0 = 1_764_500_000.0
 
-
-def _params(queue: str) -> dict[str, str]:
-    return {
-        "Queue": queue,
-        "Max": "0",
-        "Strategy": "rrmemory",
-        "Calls": "0",
-        "Holdtime": "0",
-        "TalkTime": "0",
-        "Completed": "0",
-        "Abandoned": "0",
-        "ServiceLevel": "30",
-        "ServicelevelPerf": "0.0",
-        "ServicelevelPerf2": "0.0",
-        "Weight": "0",
-    }
 
 
 def _queue_member(
@@ -55,7 +39,7 @@ def _queue_member(
 
 def _fake() -> FakeAmi:
     fake = FakeAmi()
-    fake.queues = [_params("general"), _params("vip")]
+    fake.queues = [queue_params("general"), queue_params("vip")]
     fake.members = [
         _queue_member("general", "PJSIP/101", "Li Na"),
         _queue_member("general", "PJSIP/102", "Wang Wei", status="2"),

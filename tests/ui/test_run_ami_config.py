@@ -10,7 +10,7 @@ import pytest
 from feeds.sources.ami import AmiSource
 from monitor.config import load_config
 from monitor.events import Snapshot
-from tests.fake_ami import FakeAmi
+from tests.fake_ami import FakeAmi, queue_params
 from ui.cli import main
 from ui.cli.run import sources_for
 
@@ -36,22 +36,6 @@ username = "floorwatch"
     return path
 
 
-def _queue(name: str) -> dict[str, str]:
-    return {
-        "Queue": name,
-        "Max": "0",
-        "Strategy": "rrmemory",
-        "Calls": "0",
-        "Holdtime": "0",
-        "TalkTime": "0",
-        "Completed": "0",
-        "Abandoned": "0",
-        "ServiceLevel": "30",
-        "ServicelevelPerf": "0.0",
-        "ServicelevelPerf2": "0.0",
-        "Weight": "0",
-    }
-
 
 async def _first_snapshot(source: AmiSource) -> Snapshot:
     stop = asyncio.Event()
@@ -72,7 +56,7 @@ def test_the_config_source_logs_in_with_the_env_secret_and_yields_a_snapshot(tmp
 
     async def scenario() -> tuple[list, Snapshot, FakeAmi]:
         fake = await FakeAmi(secret=SECRET).start()
-        fake.queues = [_queue("general"), _queue("vip")]
+        fake.queues = [queue_params("general"), queue_params("vip")]
         try:
             sources = sources_for(load_config(_config(tmp_path, fake.port)))
             return sources, await _first_snapshot(sources[0]), fake
