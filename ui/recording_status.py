@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
 from feeds.source import FeedEvent
@@ -20,7 +21,9 @@ from ui.tick import FloorTicker
 log = logging.getLogger(__name__)
 
 MAX_SHOWN = 120  # characters of an error in the status bar; the tooltip has all of it
-OK_STYLE, LOST_STYLE, ERROR_STYLE = "color: #555;", "color: #b26a00;", "color: #c62828;"
+# Text colours by a palette, not a style sheet: a style sheet stops the label taking the
+# status bar's font, which the window scales up at 4K.
+OK_COLOUR, LOST_COLOUR, ERROR_COLOUR = QColor("#555"), QColor("#b26a00"), QColor("#c62828")
 
 
 class RecordingStatus(QLabel):
@@ -49,15 +52,21 @@ class RecordingStatus(QLabel):
                 line = line[: MAX_SHOWN - 1] + "…"
             self.setText(self.tr("Not recording: {error}").format(error=line))
             self.setToolTip(error)
-            self.setStyleSheet(ERROR_STYLE)
+            self._colour(ERROR_COLOUR)
         elif dropped:
             self.setText(self.tr("Recording: {n} events lost").format(n=dropped))
             self.setToolTip(self.tr("Recording to {path}").format(path=path))
-            self.setStyleSheet(LOST_STYLE)
+            self._colour(LOST_COLOUR)
         else:
             self.setText(self.tr("Recording"))
             self.setToolTip(self.tr("Recording to {path}").format(path=path))
-            self.setStyleSheet(OK_STYLE)
+            self._colour(OK_COLOUR)
+
+
+    def _colour(self, colour: QColor) -> None:
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, colour)
+        self.setPalette(palette)
 
 
 def attach_recorder(window: QMainWindow, ticker: FloorTicker,

@@ -205,6 +205,18 @@ def test_a_recorder_that_cannot_write_shows_one_line_and_the_window_goes_on(
     live.close()
 
 
+def test_the_recording_label_grows_with_the_window_like_the_rest_of_the_status_bar(
+        qtbot, window_on_sim, tmp_path):
+    floor, _hub, window, ticker = window_on_sim
+    live = LiveRecorder(RecordingPlan(file=tmp_path / "s.db"), ["sim"], floor=floor)
+    status = attach_recorder(window, ticker, live)
+    window.resize(3840, 2160)
+    window.show()
+    qtbot.waitUntil(lambda: window.font_scale > 1.0, timeout=5000)
+    assert status.font().pointSizeF() == window.statusBar().font().pointSizeF()
+    live.close()
+
+
 def test_a_recorder_bug_stops_the_recording_not_the_window(qtbot, window_on_sim, tmp_path):
     floor, hub, window, ticker = window_on_sim
 
