@@ -257,14 +257,21 @@ class FeedHub:
         """Each source's health; `behind_s` says how far the engine lags the hand-off
         (one queue for all feeds, so the same figure for each)."""
         behind = self._handoff.waited_s()
-        records = [s.health() for s in self.sources]
-        for source, record in zip(self.sources, records, strict=True):
+        records = []
+        for source in self.sources:
+            parts = getattr(source, "part_healths", None)
+            if parts is not None:  # platforms joined into one source: each its own feed
+                records += parts()
+                continue
+            record = source.health()
             record.key = source.key  # how the floor names this feed (its anomalies, caps)
-            record.behind_s = behind
             failed = self.failures.get(source.key)
             if failed is not None:
                 record.restarts, why = failed
                 record.last_error = record.last_error or f"restarted after {why}"
+            records.append(record)
+        for record in records:
+            record.behind_s = behind
         return records
 
     # ------------------------------------------------------------ commands
@@ -276,6 +283,9 @@ class FeedHub:
             return self.sources[0]
         for s in self.sources:
             if s.key == key:
+                return s
+        for s in self.sources:  # a platform joined into one source: that source
+            if any(part.key == key for part in getattr(s, "parts", ())):
                 return s
         raise KeyError(key)
 

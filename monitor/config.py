@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import os
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -12,6 +11,16 @@ from types import MappingProxyType
 from typing import Any
 
 from . import clock
+from .agent_links import AgentLink, AgentLinkError, agent_links
+from .config_feeds import (
+    FEED_KINDS,
+    AmiFeed,
+    FeedConfigError,
+    PlatformFeed,
+    feed_keys,
+    platform_feed,
+    read_credential,
+)
 from .limits import MAX_AGENTS_PER_FEED, MAX_QUEUES_PER_FEED
 from .metrics import DEFAULT_SL_VARIANT, SL_VARIANTS
 from .thresholds import DEFAULT_BOOK, ThresholdBook, Thresholds
@@ -36,32 +45,6 @@ class RecordingSettings:
     keep_days: int = 14  # files of days older than this are deleted at start; 0 keeps all
 
 
-# `[[feeds]] kind`: the kinds built, and those the config names but refuses for now.
-FEED_KINDS = ("floorwatch", "asterisk-ami")
-KINDS_NOT_BUILT = ("ami-websocket", "queue-log", "chatwoot")
-AMI_DEFAULT_PORT = 5038
-
-
-@dataclass(frozen=True, slots=True)
-class AmiFeed:
-    """One `[[feeds]] kind = "asterisk-ami"` entry (docs/asterisk.md). It holds where the
-    secret is, never the secret: `read_secret` reads it when the source is built, so a
-    config, its repr and its messages cannot carry it."""
-
-    host: str
-    port: int = AMI_DEFAULT_PORT
-    username: str = ""
-    secret_file: str = ""  # exactly one of secret_file / secret_env is set
-    secret_env: str = ""
-    name: str = ""
-    index: int = 0  # its place in [[feeds]], for messages naming feeds[i]
-
-    @property
-    def key(self) -> str:
-        """The feed key its source gets: the entry's name, else ami://host:port."""
-        return self.name or f"ami://{self.host}:{self.port}"
-
-
 @dataclass(slots=True)
 class Config:
     feeds: list[str] = field(default_factory=list)
@@ -84,16 +67,24 @@ class Config:
     recording: RecordingSettings = field(default_factory=RecordingSettings)
     wall: WallSettings = field(default_factory=WallSettings)  # the wall display's pages
     path: str = ""  # the file it was read from, for messages about its keys
-    ami_feeds: list[AmiFeed] = field(default_factory=list)  # kind = "asterisk-ami" entries
+    # [[feeds]] entries of a platform kind (asterisk-ami, ami-websocket, queue-log, chatwoot)
+    platform_feeds: list[PlatformFeed] = field(default_factory=list)
     feed_names: dict[str, str] = field(default_factory=dict)  # url -> its entry's name
+    # [[agents]] (or agents_csv): one person's ids on each platform (monitor/agent_links.py)
+    agents: list[AgentLink] = field(default_factory=list)
+
+    @property
+    def ami_feeds(self) -> list[AmiFeed]:
+        """The asterisk-ami entries."""
+        return [f for f in self.platform_feeds if isinstance(f, AmiFeed)]
 
 
 # The tables a config may have; a key outside them is a misspelling, not a new setting.
-SECTIONS = ("channels", "client", "feeds", "recording", "sl_variants", "thresholds", "wall")
+SECTIONS = ("agents", "agents_csv", "channels", "client", "feeds", "recording", "sl_variants",
+            "thresholds", "wall")
 RECORDING_KEYS = ("enabled", "dir", "keep_days")
 WALL_KEYS = ("pages", "queues_per_page", "rotation_s")
 FEED_KEYS = ("name", "kind", "url", "token_file")
-AMI_FEED_KEYS = ("name", "kind", "host", "port", "username", "secret_file", "secret_env")
 # [thresholds] keys -> (Thresholds field, scale from the file's unit to the field's).
 THRESHOLD_KEYS: dict[str, tuple[str, float]] = {
     "sl_goal_percent": ("sl_goal", 0.01),
@@ -135,13 +126,18 @@ def load_config(path: Path) -> Config:
     names: set[str] = set()
     for i, entry in enumerate(feeds):
         kind = _feed_kind(path, i, entry)
-        if kind == "asterisk-ami":
-            ami = _ami_feed(path, i, entry)
-            if ami.key in names:
-                raise ConfigError(f"{path}: feeds[{i}].name: {ami.key!r} names another feed "
+        if kind != "floorwatch":
+            _check_keys(path, f"feeds[{i}]", entry, feed_keys(kind))
+            try:
+                feed = platform_feed(f"{path}: feeds[{i}]", kind, entry,
+                                     _feed_name(path, i, entry), i)
+            except FeedConfigError as exc:
+                raise ConfigError(str(exc)) from None
+            if feed.key in names:
+                raise ConfigError(f"{path}: feeds[{i}].name: {feed.key!r} names another feed "
                                   f"too; give each feed its own name")
-            names.add(ami.key)
-            cfg.ami_feeds.append(ami)
+            names.add(feed.key)
+            cfg.platform_feeds.append(feed)
             continue
         if isinstance(entry, dict):
             _check_keys(path, f"feeds[{i}]", entry, FEED_KEYS)
@@ -214,6 +210,10 @@ def load_config(path: Path) -> Config:
     cfg.channels = dict(channels)
     cfg.recording = _recording(path, raw.get("recording", {}))
     cfg.wall = _wall(path, raw.get("wall", {}))
+    try:
+        cfg.agents = agent_links(path, raw.get("agents"), raw.get("agents_csv"))
+    except AgentLinkError as exc:
+        raise ConfigError(str(exc)) from None
     return cfg
 
 
@@ -223,9 +223,6 @@ def _feed_kind(path: Path, i: int, entry: Any) -> str:
     if not isinstance(entry, dict) or "kind" not in entry:
         return "floorwatch"
     kind = entry["kind"]
-    if kind in KINDS_NOT_BUILT:
-        raise ConfigError(f"{path}: feeds[{i}].kind: {kind!r} is not built yet; "
-                          f"built: {', '.join(FEED_KINDS)}")
     if kind not in FEED_KINDS:
         raise ConfigError(f"{path}: feeds[{i}].kind: unknown kind {kind!r}"
                           f"{did_you_mean(str(kind), FEED_KINDS)}; "
@@ -240,56 +237,27 @@ def _feed_name(path: Path, i: int, entry: Mapping[str, Any]) -> str:
     return name.strip()
 
 
-def _ami_feed(path: Path, i: int, entry: Mapping[str, Any]) -> AmiFeed:
-    """One asterisk-ami entry: host, port (default 5038), username, and exactly one of
-    secret_file / secret_env. The secret itself is read later, by `read_secret`."""
-    where = f"{path}: feeds[{i}]"
-    _check_keys(path, f"feeds[{i}]", entry, AMI_FEED_KEYS)
-    name = _feed_name(path, i, entry)
-    for key in ("host", "username"):
-        value = entry.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise ConfigError(f"{where}.{key} must be given for an asterisk-ami feed "
-                              f"(a non-empty string)")
-    port = entry.get("port", AMI_DEFAULT_PORT)
-    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
-        raise ConfigError(f"{where}.port must be a whole number 1 to 65535 (got {port!r})")
-    given = [key for key in ("secret_file", "secret_env") if key in entry]
-    if len(given) != 1:
-        problem = "give only one of" if given else "give one of"
-        raise ConfigError(f"{where}.secret_file / secret_env: {problem} secret_file (a "
-                          f"file holding the AMI secret) or secret_env (an environment "
-                          f"variable)")
-    value = entry[given[0]]
-    if not isinstance(value, str) or not value.strip() or "\0" in value:
-        raise ConfigError(f"{where}.{given[0]} must be a non-empty string")
-    return AmiFeed(host=entry["host"].strip(), port=port, username=entry["username"].strip(),
-                   name=name, index=i, **{given[0]: value.strip()})
-
-
 def read_secret(cfg: Config, feed: AmiFeed) -> str:
-    """The AMI secret of `feed`: the first line (stripped) of its secret_file, or its
-    secret_env variable. A ConfigError naming the file and key when it cannot be had;
-    the message never holds the secret."""
+    """The AMI secret of `feed` (see `feed_credentials`)."""
+    return feed_credentials(cfg, feed)["secret"]
+
+
+def feed_credentials(cfg: Config, feed: PlatformFeed) -> dict[str, str]:
+    """The credentials of a platform entry, read now from its files or environment
+    variables: {"secret"} for asterisk-ami, {"token"} ('' when none) for ami-websocket,
+    {"token", "pubsub_token"} for chatwoot, {} for queue-log. A ConfigError naming the
+    file and key when one cannot be had; no message holds a credential."""
     where = f"{cfg.path or 'config'}: feeds[{feed.index}]"
-    if feed.secret_env:
-        value = os.environ.get(feed.secret_env, "")
-        if not value.strip():
-            state = "is empty" if feed.secret_env in os.environ else "is not set"
-            raise ConfigError(f"{where}.secret_env: {feed.secret_env} {state}")
-        return value.strip()
-    try:
-        text = Path(feed.secret_file).expanduser().read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{where}.secret_file: {feed.secret_file}: cannot read "
-                          f"({exc.strerror or exc})") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{where}.secret_file: {feed.secret_file}: not UTF-8 text") from None
-    first = text.splitlines()[0].strip() if text.strip() else ""
-    if not first:
-        raise ConfigError(f"{where}.secret_file: {feed.secret_file}: empty (the secret goes "
-                          f"on its first line)")
-    return first
+    out: dict[str, str] = {}
+    for base in ("secret", "token", "pubsub_token"):
+        if not hasattr(feed, f"{base}_file"):
+            continue
+        try:
+            out[base] = read_credential(where, f"{base}_file", getattr(feed, f"{base}_file"),
+                                        f"{base}_env", getattr(feed, f"{base}_env"))
+        except FeedConfigError as exc:
+            raise ConfigError(str(exc)) from None
+    return out
 
 
 def _wall(path: Path, table: Any) -> WallSettings:

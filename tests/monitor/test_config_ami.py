@@ -132,16 +132,6 @@ def test_host_and_username_are_required(tmp_path):
         load_config(path)
 
 
-@pytest.mark.parametrize("kind", ["ami-websocket", "queue-log", "chatwoot"])
-def test_kinds_not_built_yet_are_refused_by_name(tmp_path, kind):
-    path = write(tmp_path, f'[[feeds]]\nkind = "{kind}"\nurl = "ws://x:1"\n')
-    with pytest.raises(ConfigError) as err:
-        load_config(path)
-    assert str(err.value) == (
-        f"{path}: feeds[0].kind: {kind!r} is not built yet; built: floorwatch, asterisk-ami"
-    )
-
-
 def test_an_unknown_kind_gets_a_suggestion(tmp_path):
     path = write(tmp_path, '[[feeds]]\nkind = "asterisk_ami"\nhost = "h"\n')
     with pytest.raises(
