@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from monitor.commands import CommandError, Reassign, Role, Skills, target_skills
-from monitor.events import Channel, Heartbeat
+from monitor.events import Channel, Event, Heartbeat
 
 from ..health import EventRate, FeedHealth
 from ..source import FeedEvent, Source
@@ -178,7 +178,11 @@ class AmiSource(Source):
             items.append(msg)
         t = self._time({})
         try:
-            snap = self.map.snapshot(t, items, self._seq + 1)  # the number it will carry
+            # The first answer is the floor's start; after a reconnect the answer is
+            # told as the changes since, so the day's counts go on (AmiMap.resync).
+            first: list[Event] = [] if self._snapshots else [
+                self.map.snapshot(t, items, self._seq + 1)]  # the number it will carry
+            changes = self.map.resync(t, items) if self._snapshots else []
         except AmiMessageError as e:
             self._reject(str(e))
             raise _Closed("unusable QueueStatus answer") from None
@@ -188,7 +192,8 @@ class AmiSource(Source):
         self._health.connected = True
         self._health.last_error = ""
         self._writer = writer
-        yield self._number([snap])[0]
+        for item in self._number(first + changes):
+            yield item
         for msg in live:
             for item in self._convert(msg):
                 yield item

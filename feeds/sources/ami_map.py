@@ -207,6 +207,53 @@ class AmiMap:
             {"now": t, "queues": list(queues.values()), "agents": agents, "contacts": contacts},
         )
 
+    def resync(self, t: float, messages: list[Message]) -> list[Event]:
+        """A later `QueueStatus` answer (after a reconnect) as the events that bring the
+        floor from what the mapping knew to the answer: the day's counts go on, where a
+        snapshot would start them again.
+
+        New queues are defined; members that joined, left or changed are told; calls
+        now waiting that were not are offered (at their `Wait`). A call that waited
+        before and is gone now left while the connection was down, its outcome unknown:
+        it exits with reason `withdraw` (docs/asterisk.md). Calls connected before are
+        kept while their member is still on a call, else ended. Raises
+        `AmiMessageError` (changing nothing) as `snapshot` does.
+        """
+        old_queues, old_members = set(self._queues), self._members
+        old_waiting, old_talking = dict(self._waiting), dict(self._talking)
+        snap = self.snapshot(t, messages)  # checks the answer whole and resets the mapping
+        out: list[Event] = []
+        for q in snap.state["queues"]:
+            if q["id"] not in old_queues:
+                out.append(QueueDefined(t, q["id"], q["name"], q["channel"], q["sl_target_s"]))
+        waiting_now = {c["id"]: c for c in snap.state["contacts"]}
+        for uid, queue in old_waiting.items():
+            if uid not in waiting_now:
+                out.append(ContactExited(t, uid, queue, ExitReason.WITHDRAW.value))
+        for uid, c in waiting_now.items():
+            if uid not in old_waiting:
+                out.append(ContactOffered(c["offered_t"], uid, c["queue"]))
+        for uid, (queue, interface) in old_talking.items():
+            m = self._members.get(interface)
+            if m is not None and m.status in _TALKING:
+                self._talking[uid] = (queue, interface)  # still on that call
+                m.calls += 1
+            else:
+                out.append(ContactEnded(t, uid, queue, interface))
+        for interface, m in self._members.items():
+            was = old_members.get(interface)
+            if was is None:
+                out.append(AgentLogin(t, interface, m.name))
+            if was is None or _skills(was) != _skills(m):
+                out.append(AgentSkills(t, interface, _skills(m)))
+            m.told = was.told if was is not None else None
+            self._tell(t, interface, m, out)
+        for interface in old_members:
+            if interface not in self._members:
+                out.append(AgentSkills(t, interface, {}))
+                out.append(AgentLogout(t, interface))
+        return out
+
     # -------------------------------------------------------------- members
     @property
     def queues(self) -> frozenset[str]:

@@ -236,15 +236,27 @@ def test_calls_join_connect_complete_and_abandon_show_on_the_floor() -> None:
     run(body)
 
 
-def test_drop_reconnects_and_takes_a_fresh_snapshot() -> None:
+def test_drop_reconnects_and_tells_what_changed_meanwhile() -> None:
     async def body(fake: FakeAmi) -> None:
         r = Run(fake)
         await r.until(lambda: r.snapshots() == 1)
         assert r.floor.queue_view("general").waiting == 1
-        fake.entries = []  # the caller was answered while we were away
+        fake.push(_event("QueueCallerJoin", T0 + 1, **channel("1764.2"), Queue="general",
+                         Position="2", Count="2"))
+        await r.until(lambda: r.floor.queue_view("general").waiting == 2)
+        fake.entries = []  # the callers went while we were away (how, AMI cannot say now)
         fake.members[1] = _queue_member("general", "PJSIP/102", "Wang Wei")
+        fake.members.append(_queue_member("vip", "PJSIP/104", "Sun Li"))
         fake.drop()
-        await r.until(lambda: r.snapshots() == 2)
+        await r.until(lambda: r.source.health().resyncs == 1)
+        # No second snapshot: the changes came as events, so the day's counts go on.
+        await r.until(lambda: "PJSIP/104" in r.floor.agents)
+        assert r.snapshots() == 1
+        view = r.floor.queue_view("general")
+        assert (view.waiting, view.offered) == (0, 1)  # a snapshot would have made it 0
+        assert not r.floor.contacts
+        assert r.floor.agents["PJSIP/102"].state == "available"
+        assert r.floor.agents["PJSIP/104"].skills == {"vip": 1}
         fake.push(
             _event(
                 "QueueMemberPause",
