@@ -31,6 +31,7 @@ from typing import Any
 from feeds.credentials import redact_url
 from feeds.health import FeedHealth
 from feeds.hub import FeedHub
+from feeds.source import Source
 from feeds.sources.runs import RunStamped
 from feeds.sources.websocket import WebsocketSource
 from feeds.store.recording import Recorder
@@ -53,9 +54,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                     "recording until --duration has passed or Ctrl-C. `floorwatch report FILE` "
                     "reads it. Exit 0; 1 if the file could not be written or an event could "
                     "not be recorded; 2 on bad arguments or no connection.")
-    p.add_argument("--feed", action="append", required=True, type=feed_url, metavar="URL",
-                   dest="feeds",
-                   help="feed URL, ws://host:port (repeatable)")
+    given = p.add_mutually_exclusive_group(required=True)
+    given.add_argument("--feed", action="append", type=feed_url, metavar="URL", dest="feeds",
+                       help="feed URL, ws://host:port (repeatable)")
+    given.add_argument("--config", type=Path, metavar="FILE",
+                       help="record every feed a TOML config lists, of every kind "
+                            "(Floorwatch, Asterisk AMI, AMI websocket, queue_log, Chatwoot; "
+                            "docs/platforms.md)")
     p.add_argument("--out", required=True, type=Path, metavar="FILE",
                    help="the recording to create (must not exist yet)")
     add_token_files_flag(p)
@@ -80,6 +85,7 @@ class _Session:
         self.recorder = recorder
         self.snapshots: Counter[str] = Counter()
         self.down_s: Counter[str] = Counter()  # seconds each feed was disconnected
+        self.names: set[str] = set()  # the feeds' names in the recording
 
     def pump(self) -> int:
         """Record what the hub has ready; never more than the recorder can queue.
@@ -107,8 +113,8 @@ def _wait_connected(session: _Session, urls: list[str], timeout: float,
     deadline = time.monotonic() + timeout
     while True:
         session.pump()
-        healths = {h.url: h for h in hub.health()}
-        waiting = [u for u in urls if not (healths[u].connected and hub.role(u))]
+        healths = _by_name(hub.health())
+        waiting = [u for u in urls if not (healths[u].connected and _granted(hub, healths[u]))]
         if not waiting:
             return ""
         for url in waiting:
@@ -121,6 +127,26 @@ def _wait_connected(session: _Session, urls: list[str], timeout: float,
             why = f": {h.last_error}" if h.last_error else ""
             return f"cannot connect to {h.url} within {timeout:g} s{why}"
         stop.wait(min(POLL_S, max(0.0, deadline - time.monotonic())))
+
+
+def _by_name(healths: list[FeedHealth]) -> dict[str, FeedHealth]:
+    """Each feed's health by the name the recording gives it: a websocket feed's URL
+    without secrets, a platform feed's key."""
+    out = {}
+    for h in healths:
+        out[h.key] = h
+        out[h.url] = h
+    return out
+
+
+def _granted(hub: FeedHub, health: FeedHealth) -> bool:
+    """Whether the feed let us in: a role for a Floorwatch feed; a platform feed that
+    takes no commands (a log file) is in once connected."""
+    try:
+        source = hub.source(health.key)
+    except KeyError:
+        return bool(hub.role(health.url))
+    return bool(source.role) or not source.accepts_commands
 
 
 @contextlib.contextmanager
@@ -165,11 +191,11 @@ def print_summary(out_path: Path, elapsed_s: float, urls: list[str], session: _S
     total = sum(written.values())
     print(f"recorded {total} event{'s' if total != 1 else ''} in {mmss(elapsed_s)} "
           f"to {out_path}")
-    by_url = {h.url: h for h in healths}
+    by_url = _by_name(healths)
     for url in urls:
         h = by_url[url]
         n, snaps = written.get(url, 0), session.snapshots[url]
-        name = f" ({h.feed})" if h.feed else ""
+        name = f" ({h.feed})" if h.feed and h.feed != url else ""
         line = (f"  {url}{name}: {n} event{'s' if n != 1 else ''} "
                 f"(incl. {snaps} snapshot{'s' if snaps != 1 else ''}); "
                 f"rejected frames {h.rejected}{_reasons(h)}; resyncs {h.resyncs}; "
@@ -195,7 +221,7 @@ def _record_until(session: _Session, stop: threading.Event, end: float | None) -
         now = time.monotonic()
         for h in session.hub.health():  # how long each feed was away while we recorded
             if not h.connected:
-                session.down_s[h.url] += now - last
+                session.down_s[h.url if h.url in session.names else h.key] += now - last
         last = now
         if end is not None and now >= end:
             return
@@ -205,12 +231,11 @@ def _record_until(session: _Session, stop: threading.Event, end: float | None) -
 def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
     """Record until --duration, Ctrl-C or `stop` is set; see the module docstring."""
 
-    urls = list(dict.fromkeys(args.feeds))
     out: Path = args.out.expanduser()
     try:
         duration = None if args.duration is None else parse_duration(args.duration)
-        tokens = feed_tokens(urls, args.token_files)
-    except (ValueError, OSError) as exc:
+        urls, tokens, platform = _feeds(args)
+    except (ValueError, OSError) as exc:  # a ConfigError is a ValueError: one line
         return _fail(str(exc))
     if out.exists():
         return _fail(f"{out} already exists; record into a new file")
@@ -218,7 +243,8 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
         why = "is not a folder" if out.parent.exists() else "does not exist"
         return _fail(f"--out {out}: {out.parent} {why}")
 
-    keys = [redact_url(u) for u in urls]  # feeds are stored by name, never with secrets
+    # Feeds are stored by name, never with secrets: a URL without them, a platform's key.
+    keys = [redact_url(u) for u in urls] + [h.key for h in _platform_healths(platform)]
     recorder = Recorder(out, feeds=keys, interval_s=0.25)  # commits at most every 250 ms
     recorder.wait_ready()
     if recorder.error:
@@ -228,8 +254,10 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
     stop = stop or threading.Event()
     # Each event keeps the server run it came from (see feeds.sources.runs). The feeds
     # are received in this process, where each event's run is known exactly.
-    hub = FeedHub([RunStamped(WebsocketSource(u, tokens.get(u, ""))) for u in urls])
+    hub = FeedHub([*(RunStamped(WebsocketSource(u, tokens.get(u, ""))) for u in urls),
+                   *platform])
     session = _Session(hub, recorder)
+    session.names = set(keys)
     started = time.monotonic()
     problem = ""
     with _stop_on_signals(stop):
@@ -256,6 +284,42 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
     if recorder.dropped:
         return _fail(f"{out} is missing events{_dropped_text(recorder)}", EXIT_WRITE_FAILED)
     return EXIT_OK
+
+
+def _feeds(args: argparse.Namespace) -> tuple[list[str], dict[str, str], list[Source]]:
+    """The websocket feed URLs, their tokens, and the platform sources to record: from
+    --feed (and --token-file), or every feed of --config."""
+    if args.config is None:
+        urls = list(dict.fromkeys(args.feeds))
+        return urls, feed_tokens(urls, args.token_files), []
+    if args.token_files:
+        raise ValueError("--token-file goes with --feed; a config names its own token files")
+    from feeds.sources.from_config import platform_sources
+    from monitor.config import load_config
+
+    config = load_config(args.config)
+    urls = list(dict.fromkeys(config.feeds))
+    files = {u: config.feed_token_files.get(u, config.token_file) for u in urls}
+    tokens = feed_tokens(urls, None, files, f"{config.path}: token_file")
+    platform = platform_sources(config, lambda message: print(
+        f"floorwatch record: warning: {message}", file=sys.stderr))
+    if not urls and not platform:
+        raise ValueError(f"{config.path}: no [[feeds]] to record")
+    return urls, tokens, platform
+
+
+def _platform_healths(sources: list[Source]) -> list[FeedHealth]:
+    """The health records (with keys) of platform sources, joined ones as their parts."""
+    out = []
+    for source in sources:
+        parts = getattr(source, "part_healths", None)
+        if parts is not None:
+            out += parts()
+            continue
+        h = source.health()
+        h.key = source.key
+        out.append(h)
+    return out
 
 
 def _dropped_text(recorder: Recorder) -> str:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from platformdirs import user_config_path
 
-from monitor.config import Config, load_config, read_secret
+from monitor.config import Config, load_config
 
 from .common import add_token_files_flag, add_window_flags, feed_tokens, feed_url
 from .recording_flags import add_record_flags, default_settings, recording_plan
@@ -26,27 +26,19 @@ def _warn(message: str) -> None:
 
 
 def ami_sources(config: Config, warn: Callable[[str], None] = _warn) -> list[Source]:
-    """One AmiSource per `kind = "asterisk-ami"` entry, its secret read now (a
-    ConfigError naming the file and key when it cannot be); a secret file other users
-    can read is used all the same, with the warning a token file gets."""
-    from feeds.credentials import readable_by_others
-    from feeds.sources.ami import AmiSource
+    """The sources of the config's platform feeds (every kind but floorwatch; joined
+    into one with [[agents]]), their credentials read now: a ConfigError naming the
+    file and key when one cannot be (see feeds/sources/from_config.py)."""
+    from feeds.sources.from_config import platform_sources
 
-    sources: list[Source] = []
-    for feed in config.ami_feeds:
-        secret = read_secret(config, feed)
-        if feed.secret_file and readable_by_others(feed.secret_file):
-            warn(f"secret file {feed.secret_file} can be read by other users: "
-                 f"chmod 600 {feed.secret_file}")
-        sources.append(AmiSource(feed.host, feed.port, feed.username, secret, feed.key))
-    return sources
+    return platform_sources(config, warn)
 
 
 def sources_for(config: Config, urls: list[str] | None = None,
                 tokens: dict[str, str] | None = None, *, with_ami: bool = True) -> list[Source]:
     """The sources `run` watches: a websocket source per URL (by default the config's
-    floorwatch feeds, with their token files read) and, `with_ami`, one AmiSource per
-    asterisk-ami entry of the config."""
+    floorwatch feeds, with their token files read) and, `with_ami`, the sources of the
+    config's platform feeds (asterisk-ami, ami-websocket, queue-log, chatwoot)."""
     from feeds.hub import websocket_source
 
     if urls is None:
@@ -86,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
             return 2
         config = load_config(config_path)
     urls = args.feed or config.feeds
-    if not urls and not config.ami_feeds:
+    if not urls and not config.platform_feeds:
         print("no feeds: pass --feed URL or list [[feeds]] in the config", file=sys.stderr)
         return 2
     urls = list(dict.fromkeys(urls))
