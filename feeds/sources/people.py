@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from monitor import agent_parts
 from monitor.agent_links import AgentLink
 from monitor.events import (
     AgentLogin,
@@ -49,6 +50,7 @@ _PRIORITY = (
 )
 _RANK = {s.value: i for i, s in enumerate(_PRIORITY)}
 _AGENT_EVENTS = (AgentLogin, AgentLogout, AgentStateChanged, AgentSkills)
+CHANNEL_OF = {"asterisk": "hotline", "chatwoot": "online"}  # a platform's work
 
 
 @dataclass(slots=True)
@@ -131,7 +133,7 @@ class PersonJoin:
 
     def merged(self, person: str) -> Merged | None:
         p = self._people.get(person)
-        return None if p is None else _merge(p)
+        return None if p is None else self._merge(p)
 
     # --------------------------------------------------------------- events
     def event(self, part: str, e: Event) -> list[tuple[str, Event]]:
@@ -171,7 +173,7 @@ class PersonJoin:
 
     def _tell(self, p: _Person, t: float) -> list[Event]:
         """The events that bring the floor's agent to `p`'s merged state."""
-        m = _merge(p)
+        m = self._merge(p)
         out: list[Event] = []
         if m.state != AgentStatus.LOGGED_OUT and not p.told_in:
             out.append(AgentLogin(t, p.id, m.name, m.team))
@@ -239,7 +241,7 @@ class PersonJoin:
             if p.owner != part:
                 later += [(p.owner, e) for e in self._tell(p, snap.t)]
                 continue
-            m = _merge(p)
+            m = self._merge(p)
             if (m.state, m.reason) != p.told_state or not p.told_in:
                 p.told_since = since[person] if len(p.parts) == 1 else snap.t
             p.told_in = m.state != AgentStatus.LOGGED_OUT
@@ -264,14 +266,20 @@ class PersonJoin:
         return c
 
 
-def _merge(p: _Person) -> Merged:
-    parts = list(p.parts.values())
-    best = min(parts, key=lambda x: _RANK.get(x.state, len(_RANK)), default=Part())
-    skills: dict[str, int] = {}
-    for piece in parts:
-        skills.update(piece.skills)
-    link = p.link
-    name = (link.name if link else "") or next((x.name for x in parts if x.name), p.id)
-    team = (link.team if link else "") or next((x.team for x in parts if x.team), "")
-    return Merged(name, team, best.state, best.reason, skills,
-                  sum(x.chat_capacity for x in parts))
+    def _merge(self, p: _Person) -> Merged:
+        """The one agent `p`'s parts make (see the module docstring)."""
+        parts = list(p.parts.values())
+        best = min(parts, key=lambda x: _RANK.get(x.state, len(_RANK)), default=Part())
+        skills: dict[str, int] = {}
+        for piece in parts:
+            skills.update(piece.skills)
+        link = p.link
+        name = (link.name if link else "") or next((x.name for x in parts if x.name), p.id)
+        team = (link.team if link else "") or next((x.team for x in parts if x.team), "")
+        reason = best.reason
+        if len(parts) > 1:
+            reason = agent_parts.encode(best.state, best.reason, (
+                (CHANNEL_OF.get(self.platforms.get(key, ""), key), x.state, x.reason)
+                for key, x in p.parts.items()))
+        return Merged(name, team, best.state, reason, skills,
+                      sum(x.chat_capacity for x in parts))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from feeds.sources.people import PersonJoin
+from monitor import agent_parts
 from monitor.agent_links import AgentLink
 from monitor.events import (
     AgentLogin,
@@ -67,6 +68,8 @@ def test_the_busiest_part_gives_the_state_and_logout_needs_both():
            AgentStateChanged(5.0, "PJSIP/1017", "on_contact"))
     a = floor.agents["a017"]
     assert a.state == "on_contact" and a.contacts == {"call-1"}  # the call names the person
+    assert agent_parts.decode(a.reason) == [("hotline", "on_contact", ""),
+                                            ("online", "not_ready", "busy")]
     _apply(floor, join, A, AgentLogout(6.0, "PJSIP/1017"))
     assert floor.agents["a017"].state == "not_ready" and floor.agents["a017"].reason == "busy"
     told = _apply(floor, join, C, AgentLogout(7.0, "cw-17"))
@@ -74,14 +77,24 @@ def test_the_busiest_part_gives_the_state_and_logout_needs_both():
     assert floor.agents["a017"].state == "logged_out"
 
 
-def test_nothing_is_told_when_the_merged_agent_does_not_change():
+def test_parts_that_differ_are_in_the_reason_and_a_repeat_tells_nothing():
     floor, join = Floor(), _join()
     _queues(floor, join)
     _apply(floor, join, A, AgentLogin(2.0, "PJSIP/1017", "x"),
            AgentStateChanged(2.0, "PJSIP/1017", "on_contact"))
-    # Chatwoot's presence flips while the call goes on: the floor's agent stays.
-    assert _apply(floor, join, C, AgentLogin(3.0, "cw-17", "x"),
-                  AgentStateChanged(3.5, "cw-17", "available")) == []
+    # Chat presence while the call goes on: still on contact, both parts shown.
+    _apply(floor, join, C, AgentLogin(3.0, "cw-17", "x"))
+    a = floor.agents["a017"]
+    assert a.state == "on_contact"
+    assert agent_parts.decode(a.reason) == [("hotline", "on_contact", ""),
+                                            ("online", "available", "")]
+    assert _apply(floor, join, C, AgentStateChanged(3.5, "cw-17", "available")) == []
+    _apply(floor, join, C, AgentStateChanged(4.0, "cw-17", "not_ready", "busy"))
+    assert agent_parts.decode(floor.agents["a017"].reason)[1] == ("online", "not_ready", "busy")
+    # Both not ready: the plain reason code (alert rules read it), no parts.
+    _apply(floor, join, A, AgentStateChanged(5.0, "PJSIP/1017", "not_ready", "lunch"))
+    assert (floor.agents["a017"].state, floor.agents["a017"].reason) in (
+        ("not_ready", "lunch"), ("not_ready", "busy"))
 
 
 def test_an_unlinked_agent_passes_under_its_own_id():

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from monitor import agent_parts
 from monitor.agent_work import BLEND, HOTLINE, ONLINE, queue_names, work_channel
 from monitor.alert_book import Alert
 from monitor.events import AgentStatus
@@ -321,13 +322,47 @@ class AgentTableModel(QAbstractTableModel):
     def state_label(self, agent: Agent) -> str:
         """State as the table shows it, e.g. "Not ready (break)", plus a pending-move badge."""
         label = self._state_labels.get(agent.state, str(agent.state))
-        if agent.reason:
+        parts = agent_parts.decode(agent.reason) if agent.reason else None
+        if parts is not None:  # one person on two platforms: the other part, when it differs
+            label = " · ".join([label, *(f"{self._channel_labels.get(c, c)}: "
+                                         f"{self._part_label(s, r)}"
+                                         for c, s, r in parts if s != agent.state)])
+        elif agent.reason:
             label = f"{label} ({self._reason_labels.get(agent.reason, agent.reason)})"
         badge = self.badge_of(agent.id)
         if badge:
             label = f"{label} · {badge}"
         alert = self.alert_of(agent.id)
         return f"{label} · {alert_text(alert.severity)}" if alert is not None else label
+
+    def _part_label(self, state: str, reason: str) -> str:
+        label = self._state_labels.get(state, state)
+        return f"{label} ({self._reason_labels.get(reason, reason)})" if reason else label
+
+    def parts_text(self, agent: Agent) -> str | None:
+        """Each platform's state of a person on two, e.g. "Hotline: On contact; Online:
+        Available", or None for an agent of one platform."""
+        parts = agent_parts.decode(agent.reason) if agent.reason else None
+        if parts is None:
+            return None
+        return "; ".join(f"{self._channel_labels.get(c, c)}: {self._part_label(s, r)}"
+                         for c, s, r in parts)
+
+    def load_text(self, agent: Agent) -> str:
+        """Contacts in hand: "2/3" (of the chat capacity); with calls and chats at once,
+        each channel's: "1 + 2/3" (calls + chats of capacity)."""
+        assert self._floor is not None
+        if not agent.contacts or not agent.chat_capacity:
+            return fmt.load(agent.load, agent.chat_capacity)
+        contacts, queues = self._floor.contacts, self._floor.queues
+        calls = 0
+        for contact_id in agent.contacts:
+            c = contacts.get(contact_id)
+            q = queues.get(c.queue) if c is not None else None
+            calls += q is not None and q.channel == HOTLINE
+        if not calls:
+            return fmt.load(agent.load, agent.chat_capacity)
+        return f"{calls} + {fmt.load(agent.load - calls, agent.chat_capacity)}"
 
     def refresh_agents(self, agent_ids: Iterable[str]) -> None:
         """Repaint these agents' rows (e.g. a badge came or went between ticks)."""
@@ -425,8 +460,9 @@ class AgentTableModel(QAbstractTableModel):
             return f"{alert_text(alert.severity)}: {message_of(alert, self._chinese)}"
         if column == Column.NAME:
             return f"{agent.id} · {agent.team}" if agent.team else agent.id
-        if column == Column.STATE:
-            return self.state_label(agent)  # whole, however narrow the column
+        if column == Column.STATE:  # whole, however narrow the column; each platform's
+            parts = self.parts_text(agent)
+            return self.state_label(agent) if parts is None else parts
         if column == Column.SKILLS:
             return ", ".join(sorted(agent.skills))  # the ids behind the names
         left = self.lend_left(agent.id) if column == Column.CHANNEL else None
@@ -466,7 +502,7 @@ class AgentTableModel(QAbstractTableModel):
         if column == Column.TIME_IN_STATE:
             return fmt.mmss(self._time_in_state(agent))
         if column == Column.LOAD:
-            return fmt.load(agent.load, agent.chat_capacity)
+            return self.load_text(agent)
         if column == Column.SKILLS:
             return self.skills_text(agent)
         if column == Column.HANDLED:
