@@ -112,6 +112,16 @@ def websocket_source(url: str, token: str = "", processes: bool | None = None) -
     return WebsocketSource(url, token)
 
 
+def feed_keys(sources: Iterable[Source]) -> list[str]:
+    """The floor's names of the feeds of `sources`, in the order `FeedHub.health` lists
+    them: a source's key, or the keys of the platforms joined into it."""
+    keys: list[str] = []
+    for source in sources:
+        parts = getattr(source, "parts", None)
+        keys += [p.key for p in parts] if parts is not None else [source.key]
+    return keys
+
+
 class FeedHub:
     """Runs any mix of sources; the engine drains their events, commands go to their owner."""
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from feeds.hub import FeedHub
+from feeds.hub import FeedHub, feed_keys
 from feeds.source import Source
 from feeds.store.alert_history import AlertHistory
 from feeds.store.alert_history import default_path as default_alert_history_path
@@ -70,7 +70,7 @@ def run_floor(sources: list[Source], options: WindowOptions) -> int:
     alerts = AlertEngine(floor, options.rules)
     hub = FeedHub(sources)
     window = FloorWindow(floor, lang=lang, config=cfg, config_path=cfg.path, alerts=alerts)
-    window.feed_keys = [source.key for source in sources]  # the floor's names of the feeds
+    window.feed_keys = feed_keys(sources)  # the floor's names of the feeds
     # Controls appear once the feed grants the supervisor role; a viewer never sees them.
     audit = AuditWriter(default_audit_path())  # opens the database on its own thread
     # A replay moves nobody: without a controller no move button, menu entry or drop acts.

@@ -20,7 +20,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, QTi
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
-from feeds.hub import FeedHub
+from feeds.hub import FeedHub, feed_keys
 from feeds.source import Source
 from monitor.alert_book import AlertBook
 from monitor.alert_engine import AlertEngine
@@ -75,7 +75,7 @@ def run_wall(sources: list[Source], options: WallOptions) -> int:
     alerts = AlertEngine(floor, options.rules)
     hub = FeedHub(sources)
     wall = WallWindow(floor, lang, cfg, alerts=alerts)
-    wall.feed_keys = [source.key for source in sources]
+    wall.feed_keys = feed_keys(sources)
     ticker = FloorTicker(floor, hub, [wall], alerts=alerts)
     placement = WallPlacement(wall, wall_settings(), options.screen)
     exit_code = 0
