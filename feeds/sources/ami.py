@@ -176,23 +176,11 @@ class AmiSource(Source):
             if msg.get("event", "").lower() == "queuestatuscomplete":
                 break
             items.append(msg)
-        t = self._time({})
-        try:
-            # The first answer is the floor's start; after a reconnect the answer is
-            # told as the changes since, so the day's counts go on (AmiMap.resync).
-            first: list[Event] = [] if self._snapshots else [
-                self.map.snapshot(t, items, self._seq + 1)]  # the number it will carry
-            changes = self.map.resync(t, items) if self._snapshots else []
-        except AmiMessageError as e:
-            self._reject(str(e))
-            raise _Closed("unusable QueueStatus answer") from None
-        if self._snapshots:
-            self._health.resyncs += 1
-        self._snapshots += 1
-        self._health.connected = True
-        self._health.last_error = ""
+        answer = self._answer(items)
+        if answer is None:
+            raise _Closed("unusable QueueStatus answer")
         self._writer = writer
-        for item in self._number(first + changes):
+        for item in answer:
             yield item
         for msg in live:
             for item in self._convert(msg):
@@ -235,6 +223,26 @@ class AmiSource(Source):
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError, _Closed):
                         await task
+
+    def _answer(self, items: list[Message]) -> list[FeedEvent] | None:
+        """A whole `QueueStatus` answer as the events to send (None when unusable:
+        counted); marks the session live. Shared with the websocket bridge's source."""
+        t = self._time({})
+        try:
+            # The first answer is the floor's start; after a reconnect the answer is
+            # told as the changes since, so the day's counts go on (AmiMap.resync).
+            first: list[Event] = [] if self._snapshots else [
+                self.map.snapshot(t, items, self._seq + 1)]  # the number it will carry
+            changes = self.map.resync(t, items) if self._snapshots else []
+        except AmiMessageError as e:
+            self._reject(str(e))
+            return None
+        if self._snapshots:
+            self._health.resyncs += 1
+        self._snapshots += 1
+        self._health.connected = True
+        self._health.last_error = ""
+        return self._number(first + changes)
 
     # ------------------------------------------------------------ commands
     async def send(self, data: dict[str, Any], timeout: float = 10.0) -> dict[str, Any]:

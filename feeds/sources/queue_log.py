@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -125,9 +125,11 @@ class QueueLogImport:
     """Stateful converter of queue_log lines (queues and agents seen, calls open)."""
 
     def __init__(self, sl_target_s: float = DEFAULT_SL_TARGET_S,
-                 stats: ImportStats | None = None) -> None:
+                 stats: ImportStats | None = None,
+                 channels: Mapping[str, str] | None = None) -> None:
         self.sl_target_s = sl_target_s
         self.stats = stats if stats is not None else ImportStats()
+        self.channels = dict(channels or {})  # queue -> channel; hotline when not named
         self._queues: set[str] = set()
         self._logged_in: set[str] = set()
         self._members: dict[str, set[str]] = {}  # agent -> queues it is a member of
@@ -219,7 +221,8 @@ class QueueLogImport:
         out: list[Event] = []
         if queue not in self._queues and queue and queue != NONE:
             self._queues.add(queue)
-            out.append(QueueDefined(t, queue, queue, Channel.HOTLINE.value, self.sl_target_s))
+            channel = self.channels.get(queue, Channel.HOTLINE.value)
+            out.append(QueueDefined(t, queue, queue, channel, self.sl_target_s))
         if handler is not None:
             handler(t, uid, queue, agent, data, out)
         if name in _TRANSFERS:
@@ -229,6 +232,11 @@ class QueueLogImport:
             if t > self._last_event_t:
                 self._last_event_t = t
         return out
+
+    @property
+    def last_t(self) -> float:
+        """Time of the latest accepted line (-inf before one): a live tail's clock."""
+        return self._last_t
 
     def events(self, lines: Iterable[str]) -> Iterator[Event]:
         """Convert lines (numbered from 1) as they come, then a Heartbeat at the time of
