@@ -74,7 +74,8 @@ def down_reason(health: FeedHealth) -> DownReason:
     if health.connected or not health.last_error:
         return DownReason.UNKNOWN
     error = health.last_error
-    if "unknown token" in error or "4001" in error:
+    if any(mark in error for mark in ("unknown token", "4001", "unauthorized",
+                                      "AmiLoginRefused")):
         return DownReason.REFUSED
     if error.startswith(("ConnectionClosed", "ConnectionClosedError", "ConnectionClosedOK")):
         return DownReason.LOST

@@ -30,7 +30,7 @@ class StaleReason(StrEnum):
 
 # Error texts (the exception's type name first, as sources record them) by reason.
 # Order matters: a refused token also closes the connection.
-_TOKEN_MARKS = ("unknown token", "4001")
+_TOKEN_MARKS = ("unknown token", "4001", "unauthorized", "AmiLoginRefused")
 _REFUSED_MARKS = ("ConnectionRefusedError", "Connection refused", "Connect call failed")
 _LOST_MARKS = ("ConnectionClosed", "IncompleteRead", "ConnectionResetError")
 _UNREACHABLE_MARKS = (

@@ -88,6 +88,7 @@ class ChatwootFeed:
     token_env: str = ""
     pubsub_token_file: str = ""  # exactly one of these two (the user's pubsub token)
     pubsub_token_env: str = ""
+    cable_url: str = ""  # "" = ws(s)://the same host/cable
     name: str = ""
     index: int = 0
 
@@ -106,7 +107,7 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "ami-websocket": ("name", "kind", "url", "token_file", "token_env"),
     "queue-log": ("name", "kind", "path"),
     "chatwoot": ("name", "kind", "url", "account_id", "user_id", "token_file", "token_env",
-                 "pubsub_token_file", "pubsub_token_env"),
+                 "pubsub_token_file", "pubsub_token_env", "cable_url"),
 }
 
 
@@ -132,7 +133,11 @@ def platform_feed(where: str, kind: str, entry: Mapping[str, Any], name: str,
         return QueueLogFeed(path=path.strip(), name=name, index=index)
     url = _url(where, entry, ("http://", "https://"), "an http:// or https:// URL")
     numbers = {key: _whole(where, entry, key) for key in ("account_id", "user_id")}
-    return ChatwootFeed(url=url.rstrip("/"), name=name, index=index, **numbers,
+    cable = ""
+    if "cable_url" in entry:
+        cable = _url(where, {"url": entry["cable_url"]}, ("ws://", "wss://"),
+                     "a ws:// or wss:// URL").replace(f"{where}.url", f"{where}.cable_url")
+    return ChatwootFeed(url=url.rstrip("/"), name=name, index=index, cable_url=cable, **numbers,
                         **_credential(where, entry, "token"),
                         **_credential(where, entry, "pubsub_token"))
 

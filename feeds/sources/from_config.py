@@ -44,7 +44,7 @@ def platform_source(config: Config, feed: PlatformFeed) -> Source:
     from .chatwoot import ChatwootSource
 
     return ChatwootSource(feed.url, feed.account_id, feed.user_id, creds["token"],
-                          creds["pubsub_token"], feed.key)
+                          creds["pubsub_token"], feed.key, cable_url=feed.cable_url)
 
 
 def platform_sources(config: Config, warn: Callable[[str], None]) -> list[Source]:

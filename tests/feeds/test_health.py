@@ -68,3 +68,13 @@ def test_why_a_feed_is_down(error, connected, reason):
     from feeds.health import down_reason
 
     assert down_reason(health(last_error=error, connected=connected)) == reason
+
+
+def test_a_platform_refusing_our_credentials_reads_as_refused():
+    from feeds.health import DownReason, FeedHealth, down_reason
+    from feeds.staleness import StaleReason, error_reason
+
+    for error in ("unauthorized: the API token was refused (HTTP 401)",
+                  "AmiLoginRefused: login refused: Authentication failed"):
+        assert down_reason(FeedHealth(url="x", last_error=error)) == DownReason.REFUSED
+        assert error_reason(error) == StaleReason.BAD_TOKEN
