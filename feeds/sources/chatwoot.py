@@ -42,7 +42,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Origin, Subprotocol
 
 from monitor.commands import CommandError, Reassign, Role, Skills, target_skills
-from monitor.events import Channel, Event, Heartbeat, Snapshot
+from monitor.events import Channel, Event, Heartbeat
 
 from ..health import EventRate, FeedHealth
 from ..source import FeedEvent, Source
@@ -172,6 +172,7 @@ class ChatwootSource(Source):
         self._snapshots = 0
         self._live = False  # a session has given its snapshot and is reading events
         self._resync = False  # the hub dropped an event: take a fresh snapshot
+        self._whole = True  # the next REST snapshot is a Snapshot (else told as changes)
         self._injected: list[Event] = []  # events of commands, given out by the session
         self._wake: asyncio.Event | None = None
         self._results: OrderedDict[str, tuple[Reassign, dict[str, Any]]] = OrderedDict()
@@ -196,6 +197,7 @@ class ChatwootSource(Source):
 
     def overflowed(self, item: FeedEvent) -> None:
         self._resync = True  # the floor missed an event: a fresh snapshot puts it right
+        self._whole = True  # as a whole Snapshot: changes since would miss what it missed
 
     # ---------------------------------------------------------------- life
     async def events(self, stop: asyncio.Event) -> AsyncIterator[FeedEvent]:
@@ -245,7 +247,7 @@ class ChatwootSource(Source):
 
     async def _session(self, ws: ClientConnection, stop: asyncio.Event) -> AsyncIterator[FeedEvent]:
         await self._handshake(ws)
-        snap = await self._snapshot()
+        first = await self._snapshot()
         if self._snapshots:
             self._health.resyncs += 1
         self._snapshots += 1
@@ -253,7 +255,8 @@ class ChatwootSource(Source):
         self._health.last_error = ""
         self._live = True
         self._rate.seen()
-        yield self._number([snap])[0]
+        for item in self._number(first):
+            yield item
         loop = asyncio.get_running_loop()
         last_in = last_presence = loop.time()
         await self._perform(ws, "update_presence")
@@ -357,7 +360,10 @@ class ChatwootSource(Source):
         )
 
     # ------------------------------------------------------------ snapshot
-    async def _snapshot(self) -> Snapshot:
+    async def _snapshot(self) -> list[Event]:
+        """The REST lists: a whole Snapshot the first time (and after the hub dropped
+        an event), else the changes since what the map knew (`ChatwootMap.resync`), so
+        a reconnect does not start the day's counts again."""
         rest = self.rest
         inboxes = await rest.inboxes()
         agents = await rest.agents()
@@ -378,9 +384,13 @@ class ChatwootSource(Source):
             conversations += await self._conversations(status)
         t = self.clock()
         try:
-            return self.map.snapshot(
+            if not self._whole:
+                return self.map.resync(t, inboxes, agents, members, conversations, teams=teams)
+            snap = self.map.snapshot(
                 t, inboxes, agents, members, conversations, teams, self._seq + 1
             )
+            self._whole = False
+            return [snap]
         except ChatwootPayloadError as e:
             self._reject(str(e))
             raise _Closed("unusable REST snapshot") from None

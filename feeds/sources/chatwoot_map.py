@@ -26,6 +26,7 @@ from typing import Any
 
 from monitor.events import (
     AgentLogin,
+    AgentLogout,
     AgentSkills,
     AgentStateChanged,
     AgentStatus,
@@ -366,6 +367,63 @@ class ChatwootMap:
                 "contacts": contacts,
             },
         )
+
+    def resync(self, t: float, *lists: Any, teams: Mapping[int, str] | None = None
+               ) -> list[Event]:
+        """A later REST snapshot (after a reconnect) as the events that bring the floor
+        from what the mapping knew to it, so the day's counts go on where a Snapshot
+        would start them again. `lists` as `snapshot` takes them.
+
+        Conversations that waited and are gone (resolved, or handed to a bot) exit with
+        reason `withdraw`, answered ones that are gone end, new ones are offered (and
+        answered, if assigned) at their own times; agents that came, left or changed
+        are told. Raises `ChatwootPayloadError` (changing nothing) as `snapshot` does.
+        """
+        old_queues, old_agents, old_convs = self._queues, self._agents, self._convs
+        snap = self.snapshot(t, *lists, teams=teams)  # checks whole; replaces the state
+        out: list[Event] = []
+        for q in snap.state["queues"]:
+            if q["id"] not in old_queues:
+                out.append(QueueDefined(t, q["id"], q["name"], q["channel"], q["sl_target_s"]))
+        contacts = {c["id"]: c for c in snap.state["contacts"]}
+        for conv_id, was in old_convs.items():
+            now = self._convs.get(conv_id)
+            cid = chatwoot_contact_id(conv_id)
+            if was.state == _WAITING and (now is None or now.state == _BOT):
+                out.append(ContactExited(t, cid, was.queue, ExitReason.WITHDRAW.value))
+            elif was.state == _ANSWERED and (now is None or now.state != _ANSWERED):
+                out.append(ContactEnded(t, cid, was.queue, was.floor_agent))
+        for conv_id, now in self._convs.items():
+            if now.state == _BOT:
+                continue
+            was = old_convs.get(conv_id)
+            cid = chatwoot_contact_id(conv_id)
+            c = contacts[cid]
+            if was is None or was.state != now.state or was.state == _BOT:
+                if was is None or was.state != _WAITING:  # not on the floor now: offer it
+                    out.append(ContactOffered(min(c["offered_t"], t), cid, now.queue))
+                if now.state == _ANSWERED:
+                    out.append(ContactAnswered(min(c.get("answered_t", t), t), cid, now.queue,
+                                               now.floor_agent))
+            elif now.state == _ANSWERED and was.floor_agent != now.floor_agent:
+                now.floor_agent = was.floor_agent  # the floor keeps it under its first agent
+        self._load = Counter(c.floor_agent for c in self._convs.values() if c.state == _ANSWERED)
+        for user, a in self._agents.items():
+            agent = chatwoot_agent_id(user)
+            was_agent = old_agents.get(user)
+            if was_agent is None:
+                out.append(AgentLogin(t, agent, a.name, a.team))
+            if was_agent is None or (self._skills(was_agent), self._capacity(was_agent)) != (
+                    self._skills(a), self._capacity(a)):
+                out.append(AgentSkills(t, agent, self._skills(a), self._capacity(a)))
+            a.told = was_agent.told if was_agent is not None else None
+            self._tell(t, agent, out)
+        for user in old_agents:
+            if user not in self._agents:
+                agent = chatwoot_agent_id(user)
+                out += [AgentSkills(t, agent, {}, 0), AgentLogout(t, agent)]
+        self.stats.mapped["resync"] += 1
+        return out
 
     # ------------------------------------------------------------ what it knows
     @property
