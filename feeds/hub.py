@@ -299,6 +299,14 @@ class FeedHub:
                 return s
         raise KeyError(key)
 
+    def command_key(self, feed: str) -> str:
+        """The key of the source that takes commands for the floor's feed `feed`: the
+        feed's own source, or the one its platform is joined into ('' if none)."""
+        try:
+            return self.source(feed).key
+        except KeyError:
+            return ""
+
     def role(self, key: str | None = None) -> str:
         """The role granted by `key`'s source; with no key, the highest any source grants
         (supervisor if one lets us move agents: each feed still checks its own)."""

@@ -41,6 +41,7 @@ Message = dict[str, str]
 
 DEFAULT_SL_TARGET_S = 20.0
 LEAVE_GRACE_S = 2.0  # a leave not followed by a connect within this is an exit
+MAX_NAMES = 100_000  # member interfaces remembered out of every queue (a floor has far fewer)
 
 # Member `Status` (ast_device_state): FORMATS.md.
 _TALKING = frozenset({"2", "3", "7", "8"})  # INUSE, BUSY, RINGINUSE, ONHOLD
@@ -134,6 +135,9 @@ class AmiMap:
         self._waiting: dict[str, str] = {}  # uniqueid -> queue
         self._left: dict[str, tuple[str, float]] = {}  # uniqueid -> (queue, left at)
         self._talking: dict[str, tuple[str, str]] = {}  # uniqueid -> (queue, interface)
+        # Every member interface met (or named by the config's links) -> its name: one
+        # moved out of its last queue is still someone a move can put back.
+        self._names: dict[str, str] = {}
 
     # -------------------------------------------------------------- snapshot
     def snapshot(self, t: float, messages: list[Message], seq: int = 0) -> Snapshot:
@@ -261,9 +265,18 @@ class AmiMap:
         return frozenset(self._queues)
 
     def member(self, interface: str) -> tuple[str, dict[str, int]] | None:
-        """A member interface's name and skills (queue -> level), or None if unknown."""
+        """A member interface's name and skills (queue -> level), or None if unknown.
+        One that is in no queue now but was met before has no skills."""
         m = self._members.get(interface)
-        return None if m is None else (m.name, _skills(m))
+        if m is None:
+            name = self._names.get(interface)
+            return None if name is None else (name, {})
+        return (m.name, _skills(m))
+
+    def remember(self, interface: str, name: str) -> None:
+        """Know `interface` as a member (named `name`) even while it is in no queue."""
+        if len(self._names) < MAX_NAMES or interface in self._names:
+            self._names[interface] = name
 
     # ---------------------------------------------------------------- events
     def convert(self, t: float, msg: Message) -> list[Event]:
@@ -411,6 +424,7 @@ class AmiMap:
         out.append(AgentSkills(t, interface, _skills(m)))
         if not m.queues:
             del self._members[interface]
+            self.remember(interface, m.name)
             out.append(AgentLogout(t, interface))
 
     def _derive(self, m: _Member) -> tuple[str, str]:

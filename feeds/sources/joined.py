@@ -54,6 +54,13 @@ class JoinedSource(Source):
         self.failures: dict[str, int] = {}  # part key -> times it failed and was restarted
         self._results: dict[str, tuple[Reassign, dict[str, Any]]] = {}
         self._lock: asyncio.Lock | None = None
+        # A person in no Asterisk queue now (moved to chat) must still be movable back:
+        # the PBX's mapping knows the linked interfaces by name from the start.
+        for part in self.parts:
+            remember = getattr(getattr(part, "map", None), "remember", None)
+            if remember is not None:
+                for person, interface in join.platform_ids(part.key).items():
+                    remember(interface, join.display_name(person))
 
     # ---------------------------------------------------------------- events
     async def events(self, stop: asyncio.Event) -> AsyncIterator[FeedEvent]:
@@ -253,7 +260,7 @@ class JoinedSource(Source):
         undone, failed = [], []
         for part, result, _ids in reversed(done):
             old = result.get("before", {})
-            ok = True
+            ok, why = True, ""
             for agent, skills in old.items():  # one command per agent: skills differ
                 back = Skills.from_dict(skills)
                 undo = Reassign((agent,), skills=back.skills,
@@ -261,10 +268,11 @@ class JoinedSource(Source):
                                 request_id=uuid.uuid4().hex, reason="undo")
                 try:
                     r = await part.send(undo.to_data(), max(1.0, end + 2.0 - loop.time()))
-                except (ConnectionError, TimeoutError, OSError):
-                    r = {"status": "error"}
-                ok = ok and r.get("status") in ("applied", "accepted")
-            (undone if ok else failed).append(part.key)
+                except (ConnectionError, TimeoutError, OSError) as exc:
+                    r = {"status": "error", "reason": f"{type(exc).__name__}: {exc}"}
+                if r.get("status") not in ("applied", "accepted"):
+                    ok, why = False, str(r.get("reason") or r.get("status"))
+            (undone if ok else failed).append(part.key if ok else f"{part.key} ({why})")
         text = []
         if undone:
             text.append(f"undone on {', '.join(undone)}")

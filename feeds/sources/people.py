@@ -13,11 +13,12 @@ agent, merged:
 - name and team: the link's, else the first part's.
 
 Events that name an agent (answered, ended, messages, surveys) get the person's id.
-Queue and contact events keep their platform's feed key. Agent events go out under
-the person's *owner* key: the part whose snapshot last listed the person (or that
-first reported it). The floor stamps an agent with the feed of the snapshot that
-installed it, so a snapshot of one platform lists every person it owns, merged, and
-a person one platform drops but the other still has stays on the floor.
+Every event goes out under the feed key of the platform whose event caused it, so it
+stays in that platform's order (the floor holds a feed's events behind its snapshot).
+The floor stamps an agent with the feed of the login or snapshot that made it: that
+platform is the person's *owner*. A snapshot of one platform lists every person it
+owns, merged; a person one platform drops but the other still has is logged in again
+under the other's key, and stays on the floor.
 """
 
 from __future__ import annotations
@@ -120,6 +121,15 @@ class PersonJoin:
         p = self._people.get(person)
         return person if p is not None and part in p.parts and person not in self._links else ""
 
+    def platform_ids(self, part: str) -> dict[str, str]:
+        """Linked person -> its id on `part`, for every link naming one there."""
+        return {person: pid for (key, person), pid in self._platform_of.items() if key == part}
+
+    def display_name(self, person: str) -> str:
+        """The link's name of `person`, else its id."""
+        link = self._links.get(person)
+        return (link.name if link else "") or person
+
     def owner(self, person: str) -> str:
         """The feed key the floor knows `person` by ('' when unknown)."""
         p = self._people.get(person)
@@ -169,7 +179,17 @@ class PersonJoin:
             piece.state, piece.reason = e.state, e.reason
         elif isinstance(e, AgentSkills):
             piece.skills, piece.chat_capacity = dict(e.skills), e.chat_capacity
-        return [(p.owner, out) for out in self._tell(p, e.t)]
+        return self._told(p, part, e.t)
+
+    def _told(self, p: _Person, part: str, t: float) -> list[tuple[str, Event]]:
+        """`_tell`'s events under `part`'s key: the floor may hold a feed's events behind
+        its snapshot (monitor/snapshot_gate.py), so what a part's event or snapshot
+        causes goes out in that part's stream, after the queues it names. A login
+        stamps the agent with that key on the floor: the part becomes the owner."""
+        out = self._tell(p, t)
+        if any(isinstance(e, AgentLogin) for e in out):
+            p.owner = part
+        return [(part, e) for e in out]
 
     def _tell(self, p: _Person, t: float) -> list[Event]:
         """The events that bring the floor's agent to `p`'s merged state."""
@@ -224,7 +244,7 @@ class PersonJoin:
                 continue
             p.parts.pop(part, None)
             if p.owner != part:
-                later += [(p.owner, e) for e in self._tell(p, snap.t)]
+                later += self._told(p, part, snap.t)
             elif p.parts:  # the floor drops it with this feed's records: tell it again
                 p.owner = next(iter(p.parts))
                 p.told_in, p.told_skills = False, ({}, 0)
@@ -239,7 +259,7 @@ class PersonJoin:
                 p = self._people[person] = _Person(person, self._links.get(person), part)
             p.parts[part] = piece
             if p.owner != part:
-                later += [(p.owner, e) for e in self._tell(p, snap.t)]
+                later += self._told(p, part, snap.t)
                 continue
             m = self._merge(p)
             if (m.state, m.reason) != p.told_state or not p.told_in:

@@ -189,3 +189,20 @@ def test_a_source_not_connected_says_so() -> None:
     with pytest.raises(ConnectionError, match="not connected") as caught:
         asyncio.run(source.send(_reassign(["PJSIP/101"], profile="online")))
     assert "s3cret" not in str(caught.value)
+
+
+def test_a_member_moved_out_of_every_queue_can_be_moved_back() -> None:
+    async def body(fake: FakeAmi) -> None:
+        r = await _started(fake)
+        out = await r.source.send(_reassign(["PJSIP/102"], "out", profile="online"))
+        assert out["status"] == "applied" and _memberships(fake, "PJSIP/102") == {}
+        await r.until(lambda: r.floor.agents["PJSIP/102"].state == "logged_out")
+        # In no queue now, yet still someone the source knows (by name) and can put back.
+        back = await r.source.send(_reassign(["PJSIP/102"], "back", profile="hotline"))
+        assert back["status"] == "applied", back
+        assert _memberships(fake, "PJSIP/102") == {"general": "4", "vip": "4"}  # level 5
+        add = [a for a in fake.actions if a.get("Action") == "QueueAdd"]
+        assert {a["MemberName"] for a in add} == {"Wang Wei"}
+        await r.close()
+
+    run(body)

@@ -130,9 +130,10 @@ def test_snapshots_of_each_platform_keep_the_other_platforms_part():
           "skills": {"inbox-1": 1}, "chat_capacity": 2}
     told = _apply(floor, join, C, _snap(11.0, [Q_INBOX], [cw]))
     # The chat snapshot lists no agent of its own (the person is the PBX's) and then
-    # tells the person's new chat skills under the PBX's key.
+    # tells the person's new chat skills, in chat's stream (after chat's queues).
     assert told[0][1].state["agents"] == []
-    assert [(k, type(e).__name__) for k, e in told[1:]] == [(A, "AgentSkills")]
+    assert [(k, type(e).__name__) for k, e in told[1:]] == [(C, "AgentSkills")]
+    assert floor.agents["a017"].feed == A  # still the PBX's: skills do not restamp
     a = floor.agents["a017"]
     assert a.skills == {"general": 1, "inbox-1": 1} and a.chat_capacity == 2
     assert a.contacts == {"call-9"}  # the PBX snapshot's call is the person's

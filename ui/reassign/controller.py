@@ -174,8 +174,12 @@ class ReassignController(QObject):
         """The feed that owns the command's agents, or None (and the reason shown)."""
         feeds = [s.key for s in self.hub.sources if s.accepts_commands]
         agents = self.floor.agents
+        # A platform joined with another (one person on both) takes commands through
+        # the joined source: its agents are that source's, whichever platform they are
+        # filed under on the floor.
+        owner = self.hub.command_key
         try:
-            return route(command, lambda a: agents[a].feed if a in agents else "", feeds)
+            return route(command, lambda a: owner(agents[a].feed) if a in agents else "", feeds)
         except CommandError as exc:
             self._say(self.tr("Not sent: {reason}").format(reason=str(exc)))
             return None
