@@ -191,12 +191,20 @@ class AgentTableModel(QAbstractTableModel):
         """
         if floor is not self._floor:
             self._reset(floor)
-            return
-        if changes.structure or any(agent_id not in self._rows for agent_id in changes.agents):
+        elif changes.structure or any(a not in self._rows for a in changes.agents):
             if not self._add_agents(floor):
                 self._reset(floor)
-                return
-        self._emit_rows(self._rows[a] for a in changes.agents if a in self._rows)
+            else:
+                self._emit_rows(self._rows[a] for a in changes.agents if a in self._rows)
+        else:
+            self._emit_rows(self._rows[a] for a in changes.agents if a in self._rows)
+        # A person's other platform beside its state makes a longer label: let the view
+        # widen the column (only the people that changed this tick are looked at).
+        agents = floor.agents
+        both = [a for a in changes.agents
+                if a in agents and agents[a].reason.startswith(agent_parts.PREFIX)]
+        if both:
+            self.sig_rows_relabelled.emit(both)
 
     def refresh_time_in_state(self, rows: Iterable[int] | None = None) -> None:
         """Signal that time in state moved for these source rows (default: all rows).

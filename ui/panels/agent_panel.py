@@ -237,7 +237,7 @@ class AgentPanel(QWidget):
             Column.CHANNEL: [f"{label} ⇄ 88:88" for label in labels.values()],
             Column.STATE: states,
             Column.TIME_IN_STATE: ["88:88:88"],
-            Column.LOAD: ["8/8"],
+            Column.LOAD: ["8 + 8/8"],  # calls + chats of a person on two platforms
             Column.HANDLED: ["888"],
             Column.AHT: ["88:88"],
         }
