@@ -116,6 +116,18 @@ def test_run_config_builds_one_joined_source_for_the_two_platforms(tmp_path, mon
         assert secret not in repr(source) and secret not in repr(source.health())
 
 
+def test_wall_config_takes_the_platform_feeds_too(tmp_path, monkeypatch, loop_thread):
+    ami, cw = _fakes(loop_thread)
+    seen: list = []
+    monkeypatch.setattr("ui.wall_app.run_wall", lambda sources, options: seen.extend(sources) or 0)
+    try:
+        assert main(["wall", "--config", str(_config(tmp_path, ami, cw))]) == 0
+    finally:
+        loop_thread.run(ami.close())
+        loop_thread.run(cw.close())
+    assert [type(s) for s in seen] == [JoinedSource] and feed_keys(seen) == ["pbx", "chat"]
+
+
 def test_a_person_moved_to_online_changes_both_platforms_or_neither(qtbot, tmp_path,
                                                                      loop_thread):
     ami, cw = _fakes(loop_thread)

@@ -130,13 +130,18 @@ def run(args: argparse.Namespace) -> int:
                 )
             config = load_config(config_path)
         urls = list(dict.fromkeys(args.feed or config.feeds))
-        if not urls:
+        platforms = [] if args.feed else config.platform_feeds  # --feed replaces them all
+        if not urls and not platforms:
             return _fail("no feeds: pass --feed URL or list [[feeds]] in the config")
         from_config = {u: config.feed_token_files.get(u, config.token_file) for u in config.feeds}
         tokens = feed_tokens(
             urls, args.token_files, from_config, f"{config_path}: token_file" if config_path else ""
         )
         sources = [websocket_source(u, tokens[u]) for u in urls]
+        if platforms:  # Asterisk, Chatwoot …: their credentials read now (docs/platforms.md)
+            from .run import ami_sources
+
+            sources += ami_sources(config)
     from ui.wall_app import WallOptions, run_wall
 
     options = WallOptions(
