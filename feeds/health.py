@@ -23,6 +23,9 @@ class FeedHealth:
     events: int = 0
     rejected: int = 0  # frames that could not be used
     rejected_reasons: Counter[str] = field(default_factory=Counter)
+    # Messages of a type the source does not use (a platform's other events: AMI's
+    # Newchannel, a newer Chatwoot's event names): not errors, counted to be seen.
+    unknown: int = 0
     duplicates: int = 0
     resyncs: int = 0
     reconnects: int = 0

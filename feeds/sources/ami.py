@@ -107,6 +107,7 @@ class AmiSource(Source):
         return f"AmiSource({self.key!r}, user={self.username!r})"
 
     def health(self) -> FeedHealth:
+        self._health.unknown = self.map.stats.ignored  # event types the mapping does not use
         return self._rate.fill(self._health).copy()
 
     @property

@@ -182,6 +182,7 @@ class ChatwootSource(Source):
         return f"ChatwootSource({self.key!r}, user={self.user_id})"
 
     def health(self) -> FeedHealth:
+        self._health.unknown = self.map.stats.unknown  # event names the mapping does not know
         return self._rate.fill(self._health).copy()
 
     @property

@@ -304,6 +304,7 @@ def test_malformed_messages_are_counted_and_the_next_ones_used() -> None:
             "line too long",
         }
         assert r.source.map.stats.ignored >= 1
+        assert h.unknown == r.source.map.stats.ignored  # in the feed's health, not rejected
 
     run(body)
 

@@ -354,6 +354,7 @@ def test_bad_and_unknown_payloads_are_counted_and_the_next_ones_used() -> None:
         assert h.rejected == 8
         assert r.floor.contacts["cw-conv-302"].agent == "cw-11"
         assert r.source.map.stats.unknown == 1 and r.source.map.stats.ignored == 1
+        assert h.unknown == 1  # the unknown event name, in the feed's health
         assert r.floor.queue_view("inbox-1").waiting == 2  # 101 and 303
 
     run(body)

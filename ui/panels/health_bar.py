@@ -132,6 +132,8 @@ class HealthBar(QWidget):
             ]
         else:
             lines.append(self.tr("No rejected frames"))
+        if health.unknown:
+            lines.append(self.tr("Messages of types not used: {n}").format(n=health.unknown))
         if ignored:
             # Events that cannot be true of the floor (docs/protocol.md, semantic checks):
             # counted here, in no figure.
