@@ -675,21 +675,40 @@ class Floor:
         self._offered(ContactOffered(e.t, e.contact, e.to_queue), feed)
 
     def _chat_message(self, e: ChatMessage, feed: str) -> None:
+        """Response times, counted at the agent's reply (docs/metrics.md, "Chat response
+        times"). Per contact two times and a flag, whatever the chat's length: the
+        first customer message, and the first one since the agent last wrote."""
         c = self.contacts.get(e.contact)
         if c is None:
             self._anomaly(feed, limits.UNKNOWN_CONTACT)
             return
-        if e.side == Side.CUSTOMER and c.first_customer_msg_t is None:
-            c.first_customer_msg_t = e.t
-        elif e.side == Side.AGENT and not c.first_reply_seen and c.first_customer_msg_t:
-            q = self.queues.get(c.queue)
-            if q is None:
-                return
-            self._touch(q)
+        side = e.side
+        if side == Side.CUSTOMER:
+            if c.first_customer_msg_t is None:
+                c.first_customer_msg_t = e.t
+            if c.awaiting_reply_t is None:  # later lines of the same turn wait as one
+                c.awaiting_reply_t = e.t
+            return  # no figure moves until the reply
+        if side != Side.AGENT:
+            return  # a system line is no one's reply
+        asked = c.awaiting_reply_t
+        first = not c.first_reply_seen and c.first_customer_msg_t is not None
+        if asked is None and not first:
+            return  # the agent writes again before the customer: no new turn
+        q = self.queues.get(c.queue)
+        if q is None:
+            return
+        self._touch(q)
+        b = self._bucket(q, e.t)
+        # A reply stamped before the message (clocks of two systems) waited 0 s, not less.
+        if first:
             c.first_reply_seen = True
-            b = self._bucket(q, e.t)
             b.first_responses += 1
-            b.first_response_s += e.t - c.first_customer_msg_t
+            b.first_response_s += max(0.0, e.t - c.first_customer_msg_t)
+        if asked is not None:
+            c.awaiting_reply_t = None
+            b.responses += 1
+            b.response_s += max(0.0, e.t - asked)
 
     def _survey(self, e: SurveyResult, feed: str) -> None:
         nps, csat = e.nps, e.csat
@@ -706,6 +725,7 @@ class Floor:
         if 1 <= csat <= 5:
             b.surveys_csat += 1
             b.csat_sum += csat
+            b.csat_satisfied += csat >= 4
 
     # ---------------------------------------------------------------- agents
     def _login(self, e: AgentLogin, feed: str) -> None:

@@ -58,15 +58,29 @@ def abandoned_wait_s(t: Totals) -> float | None:
 
 
 def first_response_s(t: Totals) -> float | None:
+    """Chat first response: the visitor's first message to the agent's first reply."""
     return t.first_response_s / t.first_responses if t.first_responses else None
 
 
+def response_s(t: Totals) -> float | None:
+    """Chat average response: from a customer message (the first of those sent since
+    the agent last wrote) to the agent's next reply, every turn of the chat."""
+    return t.response_s / t.responses if t.responses else None
+
+
 def nps(t: Totals) -> float | None:
-    """Net promoter score in -100..100 (promoters 9-10, detractors 0-6)."""
+    """Net promoter score in -100..100: % promoters (9-10) - % detractors (0-6) of the
+    NPS answers (`t.surveys_nps` of them; passives 7-8 count in the answers only)."""
     if not t.surveys_nps:
         return None
     return 100.0 * (t.nps_promoters - t.nps_detractors) / t.surveys_nps
 
 
 def csat(t: Totals) -> float | None:
+    """Satisfaction: mean of the 1-5 answers."""
     return t.csat_sum / t.surveys_csat if t.surveys_csat else None
+
+
+def csat_satisfied(t: Totals) -> float | None:
+    """Share (0..1) of the satisfaction answers that were 4 or 5."""
+    return t.csat_satisfied / t.surveys_csat if t.surveys_csat else None

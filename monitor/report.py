@@ -27,8 +27,17 @@ Formulas come from monitor.metrics; nothing is re-derived here.
 - aht_s is the mean time from answer to ContactEnded of answered contacts that entered
   in the interval. Sources without wrap-up in their events (Asterisk queue_log) give
   talk time only; contacts still talking at the end are not in it.
+- Surveys and chat replies are outcomes of their contact too: a survey result counts
+  in the interval its contact entered (the entry it was surveyed on, still open or
+  closed within SURVEY_KEEP_S of run time before the result); a first response
+  (visitor's first message to the agent's first reply) in the interval the chat
+  entered. A survey of a contact the data never saw enter counts nowhere, as its
+  other outcomes do.
 - Rounding: rates (service_level, abandon_rate) to 4 decimals, seconds (asa_s, aht_s,
-  max_wait_s) to 1 decimal; None where the denominator is zero.
+  max_wait_s, first_response_s) and nps to 1 decimal, csat to 2; None where the
+  denominator is zero, so a source without surveys or chats (an Asterisk queue_log)
+  or an interval without them leaves nps, nps_responses, csat and first_response_s
+  empty, never 0.
 """
 
 from __future__ import annotations
@@ -47,6 +56,7 @@ from . import metrics
 from .events import (
     CallbackRequested,
     Channel,
+    ChatMessage,
     ContactAbandoned,
     ContactAnswered,
     ContactEnded,
@@ -56,6 +66,8 @@ from .events import (
     Event,
     ExitReason,
     QueueDefined,
+    Side,
+    SurveyResult,
 )
 from .rolling import Totals
 
@@ -74,7 +86,12 @@ SKIP_REASONS = {
                  "and not confirmed by the next one",
     "out_of_order": "an outcome timed before the contact entered (or was answered)",
     "bad_value": "a queue definition whose SL target is not a number of seconds",
+    "bad_score": "a survey score outside 0-10 (NPS) or 1-5 (satisfaction)",
 }
+# How long after its contact left a survey result still finds the contact's entry
+# (surveys come minutes, at most hours, after the contact): bounds what is kept.
+SURVEY_KEEP_S = 24 * 3600.0
+SURVEY_KEEP_MAX = 500_000  # closed contacts kept at most (the oldest go first)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +112,12 @@ class ReportRow:
     aht_s: float | None
     max_wait_s: float
     abandon_rate: float | None
+    # Appended after the columns above (their order is an interface): empty, not 0,
+    # where the interval has no survey answer or no first response.
+    nps: float | None = None
+    nps_responses: int | None = None
+    csat: float | None = None
+    first_response_s: float | None = None
 
 
 CSV_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(ReportRow))
@@ -162,7 +185,8 @@ class Intervals:
 class _Entry:
     """A contact between its entry and its last counted outcome."""
 
-    __slots__ = ("run", "queue", "offered_t", "totals", "answered_t")
+    __slots__ = ("run", "queue", "offered_t", "totals", "answered_t", "first_msg_t",
+                 "replied", "closed_t")
 
     def __init__(self, run: Hashable, queue: str, offered_t: float, totals: Totals) -> None:
         self.run = run
@@ -170,6 +194,9 @@ class _Entry:
         self.offered_t = offered_t
         self.totals = totals
         self.answered_t: float | None = None
+        self.first_msg_t: float | None = None  # the visitor's first chat message
+        self.replied = False  # the agent's first reply was counted
+        self.closed_t = 0.0  # when it left (kept for its survey)
 
 
 class ReportBuilder:
@@ -202,6 +229,8 @@ class ReportBuilder:
         self._run_t: dict[Hashable, float] = {}  # each run's latest event time
         self._held: dict[Hashable, Event] = {}  # run -> an event far ahead, not yet confirmed
         self._open: dict[tuple[Hashable, str], _Entry] = {}
+        # Contacts that left, oldest first, for the survey results that follow them.
+        self._closed: dict[tuple[Hashable, str], _Entry] = {}
         self._handlers: dict[type, Callable[[Any, Hashable], None]] = {
             QueueDefined: self._defined,
             ContactOffered: self._offered,
@@ -211,6 +240,8 @@ class ReportBuilder:
             CallbackRequested: self._callback,
             ContactEnded: self._ended,
             ContactTransferred: self._transferred,
+            ChatMessage: self._chat_message,
+            SurveyResult: self._survey,
         }
 
     def add(self, events: Iterable[Event], run: Hashable = None) -> None:
@@ -333,7 +364,7 @@ class ReportBuilder:
         c = self._waiting(e.contact, run, e.t)
         if c is None:
             return
-        del self._open[(run, e.contact)]
+        self._close((run, e.contact), e.t)
         wait = e.t - c.offered_t
         within = wait <= self._target(c.queue)
         b = c.totals
@@ -348,7 +379,7 @@ class ReportBuilder:
         c = self._waiting(e.contact, run, e.t)
         if c is None:
             return
-        del self._open[(run, e.contact)]
+        self._close((run, e.contact), e.t)
         c.totals.other_exits += 1
         c.totals.max_wait_s = max(c.totals.max_wait_s, e.t - c.offered_t)
 
@@ -356,7 +387,7 @@ class ReportBuilder:
         c = self._waiting(e.contact, run, e.t)
         if c is None:
             return
-        del self._open[(run, e.contact)]
+        self._close((run, e.contact), e.t)
         wait = e.t - c.offered_t
         b = c.totals
         b.callbacks += 1
@@ -372,7 +403,7 @@ class ReportBuilder:
         if e.t < since:
             self._skipped["out_of_order"] += 1
             return
-        del self._open[key]
+        self._close(key, e.t)
         if c.answered_t is None:
             # Ended while still waiting: it left, but with no outcome we could count.
             c.totals.max_wait_s = max(c.totals.max_wait_s, e.t - c.offered_t)
@@ -398,6 +429,53 @@ class ReportBuilder:
         else:
             self._ended(ContactEnded(e.t, e.contact, c.queue, e.agent), run)
         self._offered(ContactOffered(e.t, e.contact, e.to_queue), run)
+
+    def _close(self, key: tuple[Hashable, str], t: float) -> None:
+        """The contact left its queue at t: kept a while for a survey result about it."""
+        c = self._open.pop(key)
+        c.closed_t = t
+        closed = self._closed
+        closed.pop(key, None)  # the same id closed before in this run: the newer counts
+        closed[key] = c
+        run_t = self._run_t
+        while closed:
+            oldest = next(iter(closed.values()))
+            if len(closed) <= SURVEY_KEEP_MAX and \
+                    oldest.closed_t >= run_t.get(oldest.run, t) - SURVEY_KEEP_S:
+                break
+            del closed[next(iter(closed))]
+
+    def _chat_message(self, e: ChatMessage, run: Hashable) -> None:
+        """First response, credited to the chat's entry: only the first reply counts."""
+        c = self._open.get((run, e.contact))
+        if c is None or c.replied:
+            return
+        if e.side == Side.CUSTOMER:
+            if c.first_msg_t is None:
+                c.first_msg_t = e.t
+        elif e.side == Side.AGENT and c.first_msg_t is not None:
+            c.replied = True
+            b = c.totals
+            b.first_responses += 1
+            b.first_response_s += max(0.0, e.t - c.first_msg_t)  # as monitor.floor
+
+    def _survey(self, e: SurveyResult, run: Hashable) -> None:
+        nps, csat = e.nps, e.csat
+        if not (-1 <= nps <= 10 and (csat == -1 or 1 <= csat <= 5)):
+            self._skipped["bad_score"] += 1  # what is in range still counts (as the floor)
+        key = (run, e.contact)
+        c = self._open.get(key) or self._closed.get(key)
+        if c is None:
+            return  # entered before the data began (or too long ago): no entry to credit
+        b = c.totals
+        if 0 <= nps <= 10:
+            b.surveys_nps += 1
+            b.nps_promoters += nps >= 9
+            b.nps_detractors += nps <= 6
+        if 1 <= csat <= 5:
+            b.surveys_csat += 1
+            b.csat_sum += csat
+            b.csat_satisfied += csat >= 4
 
     def rows(self) -> list[ReportRow]:
         """The report so far; contacts still waiting count their wait up to the latest
@@ -436,6 +514,10 @@ class ReportBuilder:
             aht_s=_round(metrics.aht_s(t), 1),
             max_wait_s=round(t.max_wait_s, 1),
             abandon_rate=_round(metrics.abandon_rate(t), 4),
+            nps=_round(metrics.nps(t), 1),
+            nps_responses=t.surveys_nps or None,
+            csat=_round(metrics.csat(t), 2),
+            first_response_s=_round(metrics.first_response_s(t), 1),
         )
 
 
@@ -470,7 +552,7 @@ def rows_to_json(rows: Iterable[ReportRow]) -> list[dict[str, Any]]:
 
 _TABLE_HEADERS = ("interval start", "queue", "channel", "offered", "answered", "abandoned",
                   "short abn", "other exits", "in SL", "SL", "ASA s", "AHT s", "max wait s",
-                  "abandon rate")
+                  "abandon rate", "NPS", "NPS n", "CSAT", "1st resp s")
 
 
 def _cell(column: str, value: Any) -> str:
@@ -478,6 +560,8 @@ def _cell(column: str, value: Any) -> str:
         return "-"
     if column in ("service_level", "abandon_rate"):
         return f"{100 * value:.1f}%"
+    if column == "csat":
+        return f"{value:.2f}"
     if isinstance(value, float):
         return f"{value:.1f}"
     return str(value)

@@ -48,6 +48,11 @@ class Totals:
     nps_detractors: int = 0
     surveys_csat: int = 0
     csat_sum: int = 0
+    # Appended after the fields above, never between them: a snapshot's buckets are
+    # lists in field order, and one written before these existed loads with them 0.
+    csat_satisfied: int = 0  # satisfaction answers of 4 or 5
+    responses: int = 0  # agent replies to a customer message, every turn of a chat
+    response_s: float = 0.0  # sum of their delays (customer message -> that reply)
 
     def add(self, other: Totals) -> None:
         self.offered += other.offered
@@ -71,11 +76,14 @@ class Totals:
         self.nps_detractors += other.nps_detractors
         self.surveys_csat += other.surveys_csat
         self.csat_sum += other.csat_sum
+        self.csat_satisfied += other.csat_satisfied
+        self.responses += other.responses
+        self.response_s += other.response_s
 
 
 _FIELDS = tuple(f.name for f in fields(Totals))
 _SUM_FIELDS = tuple(f for f in _FIELDS if f != "max_wait_s")
-assert len(_SUM_FIELDS) == 20, "Totals.add must name every field"
+assert len(_SUM_FIELDS) == 23, "Totals.add must name every field"
 _N = len(_FIELDS)
 _MAX = _FIELDS.index("max_wait_s")
 # Summed exactly (see the module docstring); the other summed fields are whole numbers.
@@ -107,7 +115,7 @@ def _vector(values: tuple[Any, ...]) -> list[Any]:
 def _deltas(old: tuple[Any, ...], new: tuple[Any, ...]) -> list[tuple[int, Any]]:
     """(field index, exact change) of every summed field that changed."""
     out = []
-    # The fields that changed, found in C: an event changes a few of the 21.
+    # The fields that changed, found in C: an event changes a few of the 24.
     for i in compress(_INDICES, map(ne, new, old)):
         if i in _EXACT_SET:
             out.append((i, _fixed(new[i]) - _fixed(old[i])))

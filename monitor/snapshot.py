@@ -68,6 +68,7 @@ def dump(floor: Floor, feed: str = "") -> dict[str, Any]:
                 "answered_t": c.answered_t, "agent": c.agent,
                 "first_customer_msg_t": c.first_customer_msg_t,
                 "first_reply_seen": c.first_reply_seen,
+                "awaiting_reply_t": c.awaiting_reply_t,
             }
             for c in floor.contacts.values()
             if c.queue in queue_ids
@@ -242,6 +243,7 @@ def build_steps(
             answered_t=get("answered_t"), agent=get("agent", ""),
             first_customer_msg_t=get("first_customer_msg_t"),
             first_reply_seen=bool(get("first_reply_seen")),
+            awaiting_reply_t=get("awaiting_reply_t"),
         )
         contacts[c.id] = c
         q = queues[c.queue]  # the check made sure it is one of the snapshot's

@@ -310,7 +310,7 @@ def _contact_ok(m: Any, now: float) -> bool:
             and max(len(contact_id), len(queue_id), len(agent)) <= MAX_TEXT
             and _is_time(get("offered_t"), now)):
         return False
-    for key in ("answered_t", "first_customer_msg_t"):
+    for key in ("answered_t", "first_customer_msg_t", "awaiting_reply_t"):
         value = get(key)
         if value is not None and not _is_time(value, now):
             return False
@@ -335,7 +335,7 @@ def _check_contact(d: Any, where: str, now: float) -> tuple[str, str]:
     contact_id = _text(_need(m, "id", where), f"{where}.id")
     queue_id = _text(_need(m, "queue", where), f"{where}.queue")
     _time(_need(m, "offered_t", where), f"{where}.offered_t", now)
-    for key in ("answered_t", "first_customer_msg_t"):
+    for key in ("answered_t", "first_customer_msg_t", "awaiting_reply_t"):
         if m.get(key) is not None:
             _time(m[key], f"{where}.{key}", now)
     if "agent" in m:

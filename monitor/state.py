@@ -46,6 +46,9 @@ class Contact:
     agent: str = ""
     first_customer_msg_t: float | None = None
     first_reply_seen: bool = False
+    # The first customer message since the agent last wrote (None: none waits for a
+    # reply): the start of the chat's next response time.
+    awaiting_reply_t: float | None = None
 
 
 @dataclass(slots=True)

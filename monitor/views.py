@@ -32,7 +32,7 @@ class QueueView:
     Without slots on purpose: the floor builds or patches a view for each queue that
     changed, hundreds per tick on a large floor, and a view made by handing it its
     field dict (`_view_of`) costs about 0.4 us where the generated frozen `__init__`
-    of 31 fields costs about 4 us (bench/bench_views.py). Either way it is the same
+    of 35 fields costs about 4 us (bench/bench_views.py). Either way it is the same
     frozen value.
     """
 
@@ -67,9 +67,15 @@ class QueueView:
     in_progress: int
     ewt_s: float | None
     ewt_model: str
+    # Survey and chat response figures of the window (docs/metrics.md); defaults so a
+    # view written out by hand for a test of other figures need not name them.
+    nps_responses: int = 0  # NPS answers, the n of `nps`
+    csat_responses: int = 0  # satisfaction answers, the n of `csat`
+    csat_satisfied: float | None = None  # share of them that were 4 or 5
+    response_s: float | None = None  # chat average response, every turn
 
     # Compared on every tick by each tile with the view it showed last: the generated
-    # __eq__ builds two tuples of 31 fields (about 1 us), this compares the field
+    # __eq__ builds two tuples of 35 fields (about 1 us), this compares the field
     # dicts in C (about 0.35 us; nothing when the floor hands back the same view).
     # The same result: equal exactly when every field is.
     def __eq__(self, other: object) -> bool:
@@ -93,6 +99,14 @@ class ChannelView:
     occupancy: float | None  # now: busy / (busy + available)
     chat_utilisation: float | None  # now: chats in progress / chat capacity of serving agents
     in_progress: int
+    # Survey and chat response figures of the window, all queues of the channel.
+    nps: float | None = None
+    nps_responses: int = 0
+    csat: float | None = None
+    csat_responses: int = 0
+    csat_satisfied: float | None = None
+    first_response_s: float | None = None
+    response_s: float | None = None
 
 
 def whole_seconds(seconds: float) -> float:
@@ -153,7 +167,7 @@ WindowPart = tuple[Any, ...]
 WINDOW_FIELDS = (
     "offered", "answered", "abandoned", "service_level", "asa_s", "aht_s", "abandon_rate",
     "short_abandoned", "other_exits", "callbacks", "abandoned_wait_s", "first_response_s",
-    "nps", "csat",
+    "nps", "csat", "nps_responses", "csat_responses", "csat_satisfied", "response_s",
 )
 
 
@@ -163,7 +177,8 @@ def window_part(t: Totals, variant: str) -> WindowPart:
         t.offered, t.answered, t.abandoned, metrics.service_level(t, variant),
         metrics.asa_s(t), metrics.aht_s(t), metrics.abandon_rate(t), t.short_abandoned,
         t.other_exits, t.callbacks, metrics.abandoned_wait_s(t), metrics.first_response_s(t),
-        metrics.nps(t), metrics.csat(t),
+        metrics.nps(t), metrics.csat(t), t.surveys_nps, t.surveys_csat,
+        metrics.csat_satisfied(t), metrics.response_s(t),
     )
 
 
@@ -171,7 +186,8 @@ def view_of(floor: Floor, q: Queue, window: Window, variant: str,
             ewt: estimates.WaitEstimate, part: WindowPart) -> QueueView:
     """`q`'s view over `window`: `part` (see `window_part`) and everything else read now."""
     (offered, answered, abandoned, service_level, asa, aht, abandon_rate, short_abandoned,
-     other_exits, callbacks, abandoned_wait, first_response, nps, csat) = part
+     other_exits, callbacks, abandoned_wait, first_response, nps, csat, nps_responses,
+     csat_responses, csat_satisfied, response) = part
     available, busy, staffed = agent_counts(q.members)
     # Every field of QueueView, in its order (tests/monitor/test_agent_counts.py checks).
     return _view_of({
@@ -186,6 +202,8 @@ def view_of(floor: Floor, q: Queue, window: Window, variant: str,
         "callbacks": callbacks, "abandoned_wait_s": abandoned_wait,
         "first_response_s": first_response, "nps": nps, "csat": csat,
         "in_progress": q.in_progress, "ewt_s": ewt.ewt_s, "ewt_model": ewt.model,
+        "nps_responses": nps_responses, "csat_responses": csat_responses,
+        "csat_satisfied": csat_satisfied, "response_s": response,
     })
 
 
@@ -246,6 +264,13 @@ def _channel_view(floor: Any, channel: str, totals: Totals, waiting: int, backlo
         occupancy=busy / (busy + available) if busy + available else None,
         chat_utilisation=in_progress / capacity if capacity else None,
         in_progress=in_progress,
+        nps=metrics.nps(totals),
+        nps_responses=totals.surveys_nps,
+        csat=metrics.csat(totals),
+        csat_responses=totals.surveys_csat,
+        csat_satisfied=metrics.csat_satisfied(totals),
+        first_response_s=metrics.first_response_s(totals),
+        response_s=metrics.response_s(totals),
     )
 
 
@@ -295,6 +320,8 @@ def fresh_queue_view(floor: Floor, queue_id: str, window: Window | None = None) 
         first_response_s=metrics.first_response_s(t), nps=metrics.nps(t),
         csat=metrics.csat(t), in_progress=q.in_progress,
         ewt_s=ewt.ewt_s, ewt_model=ewt.model,
+        nps_responses=t.surveys_nps, csat_responses=t.surveys_csat,
+        csat_satisfied=metrics.csat_satisfied(t), response_s=metrics.response_s(t),
     )
 
 

@@ -333,10 +333,10 @@ class WallWindow(QWidget):
         margins = self._layout.contentsMargins()
         band = max(self._top.sizeHint().height(), self.banner.height())
         body = self.height() - margins.top() - margins.bottom() - pad - band
-        tile = self.channels[Channel.HOTLINE.value].sizeHint().height()
-        for queue_tile in self.tiles.values():
-            tile = max(tile, queue_tile.sizeHint().height())
-        return max(1, (body - tile) // (tile + pad))
+        # The totals have a row more than a queue tile (surveys, replies): measured apart.
+        totals = max(t.sizeHint().height() for t in self.channels.values())
+        tile = max((t.sizeHint().height() for t in self.tiles.values()), default=totals)
+        return max(1, (body - totals) // (tile + pad))
 
     def showEvent(self, event: object) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)  # type: ignore[arg-type]

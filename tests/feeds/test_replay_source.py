@@ -193,10 +193,10 @@ def test_playback_is_paced_by_event_time_times_speed(day):
 def test_pause_play_speed_and_seek_from_another_thread(day):
     source = ReplaySource(day, speed=1.0)
     hub = FeedHub([source])
+    t0 = source.span[0]
+    source.seek(t0 + 1800.0)  # before it starts: else the first events may go out first
     hub.start()
     try:
-        t0 = source.span[0]
-        source.seek(t0 + 1800.0)
         deadline = time.monotonic() + 10
         while source.position_t < t0 + 1800.0 and time.monotonic() < deadline:
             time.sleep(0.02)

@@ -67,7 +67,8 @@ def reference_load(floor: Floor, state: dict[str, Any], feed: str) -> None:
         c = Contact(id=d["id"], queue=d["queue"], offered_t=d["offered_t"],
                     answered_t=d.get("answered_t"), agent=d.get("agent", ""),
                     first_customer_msg_t=d.get("first_customer_msg_t"),
-                    first_reply_seen=bool(d.get("first_reply_seen")))
+                    first_reply_seen=bool(d.get("first_reply_seen")),
+                    awaiting_reply_t=d.get("awaiting_reply_t"))
         floor.contacts[c.id] = c
         if c.answered_t is None and c.queue in floor.queues:
             floor.queues[c.queue].waiting[c.id] = c.offered_t

@@ -4,17 +4,17 @@
 <context>
     <name>AgentChannel</name>
     <message>
-        <location filename="../panels/agent_model.py" line="120"/>
+        <location filename="../panels/agent_model.py" line="121"/>
         <source>Hotline</source>
         <translation>热线</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="121"/>
+        <location filename="../panels/agent_model.py" line="122"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="122"/>
+        <location filename="../panels/agent_model.py" line="123"/>
         <source>Blended</source>
         <translation>混合</translation>
     </message>
@@ -70,32 +70,32 @@
 <context>
     <name>AgentState</name>
     <message>
-        <location filename="../panels/agent_model.py" line="93"/>
+        <location filename="../panels/agent_model.py" line="94"/>
         <source>Available</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="94"/>
+        <location filename="../panels/agent_model.py" line="95"/>
         <source>Ringing</source>
         <translation>振铃</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="95"/>
+        <location filename="../panels/agent_model.py" line="96"/>
         <source>On contact</source>
         <translation>通话/会话中</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="96"/>
+        <location filename="../panels/agent_model.py" line="97"/>
         <source>Wrap-up</source>
         <translation>话后处理</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="97"/>
+        <location filename="../panels/agent_model.py" line="98"/>
         <source>Not ready</source>
         <translation>示忙</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="98"/>
+        <location filename="../panels/agent_model.py" line="99"/>
         <source>Logged out</source>
         <translation>已签出</translation>
     </message>
@@ -103,112 +103,112 @@
 <context>
     <name>AgentTableModel</name>
     <message>
-        <location filename="../panels/agent_model.py" line="159"/>
+        <location filename="../panels/agent_model.py" line="160"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="162"/>
+        <location filename="../panels/agent_model.py" line="163"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="163"/>
+        <location filename="../panels/agent_model.py" line="164"/>
         <source>Time in state</source>
         <translation>状态时长</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="164"/>
+        <location filename="../panels/agent_model.py" line="165"/>
         <source>Load</source>
         <translation>负载</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="166"/>
+        <location filename="../panels/agent_model.py" line="167"/>
         <source>Handled</source>
         <translation>已处理</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="167"/>
+        <location filename="../panels/agent_model.py" line="168"/>
         <source>AHT</source>
         <translation>平均处理时长</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="158"/>
+        <location filename="../panels/agent_model.py" line="159"/>
         <source>Id</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="160"/>
+        <location filename="../panels/agent_model.py" line="161"/>
         <source>Team</source>
         <translation>班组</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="161"/>
+        <location filename="../panels/agent_model.py" line="162"/>
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="165"/>
+        <location filename="../panels/agent_model.py" line="166"/>
         <source>Queues</source>
         <translation>队列</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="170"/>
+        <location filename="../panels/agent_model.py" line="171"/>
         <source>Agent id, as the feed names the agent</source>
         <translation>坐席工号（数据源中的标识）</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="171"/>
+        <location filename="../panels/agent_model.py" line="172"/>
         <source>Agent name</source>
         <translation>坐席姓名</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="172"/>
+        <location filename="../panels/agent_model.py" line="173"/>
         <source>Team the agent logged in with</source>
         <translation>坐席登录时所属班组</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="173"/>
+        <location filename="../panels/agent_model.py" line="174"/>
         <source>What the agent&apos;s queues cover: hotline, online or both (blended); a lent agent shows the time left of the lend</source>
         <translation>坐席队列覆盖的渠道：热线、在线或两者（混合）；借调中的坐席显示借调剩余时间</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="175"/>
+        <location filename="../panels/agent_model.py" line="176"/>
         <source>Current state, with not-ready reason</source>
         <translation>当前状态及示忙原因</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="176"/>
+        <location filename="../panels/agent_model.py" line="177"/>
         <source>Time since the last state change</source>
         <translation>自上次状态变化以来的时间</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="177"/>
+        <location filename="../panels/agent_model.py" line="178"/>
         <source>Contacts in hand / concurrent capacity (1 for voice)</source>
         <translation>当前联系 / 并发容量（语音为 1）</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="178"/>
+        <location filename="../panels/agent_model.py" line="179"/>
         <source>Queues the agent is skilled for</source>
         <translation>坐席具备技能的队列</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="179"/>
+        <location filename="../panels/agent_model.py" line="180"/>
         <source>Contacts completed (with wrap-up) since this client connected</source>
         <translation>本客户端连接以来完成的联系（含话后处理）</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="180"/>
+        <location filename="../panels/agent_model.py" line="181"/>
         <source>Agent&apos;s average handle time: talk or chat + wrap-up</source>
         <translation>坐席平均处理时长：通话或会话 + 话后处理</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="421"/>
+        <location filename="../panels/agent_model.py" line="464"/>
         <source>Feed {feed} is stale: this is the agent&apos;s last known state</source>
         <translation>数据源 {feed} 已中断：这是该坐席最后已知的状态</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="434"/>
+        <location filename="../panels/agent_model.py" line="478"/>
         <source>⇄ Lent: {left} left; the feed moves the agent back when the time is up</source>
         <translation>⇄ 借调中：剩余 {left}；到时数据源会自动调回该坐席</translation>
     </message>
@@ -521,12 +521,12 @@ The documentation is in the docs/ folder of Floorwatch: floor-window.md (this wi
 <context>
     <name>FloorWindow</name>
     <message>
-        <location filename="../floor_window.py" line="64"/>
+        <location filename="../floor_window.py" line="70"/>
         <source>Floorwatch</source>
         <translation>Floorwatch 现场监控</translation>
     </message>
     <message>
-        <location filename="../floor_window.py" line="262"/>
+        <location filename="../floor_window.py" line="268"/>
         <source>Floorwatch — replay</source>
         <translation>Floorwatch — 回放</translation>
     </message>
@@ -634,17 +634,22 @@ The documentation is in the docs/ folder of Floorwatch: floor-window.md (this wi
         <translation>无拒收帧</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="138"/>
+        <location filename="../panels/health_bar.py" line="136"/>
+        <source>Messages of types not used: {n}</source>
+        <translation>未使用类型的消息：{n}</translation>
+    </message>
+    <message>
+        <location filename="../panels/health_bar.py" line="140"/>
         <source>Events not applied:</source>
         <translation>未应用的事件：</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="141"/>
+        <location filename="../panels/health_bar.py" line="143"/>
         <source>Last snapshot refused: {problem}</source>
         <translation>最近拒收的快照：{problem}</translation>
     </message>
     <message>
-        <location filename="../panels/health_bar.py" line="143"/>
+        <location filename="../panels/health_bar.py" line="145"/>
         <source>Last error: {error}</source>
         <translation>最近错误：{error}</translation>
     </message>
@@ -727,202 +732,250 @@ After: floorwatch erlang {after}</source>
 <context>
     <name>NotReadyReason</name>
     <message>
-        <location filename="../panels/agent_model.py" line="105"/>
+        <location filename="../panels/agent_model.py" line="106"/>
         <source>break</source>
         <translation>休息</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="106"/>
+        <location filename="../panels/agent_model.py" line="107"/>
         <source>meal</source>
         <translation>用餐</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="107"/>
+        <location filename="../panels/agent_model.py" line="108"/>
         <source>lunch</source>
         <translation>午餐</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="108"/>
+        <location filename="../panels/agent_model.py" line="109"/>
         <source>training</source>
         <translation>培训</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="109"/>
+        <location filename="../panels/agent_model.py" line="110"/>
         <source>meeting</source>
         <translation>会议</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="110"/>
+        <location filename="../panels/agent_model.py" line="111"/>
         <source>coaching</source>
         <translation>辅导</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="111"/>
+        <location filename="../panels/agent_model.py" line="112"/>
         <source>admin</source>
         <translation>事务</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="112"/>
+        <location filename="../panels/agent_model.py" line="113"/>
         <source>outbound</source>
         <translation>外呼</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="113"/>
+        <location filename="../panels/agent_model.py" line="114"/>
         <source>personal</source>
         <translation>私事</translation>
     </message>
 </context>
 <context>
+    <name>Quality</name>
+    <message>
+        <location filename="../panels/quality_text.py" line="66"/>
+        <source>NPS</source>
+        <translation>NPS</translation>
+    </message>
+    <message>
+        <location filename="../panels/quality_text.py" line="70"/>
+        <source>Satisfaction</source>
+        <translation>满意度</translation>
+    </message>
+    <message>
+        <location filename="../panels/quality_text.py" line="74"/>
+        <source>1st/avg reply</source>
+        <translation>首次/平均响应</translation>
+    </message>
+    <message>
+        <location filename="../panels/quality_text.py" line="78"/>
+        <source>NPS over {window}: % promoters (9–10) − % detractors (0–6) of the {n} NPS answers; passives (7–8) count only in n. From −100 to +100; few answers make a score that moves a lot</source>
+        <translation>{window}的 NPS：{n} 份 NPS 回答中推荐者（9–10 分）占比 − 贬损者（0–6 分）占比；中立者（7–8 分）只计入 n。范围 −100 到 +100；回答少时分数波动大</translation>
+    </message>
+    <message>
+        <location filename="../panels/quality_text.py" line="87"/>
+        <source>Satisfaction over {window}: mean of the {n} answers on a 1–5 scale, and the share of them that were 4 or 5 (satisfied)</source>
+        <translation>{window}的满意度：{n} 份 1–5 分回答的平均分，以及其中 4 或 5 分（满意）的占比</translation>
+    </message>
+    <message>
+        <location filename="../panels/quality_text.py" line="95"/>
+        <source>Chat response times over {window}, counted at the agent&apos;s reply:
+first: the visitor&apos;s first message to the agent&apos;s first reply (mean);
+average: each customer message (the first since the agent last wrote) to the agent&apos;s next reply, every turn of the chat (mean). Online only</source>
+        <translation>{window}的会话响应时长，在坐席回复时计入：
+首次：访客第一条消息到坐席第一次回复（平均）；
+平均：每条客户消息（坐席上次发言后的第一条）到坐席下一次回复，会话每一轮都计（平均）。仅限在线</translation>
+    </message>
+    <message>
+        <location filename="../panels/quality_text.py" line="127"/>
+        <source>NPS: % promoters (9–10) − % detractors (0–6) of the n NPS answers in the window.
+Satisfaction: mean of the 1–5 answers, and the share that were 4 or 5.
+Response (online): first = visitor&apos;s first message to the agent&apos;s first reply; average = each customer message to the agent&apos;s next reply, every turn. Means.
+All queues of the channel, over the window chosen; – where there is no answer or reply</source>
+        <translation>NPS：窗口内 n 份 NPS 回答中推荐者（9–10 分）占比 − 贬损者（0–6 分）占比。
+满意度：1–5 分回答的平均分，及 4 或 5 分的占比。
+响应（在线）：首次 = 访客第一条消息到坐席第一次回复；平均 = 每条客户消息到坐席下一次回复，每一轮都计。均为平均值。
+该渠道所有队列，按所选统计范围；没有回答或回复时显示 –</translation>
+    </message>
+</context>
+<context>
     <name>QueueTile</name>
     <message>
-        <location filename="../panels/queue_tile.py" line="397"/>
+        <location filename="../panels/queue_tile.py" line="404"/>
         <source>Waiting</source>
         <translation>排队</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="398"/>
+        <location filename="../panels/queue_tile.py" line="405"/>
         <source>Longest</source>
         <translation>最长等待</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="399"/>
+        <location filename="../panels/queue_tile.py" line="406"/>
         <source>SL</source>
         <translation>服务水平</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="400"/>
+        <location filename="../panels/queue_tile.py" line="407"/>
         <source>EWT</source>
         <translation>预计等待</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="401"/>
+        <location filename="../panels/queue_tile.py" line="408"/>
         <source>ASA</source>
         <translation>平均应答</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="402"/>
+        <location filename="../panels/queue_tile.py" line="409"/>
         <source>AHT</source>
         <translation>平均处理时长</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="403"/>
+        <location filename="../panels/queue_tile.py" line="410"/>
         <source>Abandoned</source>
         <translation>放弃率</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="404"/>
+        <location filename="../panels/queue_tile.py" line="411"/>
         <source>Avail / busy</source>
         <translation>空闲 / 忙</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="405"/>
+        <location filename="../panels/queue_tile.py" line="412"/>
         <source>Callbacks</source>
         <translation>回呼</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="408"/>
+        <location filename="../panels/queue_tile.py" line="422"/>
         <source>Average speed of answer: mean wait of answered contacts</source>
         <translation>平均应答速度：已应答联系的平均等待时间</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="411"/>
+        <location filename="../panels/queue_tile.py" line="425"/>
         <source>Average handle time: talk or chat + wrap-up of completed contacts</source>
         <translation>平均处理时长：已完成联系的通话或会话时长 + 话后处理</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="570"/>
+        <location filename="../panels/queue_tile.py" line="589"/>
         <source>Service level over {window}: {definition}, T = {target} s ({answered} answered, {offered} offered)</source>
         <translation>服务水平（{window}）：{definition}，T = {target} 秒（应答 {answered}，进线 {offered}）</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="414"/>
+        <location filename="../panels/queue_tile.py" line="428"/>
         <source>Abandoned after the short-abandon threshold, of contacts with an outcome</source>
         <translation>超过短放弃阈值后放弃的占有结果联系的比例</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="124"/>
+        <location filename="../panels/queue_tile.py" line="126"/>
         <source>longest wait over {seconds} s</source>
         <translation>最长等待超过 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="125"/>
+        <location filename="../panels/queue_tile.py" line="127"/>
         <source>service level below {pct} %</source>
         <translation>服务水平低于 {pct}%</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="127"/>
+        <location filename="../panels/queue_tile.py" line="129"/>
         <source>every figure within its limits</source>
         <translation>各项指标均在限值内</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="128"/>
+        <location filename="../panels/queue_tile.py" line="130"/>
         <source>contacts waiting with nobody staffed</source>
         <translation>有联系在排队但无人在岗</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="135"/>
+        <location filename="../panels/queue_tile.py" line="137"/>
         <source>{state}: {why}</source>
         <translation>{state}：{why}</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="136"/>
+        <location filename="../panels/queue_tile.py" line="138"/>
         <source>Warning: service level below {goal} % or a wait over {target} s</source>
         <translation>预警：服务水平低于 {goal}% 或等待超过 {target} 秒</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="139"/>
+        <location filename="../panels/queue_tile.py" line="141"/>
         <source>Critical: service level below {critical} % or a wait over {wait} s ({factor} × the target), or contacts waiting with nobody staffed</source>
         <translation>严重：服务水平低于 {critical}% 或等待超过 {wait} 秒（目标的 {factor} 倍），或有联系在排队但无人在岗</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="148"/>
+        <location filename="../panels/queue_tile.py" line="150"/>
         <source>The service level counts from {least} contacts (now {contacts})</source>
         <translation>服务水平在满 {least} 个联系后才计入（当前 {contacts} 个）</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="154"/>
+        <location filename="../panels/queue_tile.py" line="156"/>
         <source>Its low service level is ignored: too few contacts yet</source>
         <translation>联系数太少，暂不因服务水平偏低而告警</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="383"/>
+        <location filename="../panels/queue_tile.py" line="390"/>
         <source>offer callback</source>
         <translation>建议回呼</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="385"/>
+        <location filename="../panels/queue_tile.py" line="392"/>
         <source>Estimated wait over {threshold} s: offer a callback or appointment</source>
         <translation>预计等待超过 {threshold} 秒：建议提供回呼或预约</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="416"/>
+        <location filename="../panels/queue_tile.py" line="430"/>
         <source>Callbacks and appointments waiting</source>
         <translation>待处理的回呼和预约</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="536"/>
+        <location filename="../panels/queue_tile.py" line="554"/>
         <source>{alert}: {message}</source>
         <translation>{alert}：{message}</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="586"/>
+        <location filename="../panels/queue_tile.py" line="605"/>
         <source>Available {available} · busy {busy} · staffed {staffed}
 Agents who serve this queue: one skilled for several queues counts on each of their tiles; the channel header counts each person once</source>
         <translation>空闲 {available} · 忙 {busy} · 在岗 {staffed}
 服务此队列的坐席：具备多个队列技能的坐席在其每个队列卡片上都计入；渠道标题中每人只计一次</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="515"/>
+        <location filename="../panels/queue_tile.py" line="533"/>
         <source>SL {target}s</source>
         <translation>服务水平 {target}秒</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="613"/>
+        <location filename="../panels/queue_tile.py" line="638"/>
         <source>Feed {feed} is stale: {reason}. These are the last figures it sent.</source>
         <translation>数据源 {feed} 已中断：{reason}。这些是它最后发送的数据。</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="581"/>
+        <location filename="../panels/queue_tile.py" line="600"/>
         <source>Estimated wait for a contact arriving now ({model}); offer a callback or appointment above {threshold} s</source>
         <translation>现在进入的客户预计等待时间（{model}）；超过 {threshold} 秒时提供回呼或预约</translation>
     </message>
@@ -930,87 +983,87 @@ Agents who serve this queue: one skilled for several queues counts on each of th
 <context>
     <name>QueueWall</name>
     <message>
-        <location filename="../panels/queue_tile.py" line="83"/>
+        <location filename="../panels/queue_tile.py" line="85"/>
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="84"/>
+        <location filename="../panels/queue_tile.py" line="86"/>
         <source>Warning</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="85"/>
+        <location filename="../panels/queue_tile.py" line="87"/>
         <source>Critical</source>
         <translation>严重</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="91"/>
+        <location filename="../panels/queue_tile.py" line="93"/>
         <source>Stale</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="103"/>
+        <location filename="../panels/queue_tile.py" line="105"/>
         <source>today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="105"/>
+        <location filename="../panels/queue_tile.py" line="107"/>
         <source>this half hour</source>
         <translation>本半小时</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="106"/>
+        <location filename="../panels/queue_tile.py" line="108"/>
         <source>the last {n} min</source>
         <translation>最近 {n} 分钟</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="111"/>
+        <location filename="../panels/queue_tile.py" line="113"/>
         <source>Erlang A, with observed patience</source>
         <translation>Erlang A，按观测到的耐心时间</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="112"/>
+        <location filename="../panels/queue_tile.py" line="114"/>
         <source>Erlang C</source>
         <translation>Erlang C</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="113"/>
+        <location filename="../panels/queue_tile.py" line="115"/>
         <source>queue position × recent time between answers</source>
         <translation>排队位置 × 最近的应答间隔</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="117"/>
+        <location filename="../panels/queue_tile.py" line="119"/>
         <source>not enough data</source>
         <translation>数据不足</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="246"/>
+        <location filename="../panels/queue_wall.py" line="250"/>
         <source>Hotline</source>
         <translation>热线</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="247"/>
+        <location filename="../panels/queue_wall.py" line="251"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="673"/>
+        <location filename="../panels/queue_wall.py" line="678"/>
         <source>Feed {feed} is stale: {reason}</source>
         <translation>数据源 {feed} 已中断：{reason}</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="733"/>
+        <location filename="../panels/queue_wall.py" line="738"/>
         <source>{waiting} waiting · longest {longest} · SL {sl} · {busy}/{staffed} busy · callbacks {backlog}</source>
         <translation>排队 {waiting} · 最长 {longest} · 服务水平 {sl} · 忙 {busy}/{staffed} · 回呼 {backlog}</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="744"/>
+        <location filename="../panels/queue_wall.py" line="749"/>
         <source> · chat slots {util} used</source>
         <translation> · 会话容量已用 {util}</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="748"/>
+        <location filename="../panels/queue_wall.py" line="753"/>
         <source> · occupancy {occ}</source>
         <translation> · 占用率 {occ}</translation>
     </message>
@@ -1063,117 +1116,117 @@ Agents who serve this queue: one skilled for several queues counts on each of th
         <translation>请先选择一个或多个坐席。</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="180"/>
+        <location filename="../reassign/controller.py" line="184"/>
         <source>Not sent: {reason}</source>
         <translation>未发送：{reason}</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="187"/>
+        <location filename="../reassign/controller.py" line="191"/>
         <source>Nothing to undo.</source>
         <translation>没有可撤销的调配。</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="193"/>
+        <location filename="../reassign/controller.py" line="197"/>
         <source>Nothing to undo: the agents of the last move are gone.</source>
         <translation>无可撤销：上次调配的坐席已不在。</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="200"/>
+        <location filename="../reassign/controller.py" line="204"/>
         <source>Undo: move {n} agent(s) back to {where}</source>
         <translation>撤销：将 {n} 名坐席调回{where}</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="202"/>
+        <location filename="../reassign/controller.py" line="206"/>
         <source> (moved {minutes} min ago)</source>
         <translation>（{minutes} 分钟前调配）</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="204"/>
+        <location filename="../reassign/controller.py" line="208"/>
         <source>Undo cancelled: nothing changed.</source>
         <translation>已取消撤销：未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="218"/>
+        <location filename="../reassign/controller.py" line="222"/>
         <source>Undone: moved {n} agent(s) back to {where}</source>
         <translation>已撤销：{n} 名坐席已调回{where}</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="220"/>
+        <location filename="../reassign/controller.py" line="224"/>
         <source>Undo accepted: {n} agent(s) go back to {where} when their contacts end</source>
         <translation>撤销已接受：{n} 名坐席将在当前联系结束后调回{where}</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="231"/>
+        <location filename="../reassign/controller.py" line="235"/>
         <source>hotline</source>
         <translation>热线</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="231"/>
+        <location filename="../reassign/controller.py" line="235"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="232"/>
+        <location filename="../reassign/controller.py" line="236"/>
         <source>hotline and online</source>
         <translation>热线和在线</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="234"/>
+        <location filename="../reassign/controller.py" line="238"/>
         <source>their previous skills</source>
         <translation>原先的技能</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="258"/>
+        <location filename="../reassign/controller.py" line="262"/>
         <source>Sending…</source>
         <translation>发送中…</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="285"/>
+        <location filename="../reassign/controller.py" line="289"/>
         <source>Rejected: {reason}</source>
         <translation>已拒绝：{reason}</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="289"/>
+        <location filename="../reassign/controller.py" line="293"/>
         <source>{status}: {agents}</source>
         <translation>{status}：{agents}</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="335"/>
+        <location filename="../reassign/controller.py" line="339"/>
         <source>Lend over: {n} agent(s) back to {where}</source>
         <translation>借调结束：{n} 名坐席已回到{where}</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="373"/>
+        <location filename="../reassign/controller.py" line="377"/>
         <source>move pending (after contact)</source>
         <translation>待调配（当前联系结束后）</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="374"/>
+        <location filename="../reassign/controller.py" line="378"/>
         <source>moving…</source>
         <translation>调配中…</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="377"/>
+        <location filename="../reassign/controller.py" line="381"/>
         <source>Move to online</source>
         <translation>调往在线</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="377"/>
+        <location filename="../reassign/controller.py" line="381"/>
         <source>Move to hotline</source>
         <translation>调往热线</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="378"/>
+        <location filename="../reassign/controller.py" line="382"/>
         <source>Blend hotline and online</source>
         <translation>热线与在线混合</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="379"/>
+        <location filename="../reassign/controller.py" line="383"/>
         <source>Move agents</source>
         <translation>调配坐席</translation>
     </message>
     <message>
-        <location filename="../reassign/controller.py" line="381"/>
+        <location filename="../reassign/controller.py" line="385"/>
         <source> for {n} min</source>
         <translation>，{n} 分钟</translation>
     </message>
@@ -1181,23 +1234,23 @@ Agents who serve this queue: one skilled for several queues counts on each of th
 <context>
     <name>RecordingStatus</name>
     <message>
-        <location filename="../recording_status.py" line="50"/>
+        <location filename="../recording_status.py" line="53"/>
         <source>Not recording: {error}</source>
         <translation>未在录制：{error}</translation>
     </message>
     <message>
-        <location filename="../recording_status.py" line="54"/>
+        <location filename="../recording_status.py" line="57"/>
         <source>Recording: {n} events lost</source>
         <translation>录制中：已丢失 {n} 个事件</translation>
     </message>
     <message>
-        <location filename="../recording_status.py" line="55"/>
-        <location filename="../recording_status.py" line="59"/>
+        <location filename="../recording_status.py" line="58"/>
+        <location filename="../recording_status.py" line="62"/>
         <source>Recording to {path}</source>
         <translation>正在录制到 {path}</translation>
     </message>
     <message>
-        <location filename="../recording_status.py" line="58"/>
+        <location filename="../recording_status.py" line="61"/>
         <source>Recording</source>
         <translation>录制中</translation>
     </message>
@@ -1418,61 +1471,76 @@ Agents who serve this queue: one skilled for several queues counts on each of th
 <context>
     <name>WallTile</name>
     <message>
-        <location filename="../panels/wall_tile.py" line="331"/>
-        <location filename="../panels/wall_tile.py" line="343"/>
+        <location filename="../panels/wall_tile.py" line="400"/>
+        <location filename="../panels/wall_tile.py" line="412"/>
         <source>Waiting</source>
         <translation>排队</translation>
     </message>
     <message>
-        <location filename="../panels/wall_tile.py" line="332"/>
-        <location filename="../panels/wall_tile.py" line="344"/>
+        <location filename="../panels/wall_tile.py" line="401"/>
+        <location filename="../panels/wall_tile.py" line="413"/>
         <source>Longest wait</source>
         <translation>最长等待</translation>
     </message>
     <message>
-        <location filename="../panels/wall_tile.py" line="333"/>
-        <location filename="../panels/wall_tile.py" line="345"/>
+        <location filename="../panels/wall_tile.py" line="402"/>
+        <location filename="../panels/wall_tile.py" line="414"/>
         <source>Service level</source>
         <translation>服务水平</translation>
     </message>
     <message>
-        <location filename="../panels/wall_tile.py" line="334"/>
+        <location filename="../panels/wall_tile.py" line="403"/>
         <source>Est. wait</source>
         <translation>预计等待</translation>
     </message>
     <message>
-        <location filename="../panels/wall_tile.py" line="335"/>
+        <location filename="../panels/wall_tile.py" line="404"/>
         <source>Free / busy</source>
         <translation>空闲 / 忙碌</translation>
     </message>
     <message>
-        <location filename="../panels/wall_tile.py" line="336"/>
-        <location filename="../panels/wall_tile.py" line="347"/>
+        <location filename="../panels/wall_tile.py" line="405"/>
+        <location filename="../panels/wall_tile.py" line="416"/>
         <source>Callbacks</source>
         <translation>回呼</translation>
     </message>
     <message>
-        <location filename="../panels/wall_tile.py" line="346"/>
+        <location filename="../panels/wall_tile.py" line="415"/>
         <source>Busy / staffed</source>
         <translation>忙碌 / 在岗</translation>
     </message>
     <message>
-        <location filename="../panels/wall_tile.py" line="348"/>
+        <location filename="../panels/wall_tile.py" line="417"/>
         <source>Load</source>
         <translation>负载</translation>
     </message>
     <message>
-        <location filename="../panels/wall_tile.py" line="383"/>
+        <location filename="../panels/wall_tile.py" line="425"/>
+        <source>NPS</source>
+        <translation>NPS</translation>
+    </message>
+    <message>
+        <location filename="../panels/wall_tile.py" line="426"/>
+        <source>CSAT</source>
+        <translation>满意度</translation>
+    </message>
+    <message>
+        <location filename="../panels/wall_tile.py" line="429"/>
+        <source>Reply 1st/avg</source>
+        <translation>响应 首次/平均</translation>
+    </message>
+    <message>
+        <location filename="../panels/wall_tile.py" line="468"/>
         <source>Service level {target}s</source>
         <translation>服务水平 {target} 秒</translation>
     </message>
     <message>
-        <location filename="../panels/wall_tile.py" line="403"/>
+        <location filename="../panels/wall_tile.py" line="489"/>
         <source>Chat slots used</source>
         <translation>会话位已用</translation>
     </message>
     <message>
-        <location filename="../panels/wall_tile.py" line="406"/>
+        <location filename="../panels/wall_tile.py" line="492"/>
         <source>Occupancy</source>
         <translation>占用率</translation>
     </message>

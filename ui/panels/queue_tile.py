@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from monitor.alert_rules import Severity
 from monitor.erlang import MODEL_EMPIRICAL, MODEL_ERLANG_A, MODEL_ERLANG_C
+from monitor.events import Channel
 from monitor.metrics import SL_VARIANTS
 from monitor.thresholds import (
     DEFAULT_THRESHOLDS,
@@ -51,6 +52,7 @@ from monitor.thresholds import (
 )
 from monitor.views import WINDOW_INTERVAL, WINDOW_TODAY, QueueView, Window
 from ui import fmt
+from ui.panels import quality_text
 from ui.panels.alert_look import (
     PULSE_BACKGROUND,
     TILE_ALERT_COLOURS,
@@ -328,9 +330,13 @@ _FIELD_TEXTS: tuple[tuple[str, Callable[[QueueView], Any], Callable[[Any], str]]
     ("abandon_rate", attrgetter("abandon_rate"), fmt.percent),
     ("agents", attrgetter("agents_available", "agents_busy"), _agents_text),
     ("backlog", attrgetter("backlog"), str),
+    ("nps", attrgetter("nps", "nps_responses"), quality_text.nps_pair_text),
+    ("csat", attrgetter("csat", "csat_satisfied"), quality_text.csat_pair_text),
+    ("response", attrgetter("first_response_s", "response_s"),
+     quality_text.response_pair_text),
 )
 # Figures whose tooltip is written from the view on hover (QueueTile.tooltip_text).
-_HOVER_TIPS = ("service_level", "ewt", "agents")
+_HOVER_TIPS = ("service_level", "ewt", "agents", "nps", "csat", "response")
 
 # Spacing at scale 1, in pixels; scaled with the fonts.
 _MARGINS = (10, 6, 10, 8)
@@ -340,7 +346,8 @@ _RING = 3  # the selection ring's width
 
 
 class QueueTile(QFrame):
-    """One queue: waiting, longest wait, SL, ASA, abandons, agents, callbacks."""
+    """One queue: waiting, longest wait, SL, ASA, abandons, agents, callbacks; NPS,
+    satisfaction and (online) chat response times in its detail row."""
 
     sig_clicked = Signal(str)  # queue id, on a left click
 
@@ -403,7 +410,14 @@ class QueueTile(QFrame):
             "abandon_rate": _Field(self.tr("Abandoned"), False, self),
             "agents": _Field(self.tr("Avail / busy"), False, self, "88 / 88"),
             "backlog": _Field(self.tr("Callbacks"), False, self),
+            # The detail row: surveys, and chat response times (online tiles only).
+            "nps": _Field(quality_text.nps_caption(), False, self, quality_text.NPS_TEMPLATE),
+            "csat": _Field(quality_text.csat_caption(), False, self,
+                           quality_text.CSAT_TEMPLATE),
+            "response": _Field(quality_text.response_caption(), False, self,
+                               quality_text.RESPONSE_TEMPLATE),
         }
+        self.fields["response"].hide()  # until a view says the queue is online
         self.fields["asa"].setToolTip(
             self.tr("Average speed of answer: mean wait of answered contacts")
         )
@@ -425,9 +439,10 @@ class QueueTile(QFrame):
         self._big = QHBoxLayout()
         for name in ("waiting", "longest_wait", "service_level"):
             self._big.addWidget(self.fields[name], 1)
-        # Two rows of three keep a tile narrow enough for three across a half screen.
+        # Rows of three keep a tile narrow enough for three across a half screen.
         self._small = QGridLayout()
-        for n, name in enumerate(("ewt", "asa", "aht", "abandon_rate", "agents", "backlog")):
+        for n, name in enumerate(("ewt", "asa", "aht", "abandon_rate", "agents", "backlog",
+                                  "nps", "csat", "response")):
             self._small.addWidget(self.fields[name], n // 3, n % 3)
         self._layout = QVBoxLayout(self)
         self._layout.addLayout(self._top)
@@ -509,6 +524,9 @@ class QueueTile(QFrame):
                 if shown[field_name] != new:  # e.g. longest wait moved, but not a second
                     shown[field_name] = new
                     self.fields[field_name].value.setText(new)
+        if last is None or view.channel != last.channel:
+            # Response times are a chat's: a hotline tile leaves the cell empty.
+            self.fields["response"].setVisible(view.channel == Channel.ONLINE)
         if last is None or view.sl_target_s != last.sl_target_s:
             _set_text(
                 self.fields["service_level"].caption,
@@ -560,7 +578,8 @@ class QueueTile(QFrame):
 
     def tooltip_text(self, field: str) -> str:
         """The tooltip of a figure whose words follow the view (service_level, ewt,
-        agents), written from the view shown now; "" before the first view."""
+        agents, nps, csat, response), written from the view shown now; "" before the
+        first view."""
         self.catch_up()
         view = self._view
         if view is None:
@@ -591,6 +610,12 @@ class QueueTile(QFrame):
                 busy=view.agents_busy,
                 staffed=view.agents_staffed,
             )
+        if field == "nps":
+            return quality_text.nps_tooltip(window_text(view.window), view.nps_responses)
+        if field == "csat":
+            return quality_text.csat_tooltip(window_text(view.window), view.csat_responses)
+        if field == "response":
+            return quality_text.response_tooltip(window_text(view.window))
         return self.fields[field].toolTip()
 
     def values(self) -> dict[str, str]:

@@ -45,7 +45,7 @@ from monitor.events import Channel
 from monitor.floor import Changes, Floor
 from monitor.views import ChannelView, Window
 from ui import fmt
-from ui.panels import wall_layout
+from ui.panels import quality_text, wall_layout
 from ui.panels.agent_model import AGENT_IDS_MIME
 from ui.panels.alert_look import message_of
 from ui.panels.queue_tile import (
@@ -107,6 +107,9 @@ class _ChannelGroup(QFrame):
         self.stale_mark.hide()
         self.header = QLabel(self)
         self.header.setWordWrap(True)
+        # What the summary's second line means (a stale feed's reason goes first).
+        self._definitions = quality_text.header_tooltip()
+        self.header.setToolTip(self._definitions)
         self._text_colour = self.header.palette().color(QPalette.ColorRole.WindowText)
         self._top = QHBoxLayout()
         self._top.addWidget(self.title_label, 0, Qt.AlignmentFlag.AlignTop)
@@ -168,7 +171,7 @@ class _ChannelGroup(QFrame):
         self._stale = tip
         self.stale_mark.setVisible(tip is not None)
         self.stale_mark.setToolTip(tip or "")
-        self.header.setToolTip(tip or "")
+        self.header.setToolTip(f"{tip}\n\n{self._definitions}" if tip else self._definitions)
         palette = self.header.palette()
         palette.setColor(
             QPalette.ColorRole.WindowText, STALE_VALUE if tip is not None else self._text_colour
@@ -240,7 +243,8 @@ class QueueWall(QWidget):
         self._fitting = False
         self._tile_h = 0  # every tile's height: the tallest tile's (see _even_heights)
         self._min_hint = QSize(0, 0)
-        self._min_hint_for: tuple[int, int] = (-1, -1)  # (tiles, width) it was made for
+        # (tiles, width, header height) it was made for
+        self._min_hint_for: tuple[int, int, int] = (-1, -1, -1)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Esc clears the selection
         self.groups: dict[str, _ChannelGroup] = {
             Channel.HOTLINE.value: _ChannelGroup(self.tr("Hotline"), self),
@@ -632,18 +636,19 @@ class QueueWall(QWidget):
 
     def _update_min_hint(self) -> None:
         """One row of tiles at the window's own font size (scale 1) under the
-        headers; remade only when tiles came or went or the width moved, so that the
-        splitter's answer to it cannot loop back into a new hint."""
-        key = (len(self.tiles), self.width())
+        headers; remade only when tiles came or went, the width moved or a summary
+        wraps onto more or fewer lines (none of which the wall's height moves), so
+        that the splitter's answer to it cannot loop back into a new hint."""
+        fonts = wall_fonts(self._base_font, _ROW_SCALE)
+        headers = max(
+            group.header_height(fonts, max(1, group.width())) for group in self.groups.values()
+        )
+        key = (len(self.tiles), self.width(), headers)
         if key == self._min_hint_for:
             return
         self._min_hint_for = key
         metrics = self._metrics()
-        fonts = wall_fonts(self._base_font, _ROW_SCALE)
-        height = max(
-            group.header_height(fonts, max(1, group.width())) for group in self.groups.values()
-        )
-        height += round(metrics.tile_h * _ROW_SCALE) + 2
+        height = headers + round(metrics.tile_h * _ROW_SCALE) + 2
         low = wall_layout.MIN_SCALE
         width = len(self.groups) * round(metrics.tile_w * low + 2 * _INSET * low) + BETWEEN
         hint = QSize(width, height)
@@ -746,4 +751,7 @@ class QueueWall(QWidget):
             )
         elif view.occupancy is not None:
             text += self.tr(" · occupancy {occ}").format(occ=fmt.percent(view.occupancy))
-        return text
+        # Surveys and chat response times on a line of their own (wrapped between items).
+        return text + "\n" + quality_text.header_line(
+            view.nps, view.nps_responses, view.csat, view.csat_satisfied,
+            view.first_response_s, view.response_s, view.channel == Channel.ONLINE)

@@ -35,6 +35,7 @@ from monitor.alert_rules import Severity
 from monitor.thresholds import DEFAULT_THRESHOLDS, Thresholds, TileState, evaluate
 from monitor.views import ChannelView, QueueView
 from ui import fmt
+from ui.panels import quality_text
 from ui.panels.alert_look import TILE_ALERT_COLOURS, severity_text
 from ui.panels.queue_tile import (
     STALE_COLOURS,
@@ -61,6 +62,12 @@ _TEMPLATES = {
     "agents": "88 / 88",
     "backlog": "888",
     "load": "100%",
+}
+# The detail line's figures (word size, see `_Detail`): their widest expected texts.
+_DETAIL_TEMPLATES = {
+    "nps": quality_text.NPS_TEMPLATE,
+    "csat": quality_text.CSAT_TEMPLATE,
+    "reply": quality_text.RESPONSE_TEMPLATE,
 }
 
 
@@ -164,10 +171,55 @@ class _Cell(QWidget):
             self.fit()
 
 
-class WallTile(QFrame):
-    """A name and a state word over two rows of three figures, each under its caption."""
+class _Detail(QWidget):
+    """A word and its figure side by side, both in the wall's word size: the detail line
+    under a tile's big figures (second figures: surveys, chat replies), one line high."""
 
-    def __init__(self, key: str, captions: dict[str, str], parent: QWidget | None = None) -> None:
+    def __init__(self, caption: str, template: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.template = template
+        self.caption = QLabel(caption, self)
+        self.caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.value = QLabel(fmt.DASH, self)
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addWidget(self.caption)
+        self._layout.addWidget(self.value)
+
+    def set_fonts(self, fonts: WallTextFonts, gap: int) -> None:
+        self.caption.setFont(fonts.label)
+        self.value.setFont(fonts.label_bold)
+        self._layout.setSpacing(gap)
+        self.fit()
+
+    def fit(self) -> None:
+        """Wide enough for the template, the figure and the word: never cut."""
+        value = QFontMetrics(self.value.font())
+        need = max(
+            value.horizontalAdvance(self.template), value.horizontalAdvance(self.value.text())
+        )
+        self.value.setMinimumWidth(need + 2)
+        caption = QFontMetrics(self.caption.font())
+        self.caption.setMinimumWidth(caption.horizontalAdvance(self.caption.text()) + 2)
+
+    def set_value(self, text: str) -> None:
+        if _set_text(self.value, text) and (
+            QFontMetrics(self.value.font()).horizontalAdvance(text) + 2 > self.value.minimumWidth()
+        ):
+            self.fit()
+
+
+class WallTile(QFrame):
+    """A name and a state word over two rows of three figures, each under its caption;
+    optionally a detail line of second figures in the word size."""
+
+    def __init__(
+        self,
+        key: str,
+        captions: dict[str, str],
+        parent: QWidget | None = None,
+        details: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.key = key
         self.setObjectName(f"wall-tile-{key}")
@@ -196,9 +248,21 @@ class WallTile(QFrame):
         self._grid = QGridLayout()
         for n, cell in enumerate(self.cells.values()):
             self._grid.addWidget(cell, n // 3, n % 3)
+        self.details = {
+            name: _Detail(caption, _DETAIL_TEMPLATES[name], self)
+            for name, caption in (details or {}).items()
+        }
+        self._detail_row = QHBoxLayout()
+        self._detail_row.setContentsMargins(0, 0, 0, 0)
+        for detail in self.details.values():
+            detail.setToolTip(quality_text.header_tooltip())
+            self._detail_row.addWidget(detail)
+        self._detail_row.addStretch(1)
         self._layout = QVBoxLayout(self)
         self._layout.addLayout(top)
         self._layout.addLayout(self._grid)
+        if self.details:
+            self._layout.addLayout(self._detail_row)
         self._fonts: WallTextFonts | None = None
         self._restyle()
 
@@ -221,6 +285,9 @@ class WallTile(QFrame):
         self.name.setMinimumWidth(metrics.horizontalAdvance("M…") + 2)
         for cell in self.cells.values():
             cell.set_fonts(fonts)
+        self._detail_row.setSpacing(5 * pad)
+        for detail in self.details.values():
+            detail.set_fonts(fonts, pad)
         self._elide()
         # A tile not shown yet (the next page's) tells no layout that its fonts grew:
         # drop every cached size, so its size hint is the new fonts' at once.
@@ -254,11 +321,13 @@ class WallTile(QFrame):
         """The displayed text by field name (name, state, and each figure)."""
         out = {"name": self.name.text(), "state": self.badge.text()}
         out.update({name: cell.value.text() for name, cell in self.cells.items()})
+        out.update({name: detail.value.text() for name, detail in self.details.items()})
         return out
 
     def set_values(self, texts: dict[str, str]) -> None:
         for name, text in texts.items():
-            self.cells[name].set_value(text)
+            target = self.cells.get(name)
+            (target if target is not None else self.details[name]).set_value(text)
 
     def set_state(self, state: TileState) -> None:
         self._state = state
@@ -349,10 +418,25 @@ def channel_captions() -> dict[str, str]:
     }
 
 
+def detail_captions(channel: str) -> dict[str, str]:
+    """The detail line: surveys, and for online the chat reply times."""
+    translate = QCoreApplication.translate
+    captions = {
+        "nps": translate("WallTile", "NPS"),
+        "csat": translate("WallTile", "CSAT"),
+    }
+    if channel == "online":
+        captions["reply"] = translate("WallTile", "Reply 1st/avg")
+    return captions
+
+
 class QueueWallTile(WallTile):
     """One queue's big numbers, judged by its thresholds like the floor window's tile."""
 
     def __init__(self, queue_id: str, parent: QWidget | None = None) -> None:
+        # No detail line: a line more on every queue tile costs a tile a column at
+        # 1080p. A queue's surveys and replies are on the floor window's tile; the
+        # wall shows them per channel, on the totals.
         super().__init__(queue_id, queue_captions(), parent)
         self.queue_id = queue_id
         self._view: QueueView | None = None
@@ -377,6 +461,7 @@ class QueueWallTile(WallTile):
             value = raw(view)
             if last is None or value != raw(last):
                 self.cells[field].set_value(text(value))
+
         if last is None or view.sl_target_s != last.sl_target_s:
             _set_text(
                 self.cells["service_level"].caption,
@@ -392,7 +477,8 @@ class ChannelWallTile(WallTile):
     """A channel's totals: every queue of it, an agent skilled for several counted once."""
 
     def __init__(self, channel: str, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(f"channel-{channel}", channel_captions(), parent)
+        super().__init__(f"channel-{channel}", channel_captions(), parent,
+                         detail_captions(channel))
         self.channel = channel
         self.set_name(title)
         self.badge.hide()  # the totals have no state of their own; the queues do
@@ -406,13 +492,16 @@ class ChannelWallTile(WallTile):
             caption = QCoreApplication.translate("WallTile", "Occupancy")
         if _set_text(self.cells["load"].caption, caption):
             self.cells["load"].fit()
-        self.set_values(
-            {
-                "waiting": str(view.waiting),
-                "longest_wait": fmt.mmss(view.longest_wait_s),
-                "service_level": fmt.percent(view.service_level),
-                "agents": f"{view.agents_busy} / {view.agents_staffed}",
-                "backlog": str(view.backlog),
-                "load": load,
-            }
-        )
+        values = {
+            "waiting": str(view.waiting),
+            "longest_wait": fmt.mmss(view.longest_wait_s),
+            "service_level": fmt.percent(view.service_level),
+            "agents": f"{view.agents_busy} / {view.agents_staffed}",
+            "backlog": str(view.backlog),
+            "load": load,
+            "nps": quality_text.nps_text(view.nps, view.nps_responses),
+            "csat": quality_text.csat_text(view.csat, view.csat_satisfied),
+        }
+        if "reply" in self.details:
+            values["reply"] = quality_text.response_text(view.first_response_s, view.response_s)
+        self.set_values(values)
