@@ -186,8 +186,17 @@ def test_a_person_moved_to_online_changes_both_platforms_or_neither(qtbot, tmp_p
         assert cw.members == {1: [18], 2: [18]}
         assert "Rejected: chat: " in controller.status.text()
 
-        # Accepted by both: one command, both platforms changed, one audit record.
+        # Asterisk refuses first: Chatwoot is never asked.
         del cw.refuse[2]
+        ami.refuse["queueremove"] = "Unable to remove interface from queue"
+        ami.actions.clear()
+        cw.requests.clear()
+        refused = to_online("a017")
+        assert refused["status"] == "rejected" and refused["reason"].startswith("pbx: ")
+        assert _patches(cw) == [] and cw.members == {1: [18], 2: [18]}
+
+        # Accepted by both: one command, both platforms changed, one audit record.
+        del ami.refuse["queueremove"]
         ami.actions.clear()
         cw.requests.clear()
         applied = to_online("a017")
@@ -201,7 +210,7 @@ def test_a_person_moved_to_online_changes_both_platforms_or_neither(qtbot, tmp_p
         audit.close()
         with sqlite3.connect(tmp_path / "audit.db") as conn:
             rows = conn.execute("SELECT request_id, status, feed FROM commands").fetchall()
-        assert len(rows) == 2  # one record per command, the refused one and the applied one
+        assert len(rows) == 3  # one record per command: two refused, one applied
         assert {r[1] for r in rows} == {"rejected", "applied"}
     finally:
         ticker.stop()
