@@ -21,6 +21,7 @@ from .config_feeds import (
     platform_feed,
     read_credential,
 )
+from .config_teams import TeamsError, teams_table
 from .limits import MAX_AGENTS_PER_FEED, MAX_QUEUES_PER_FEED
 from .metrics import DEFAULT_SL_VARIANT, SL_VARIANTS
 from .thresholds import DEFAULT_BOOK, ThresholdBook, Thresholds
@@ -72,6 +73,8 @@ class Config:
     feed_names: dict[str, str] = field(default_factory=dict)  # url -> its entry's name
     # [[agents]] (or agents_csv): one person's ids on each platform (monitor/agent_links.py)
     agents: list[AgentLink] = field(default_factory=list)
+    # [teams.NAME] queues = [...]: the queues of a team scope (monitor/config_teams.py)
+    teams: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def ami_feeds(self) -> list[AmiFeed]:
@@ -81,7 +84,7 @@ class Config:
 
 # The tables a config may have; a key outside them is a misspelling, not a new setting.
 SECTIONS = ("agents", "agents_csv", "channels", "client", "feeds", "recording", "sl_variants",
-            "thresholds", "wall")
+            "thresholds", "wall", "teams")
 RECORDING_KEYS = ("enabled", "dir", "keep_days")
 WALL_KEYS = ("pages", "queues_per_page", "rotation_s")
 FEED_KEYS = ("name", "kind", "url", "token_file")
@@ -213,6 +216,10 @@ def load_config(path: Path) -> Config:
     try:
         cfg.agents = agent_links(path, raw.get("agents"), raw.get("agents_csv"))
     except AgentLinkError as exc:
+        raise ConfigError(str(exc)) from None
+    try:
+        cfg.teams = teams_table(path, raw.get("teams", {}))
+    except TeamsError as exc:
         raise ConfigError(str(exc)) from None
     return cfg
 
@@ -361,7 +368,8 @@ def queue_keys(cfg: Config) -> list[tuple[str, str]]:
     """(config key, queue id) for every setting of the config that names a queue."""
     return [*((f"sl_variants.{q}", q) for q in cfg.sl_variants),
             *((f"thresholds.queues.{q}", q) for q in cfg.thresholds.by_queue),
-            *((f"wall.pages[{n}]", q) for n, page in enumerate(cfg.wall.pages) for q in page)]
+            *((f"wall.pages[{n}]", q) for n, page in enumerate(cfg.wall.pages) for q in page),
+            *((f"teams.{t}.queues", q) for t, queues in cfg.teams.items() for q in queues)]
 
 
 def check_queues(cfg: Config, queue_ids: Iterable[str]) -> None:

@@ -206,6 +206,36 @@ class Heartbeat(Event):
     TYPE: ClassVar[str] = "heartbeat"
 
 
+# Bot stage (protocol v1, a compatible addition): a chat a bot answers first. It is
+# not waiting for a human; the bot either resolves it (contained) or hands it over,
+# and a `contact.offered` into `queue` follows the handoff.
+@dataclass(frozen=True, slots=True)
+class BotStarted(Event):
+    """A bot took the chat (not yet waiting for a human)."""
+
+    TYPE: ClassVar[str] = "bot.started"
+    contact: str
+    queue: str
+
+
+@dataclass(frozen=True, slots=True)
+class BotResolved(Event):
+    """The bot resolved the chat: contained, no human needed."""
+
+    TYPE: ClassVar[str] = "bot.resolved"
+    contact: str
+    queue: str
+
+
+@dataclass(frozen=True, slots=True)
+class BotHandoff(Event):
+    """The bot handed the chat to a human; a `contact.offered` into `queue` follows."""
+
+    TYPE: ClassVar[str] = "bot.handoff"
+    contact: str
+    queue: str
+
+
 class _CarriesPrepared(Event):
     """A slot for `Snapshot.prepared`: not a dataclass field, so never on the wire
     (encoders and decoders walk `dataclasses.fields`), in eq, repr or pickles."""
@@ -258,5 +288,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         SurveyResult,
         Heartbeat,
         Snapshot,
+        BotStarted,
+        BotResolved,
+        BotHandoff,
     )
 }

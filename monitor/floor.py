@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from . import clock, estimates, limits, metrics, views
+from . import bots, clock, estimates, limits, metrics, views
 from . import snapshot as snapshots
 from .config import Config
 from .events import (
@@ -24,6 +24,9 @@ from .events import (
     AgentSkills,
     AgentStateChanged,
     AgentStatus,
+    BotHandoff,
+    BotResolved,
+    BotStarted,
     CallbackCompleted,
     CallbackRequested,
     Channel,
@@ -41,6 +44,7 @@ from .events import (
     Snapshot,
     SurveyResult,
 )
+from .productivity import Productivity
 from .rolling import BUCKET_S, KEEP_MINUTES, ChannelPool, RollingCounters, Totals, totals_of
 from .state import BUSY_STATES, SERVING_STATES, Agent, Contact, Queue
 from .thresholds import DEFAULT_BOOK, ThresholdBook, Thresholds
@@ -198,6 +202,8 @@ class Floor:
         self._seen_interval_first: int | None = None
         self._interval: tuple[float, int] = (math.nan, 0)  # (now, first minute) cache
         self._minute_end = -math.inf  # when now's minute ends
+        # Contacts per staffed agent-hour and time-weighted occupancy (issue 15 part 2).
+        self.productivity = Productivity()
         self._handlers = {
             QueueDefined: self._queue_defined,
             ContactOffered: self._offered,
@@ -215,6 +221,9 @@ class Floor:
             AgentSkills: self._skills,
             SurveyResult: self._survey,
             Heartbeat: lambda e, feed: None,
+            BotStarted: self._bot_started,
+            BotResolved: self._bot_resolved,
+            BotHandoff: self._bot_handoff,
         }
 
     @classmethod
@@ -301,6 +310,7 @@ class Floor:
             for q in self.queues.values():
                 q.stats.reset_day(self.day_start)
                 self._touch(q)  # its "today" starts again
+        self.productivity.advance(self, t)  # agent levels held since the clock last moved
 
     def _sample_trend(self, t: float) -> None:
         # Sample the trend at every 10 s boundary crossed; after a long silence
@@ -362,6 +372,8 @@ class Floor:
         t = q.waiting.pop(contact_id, None)
         if t is None:
             return False
+        if q.handoffs and q.handoffs.pop(contact_id, None) is not None:
+            self._changes.queues.add(q.id)  # a bot's handoff no longer waits
         channel = q.channel
         self._waiting_count[channel] -= 1
         if not q.waiting:
@@ -609,6 +621,7 @@ class Floor:
         if e.contact not in q.backlog:
             self._backlog_count[q.channel] += 1
         q.backlog[e.contact] = e.t
+        self._touch(q)  # its backlog (count, oldest) moved, waited first or not
 
     def _callback_completed(self, e: CallbackCompleted, feed: str) -> None:
         q = self.queues.get(e.queue)
@@ -616,6 +629,7 @@ class Floor:
             self._anomaly(feed, limits.UNKNOWN_CALLBACK)
             return
         self._backlog_count[q.channel] -= 1
+        self._bucket(q, e.t).callbacks_worked += 1
         self._touch(q)
 
     def _ended(self, e: ContactEnded, feed: str) -> None:
@@ -727,6 +741,53 @@ class Floor:
             b.csat_sum += csat
             b.csat_satisfied += csat >= 4
 
+    # ------------------------------------------------- bot stage (issue 15 part 4)
+    # A chat a bot holds is not waiting for a human: it is in `Queue.bots` until the
+    # bot resolves it (contained) or hands it over (a `contact.offered` follows). The
+    # outcomes are counted in the minute they happen, whether or not the start was
+    # seen (a feed watched from mid-chat); "handoffs waiting" are the handed-over
+    # contacts still waiting (`Queue.handoffs`, left by `_unwait`).
+    def _bot_queue(self, queue_id: str, contact_id: str, feed: str) -> Queue | None:
+        q = self._queue(queue_id, feed)
+        if q is not None and q.bots.pop(contact_id, None) is None \
+                and len(q.bots) >= self.max_backlog_per_queue:
+            self._anomaly(feed, limits.CONTACT_CAP)  # a runaway feed: memory, not figures
+            return None
+        return q
+
+    def _bot_started(self, e: BotStarted, feed: str) -> None:
+        q = self._bot_queue(e.queue, e.contact, feed)
+        if q is not None:
+            q.bots[e.contact] = e.t
+            self._touch(q)
+
+    def _bot_resolved(self, e: BotResolved, feed: str) -> None:
+        q = self._queue(e.queue, feed)
+        if q is not None:
+            q.bots.pop(e.contact, None)
+            self._bucket(q, e.t).bot_resolved += 1
+            self._touch(q)
+
+    def _bot_handoff(self, e: BotHandoff, feed: str) -> None:
+        q = self._queue(e.queue, feed)
+        if q is None:
+            return
+        q.bots.pop(e.contact, None)
+        self._bucket(q, e.t).bot_handoffs += 1
+        if e.contact in q.waiting or len(q.handoffs) < self.max_backlog_per_queue:
+            q.handoffs[e.contact] = e.t
+        self._touch(q)
+
+    def _mark_backlog_ages(self, changes: Changes) -> None:
+        """A new minute: the oldest backlog item's age (whole clock minutes, see
+        monitor/backlog.py) moved for every queue with a backlog. Handoffs whose offer
+        never came (or went to another queue) are forgotten after a minute."""
+        for q in self.queues.values():
+            if q.backlog:
+                changes.queues.add(q.id)
+            if q.handoffs:
+                bots.drop_stale_handoffs(q, self.now)
+
     # ---------------------------------------------------------------- agents
     def _login(self, e: AgentLogin, feed: str) -> None:
         a = self._agent(e.agent, feed)
@@ -777,6 +838,7 @@ class Floor:
                 a.state, a.reason, a.state_since = state, reason, t
             return
         a.state, a.reason, a.state_since = state, reason, t
+        self.productivity.state_moved(a.id, old, state, self.now)  # staffed time
         # Views show agents only as available, busy and staffed: a move within one of
         # those (ringing, on contact, wrap-up) is counted but names no queue.
         shown = _COUNTED_AS.get(old, _NOT_COUNTED) != _COUNTED_AS.get(state, _NOT_COUNTED)
@@ -898,6 +960,7 @@ class Floor:
         a.handled += 1
         a.handle_s += handle
         q = self.queues.get(queue_id)
+        self.productivity.handled(a.id, q.channel if q is not None else None, self.now)
         if q is not None:
             b = self._bucket(q, self.now)
             b.handled += 1
@@ -921,6 +984,9 @@ class Floor:
             minute = int(self.now // BUCKET_S)
             if minute != self._seen_minute:
                 self._mark_window_moves(changes, minute)
+                self._mark_backlog_ages(changes)
+                # Productivity and occupancy move once a minute (whole minutes).
+                changes.channels.update(self.productivity.moved_channels())
                 self._seen_minute = minute
             self._seen_now = self.now
         queues, channels = self.queues, changes.channels
@@ -1287,6 +1353,7 @@ class Floor:
             self.snapshot_problems[feed] = str(exc)
             return str(exc)
         self.snapshot_problems.pop(feed, None)
+        self.productivity.adopt(self)  # the snapshot's staffed agents followed from now
         # What each feed holds now is what it created (see `reindex_feed` for agents);
         # its clock is the snapshot's (a restarted feed may start again from an earlier one).
         self._feed_queues = Counter(q.feed for q in self.queues.values())

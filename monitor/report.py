@@ -46,7 +46,7 @@ import csv
 import math
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timedelta, tzinfo
 from itertools import repeat
 from typing import Any, TextIO
@@ -54,6 +54,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import metrics
 from .events import (
+    BotHandoff,
+    BotResolved,
+    BotStarted,
+    CallbackCompleted,
     CallbackRequested,
     Channel,
     ChatMessage,
@@ -118,6 +122,11 @@ class ReportRow:
     nps_responses: int | None = None
     csat: float | None = None
     first_response_s: float | None = None
+    # Backlog and bot stage (issue 15 parts 3, 4; `_backlog_bot_columns`): empty, not 0,
+    # where no contact of the interval asked for a callback / the bot had no outcome.
+    backlog_oldest_s: float | None = None
+    bot_contained: int | None = None
+    bot_handoffs: int | None = None
 
 
 CSV_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(ReportRow))
@@ -242,7 +251,18 @@ class ReportBuilder:
             ContactTransferred: self._transferred,
             ChatMessage: self._chat_message,
             SurveyResult: self._survey,
+            CallbackCompleted: self._callback_done,
+            BotStarted: self._bot_started,
+            BotResolved: self._bot_outcome,
+            BotHandoff: self._bot_outcome,
         }
+        # Backlog items asked for by an entry, not yet worked: (run, contact) ->
+        # (the entry's totals, when requested); and per entry interval's totals (by id)
+        # the longest a worked item had waited. Chats a bot holds: (run, contact) ->
+        # when it started. Both bounded (SURVEY_KEEP_MAX, the oldest go first).
+        self._backlog: dict[tuple[Hashable, str], tuple[Totals, float]] = {}
+        self._backlog_max: dict[int, float] = {}
+        self._bots: dict[tuple[Hashable, str], float] = {}
 
     def add(self, events: Iterable[Event], run: Hashable = None) -> None:
         """Add events of one feed run (None: the only run), in order."""
@@ -393,6 +413,7 @@ class ReportBuilder:
         b.callbacks += 1
         b.removed_within_sl += wait <= self._target(c.queue)
         b.max_wait_s = max(b.max_wait_s, wait)
+        _keep(self._backlog, (run, e.contact), (b, e.t))
 
     def _ended(self, e: ContactEnded, run: Hashable) -> None:
         key = (run, e.contact)
@@ -477,10 +498,66 @@ class ReportBuilder:
             b.csat_sum += csat
             b.csat_satisfied += csat >= 4
 
+    # ------------------------------------------- backlog and bot stage (issue 15)
+    def _callback_done(self, e: CallbackCompleted, run: Hashable) -> None:
+        """A backlog item worked: credited to the interval its contact entered in, with
+        how long it waited in the backlog (request -> completed)."""
+        item = self._backlog.pop((run, e.contact), None)
+        if item is None:
+            return  # asked for before the data began: no entry to credit
+        totals, requested_t = item
+        totals.callbacks_worked += 1
+        key = id(totals)
+        self._backlog_max[key] = max(self._backlog_max.get(key, 0.0),
+                                     max(0.0, e.t - requested_t))
+
+    def _bot_started(self, e: BotStarted, run: Hashable) -> None:
+        _keep(self._bots, (run, e.contact), e.t)
+
+    def _bot_outcome(self, e: BotResolved | BotHandoff, run: Hashable) -> None:
+        """Resolved or handed over: credited to the interval the bot took the chat in
+        (its entry to the bot stage); a chat whose start the data never saw counts
+        nowhere, as other outcomes of contacts it never saw enter."""
+        started_t = self._bots.pop((run, e.contact), None)
+        if started_t is None or e.t < started_t:
+            return
+        key = (self.intervals.start(started_t), e.queue)
+        totals = self.totals.get(key)
+        if totals is None:
+            totals = self.totals[key] = Totals()
+        if isinstance(e, BotResolved):
+            totals.bot_resolved += 1
+        else:
+            totals.bot_handoffs += 1
+
+    def _backlog_bot_columns(self, row: ReportRow, totals: Totals,
+                             pending: dict[int, float]) -> ReportRow:
+        """`row` with backlog_oldest_s (the longest any callback asked for by a contact
+        of the interval waited in the backlog: until worked, or until its run's latest
+        event if still waiting) and the bot outcomes of chats the bot took in it."""
+        key = id(totals)
+        ages = [a for a in (self._backlog_max.get(key), pending.get(key)) if a is not None]
+        bot = totals.bot_resolved + totals.bot_handoffs
+        return replace(
+            row, backlog_oldest_s=round(max(ages), 1) if ages else None,
+            bot_contained=totals.bot_resolved if bot else None,
+            bot_handoffs=totals.bot_handoffs if bot else None)
+
+    def _pending_backlog(self) -> dict[int, float]:
+        """Per entry interval's totals (by id), the age of its oldest unworked item."""
+        out: dict[int, float] = {}
+        run_t = self._run_t
+        for (run, _), (totals, requested_t) in self._backlog.items():
+            key = id(totals)
+            age = max(0.0, run_t.get(run, requested_t) - requested_t)
+            out[key] = max(out.get(key, 0.0), age)
+        return out
+
     def rows(self) -> list[ReportRow]:
         """The report so far; contacts still waiting count their wait up to the latest
         event of their run."""
         max_waits: dict[int, float] = {}
+        backlog_pending = self._pending_backlog()
         run_t = self._run_t
         for c in self._open.values():
             if c.answered_t is None:
@@ -495,7 +572,8 @@ class ReportBuilder:
                 t = Totals(**asdict(totals))
                 t.max_wait_s = pending
             label_t = self.first_entry_t if self.intervals.interval == "total" else start
-            out.append(self._row(self.intervals.label(label_t or 0.0), queue, t))
+            row = self._row(self.intervals.label(label_t or 0.0), queue, t)
+            out.append(self._backlog_bot_columns(row, totals, backlog_pending))
         return out
 
     def _row(self, interval_start: str, queue: str, t: Totals) -> ReportRow:
@@ -519,6 +597,14 @@ class ReportBuilder:
             csat=_round(metrics.csat(t), 2),
             first_response_s=_round(metrics.first_response_s(t), 1),
         )
+
+
+def _keep(kept: dict[Any, Any], key: Any, value: Any) -> None:
+    """Remember `value` under `key`, newest last; the oldest go past SURVEY_KEEP_MAX."""
+    kept.pop(key, None)
+    kept[key] = value
+    if len(kept) > SURVEY_KEEP_MAX:
+        del kept[next(iter(kept))]
 
 
 def _round(value: float | None, digits: int) -> float | None:
@@ -552,7 +638,8 @@ def rows_to_json(rows: Iterable[ReportRow]) -> list[dict[str, Any]]:
 
 _TABLE_HEADERS = ("interval start", "queue", "channel", "offered", "answered", "abandoned",
                   "short abn", "other exits", "in SL", "SL", "ASA s", "AHT s", "max wait s",
-                  "abandon rate", "NPS", "NPS n", "CSAT", "1st resp s")
+                  "abandon rate", "NPS", "NPS n", "CSAT", "1st resp s",
+                  "backlog oldest s", "bot contained", "bot handoffs")
 
 
 def _cell(column: str, value: Any) -> str:

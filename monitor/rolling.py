@@ -53,6 +53,10 @@ class Totals:
     csat_satisfied: int = 0  # satisfaction answers of 4 or 5
     responses: int = 0  # agent replies to a customer message, every turn of a chat
     response_s: float = 0.0  # sum of their delays (customer message -> that reply)
+    # Backlog and bot stage (issue 15 parts 3, 4), appended for the same reason.
+    callbacks_worked: int = 0  # backlog items worked (`CallbackCompleted`)
+    bot_resolved: int = 0  # chats the bot resolved (contained)
+    bot_handoffs: int = 0  # chats the bot handed to a human
 
     def add(self, other: Totals) -> None:
         self.offered += other.offered
@@ -79,11 +83,14 @@ class Totals:
         self.csat_satisfied += other.csat_satisfied
         self.responses += other.responses
         self.response_s += other.response_s
+        self.callbacks_worked += other.callbacks_worked
+        self.bot_resolved += other.bot_resolved
+        self.bot_handoffs += other.bot_handoffs
 
 
 _FIELDS = tuple(f.name for f in fields(Totals))
 _SUM_FIELDS = tuple(f for f in _FIELDS if f != "max_wait_s")
-assert len(_SUM_FIELDS) == 23, "Totals.add must name every field"
+assert len(_SUM_FIELDS) == 23 + 3, "Totals.add must name every field"
 _N = len(_FIELDS)
 _MAX = _FIELDS.index("max_wait_s")
 # Summed exactly (see the module docstring); the other summed fields are whole numbers.

@@ -50,6 +50,9 @@ def dump(floor: Floor, feed: str = "") -> dict[str, Any]:
                 "sl_target_s": q.sl_target_s, "tier": q.tier,
                 "backlog": [[k, v] for k, v in q.backlog.items()],
                 "stats": q.stats.dump(),
+                # The bot stage (monitor/bots.py): optional keys, absent in older states.
+                "bots": [[k, v] for k, v in q.bots.items()],
+                "handoffs": [[k, v] for k, v in q.handoffs.items()],
             }
             for q in queues
         ],
@@ -212,6 +215,8 @@ def build_steps(
             id=d["id"], name=d["name"], channel=d["channel"],
             sl_target_s=d["sl_target_s"], tier=d["tier"], name_zh=d.get("name_zh", ""),
             feed=feed, backlog={k: v for k, v in d.get("backlog", [])},
+            bots={k: v for k, v in d.get("bots", [])},
+            handoffs={k: v for k, v in d.get("handoffs", [])},
         )
         q.stats.load(d.get("stats", {}))
         queues[q.id] = q

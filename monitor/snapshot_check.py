@@ -161,11 +161,13 @@ def _check_queue(d: Any, where: str, now: float, budget: list[int]) -> str:
         raise _Bad(f"{where}.channel: not a channel")
     _measure(_need(m, "sl_target_s", where), f"{where}.sl_target_s")
     _text(_need(m, "tier", where), f"{where}.tier")
-    if "backlog" in m:
-        backlog = _list(m["backlog"], f"{where}.backlog", budget[0])
-        budget[0] -= len(backlog)
-        for j, item in enumerate(backlog):
-            at = f"{where}.backlog[{j}]"
+    for key in ("backlog", "bots", "handoffs"):  # bots, handoffs: the bot stage
+        if key not in m:
+            continue
+        items = _list(m[key], f"{where}.{key}", budget[0])
+        budget[0] -= len(items)
+        for j, item in enumerate(items):
+            at = f"{where}.{key}[{j}]"
             pair = _list(item, at, 2)
             if len(pair) != 2:
                 raise _Bad(f"{at}: not a (contact, time) pair")

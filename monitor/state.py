@@ -35,6 +35,11 @@ class Queue:
     # Bumped by the floor whenever anything a view of this queue shows may have moved;
     # cached views are kept while it stands still.
     version: int = field(default=0, compare=False)
+    # The bot stage (issue 15 part 4): chats a bot holds now (contact -> bot.started
+    # time), and contacts handed over by the bot (contact -> bot.handoff time) while
+    # they wait for a human, or were just handed over with their offer to follow.
+    bots: dict[str, float] = field(default_factory=dict)
+    handoffs: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -11,7 +11,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import clock, estimates, metrics
+from . import backlog as backlogs
+from . import bots, clock, estimates, metrics
 from .events import AgentStatus, Channel
 from .rolling import BUCKET_S, Totals, exact_sum
 from .state import BUSY_STATES, SERVING_STATES, Queue
@@ -73,6 +74,14 @@ class QueueView:
     csat_responses: int = 0  # satisfaction answers, the n of `csat`
     csat_satisfied: float | None = None  # share of them that were 4 or 5
     response_s: float | None = None  # chat average response, every turn
+    # Backlog and bot stage (issue 15 parts 3, 4; monitor/backlog.py, monitor/bots.py).
+    backlog_oldest_s: float | None = None  # age of the oldest item, whole clock minutes
+    callbacks_worked: int = 0  # backlog items worked in the window
+    bots_active: int = 0  # chats a bot holds now
+    bot_resolved: int = 0  # bot outcomes in the window: resolved (contained) ...
+    bot_handoffs: int = 0  # ... and handed to a human
+    bot_containment: float | None = None  # resolved / (resolved + handoffs)
+    handoffs_waiting: int = 0  # handed-over contacts waiting for a human now
 
     # Compared on every tick by each tile with the view it showed last: the generated
     # __eq__ builds two tuples of 35 fields (about 1 us), this compares the field
@@ -107,6 +116,14 @@ class ChannelView:
     csat_satisfied: float | None = None
     first_response_s: float | None = None
     response_s: float | None = None
+    # Backlog and bot stage (issue 15 parts 3, 4), as on `QueueView`.
+    backlog_oldest_s: float | None = None
+    callbacks_worked: int = 0
+    bots_active: int = 0
+    bot_resolved: int = 0
+    bot_handoffs: int = 0
+    bot_containment: float | None = None
+    handoffs_waiting: int = 0
 
 
 def whole_seconds(seconds: float) -> float:
@@ -168,6 +185,7 @@ WINDOW_FIELDS = (
     "offered", "answered", "abandoned", "service_level", "asa_s", "aht_s", "abandon_rate",
     "short_abandoned", "other_exits", "callbacks", "abandoned_wait_s", "first_response_s",
     "nps", "csat", "nps_responses", "csat_responses", "csat_satisfied", "response_s",
+    "callbacks_worked", "bot_resolved", "bot_handoffs", "bot_containment",
 )
 
 
@@ -179,6 +197,7 @@ def window_part(t: Totals, variant: str) -> WindowPart:
         t.other_exits, t.callbacks, metrics.abandoned_wait_s(t), metrics.first_response_s(t),
         metrics.nps(t), metrics.csat(t), t.surveys_nps, t.surveys_csat,
         metrics.csat_satisfied(t), metrics.response_s(t),
+        t.callbacks_worked, t.bot_resolved, t.bot_handoffs, bots.containment(t),
     )
 
 
@@ -187,7 +206,8 @@ def view_of(floor: Floor, q: Queue, window: Window, variant: str,
     """`q`'s view over `window`: `part` (see `window_part`) and everything else read now."""
     (offered, answered, abandoned, service_level, asa, aht, abandon_rate, short_abandoned,
      other_exits, callbacks, abandoned_wait, first_response, nps, csat, nps_responses,
-     csat_responses, csat_satisfied, response) = part
+     csat_responses, csat_satisfied, response, callbacks_worked, bot_resolved,
+     bot_handoffs, bot_containment) = part
     available, busy, staffed = agent_counts(q.members)
     # Every field of QueueView, in its order (tests/monitor/test_agent_counts.py checks).
     return _view_of({
@@ -204,6 +224,10 @@ def view_of(floor: Floor, q: Queue, window: Window, variant: str,
         "in_progress": q.in_progress, "ewt_s": ewt.ewt_s, "ewt_model": ewt.model,
         "nps_responses": nps_responses, "csat_responses": csat_responses,
         "csat_satisfied": csat_satisfied, "response_s": response,
+        "backlog_oldest_s": backlogs.oldest_age_s(q.backlog, floor.now),
+        "callbacks_worked": callbacks_worked, "bots_active": len(q.bots),
+        "bot_resolved": bot_resolved, "bot_handoffs": bot_handoffs,
+        "bot_containment": bot_containment, "handoffs_waiting": bots.handoffs_waiting(q),
     })
 
 
@@ -271,7 +295,21 @@ def _channel_view(floor: Any, channel: str, totals: Totals, waiting: int, backlo
         csat_satisfied=metrics.csat_satisfied(totals),
         first_response_s=metrics.first_response_s(totals),
         response_s=metrics.response_s(totals),
+        **_backlog_bot_figures(floor, channel, totals),
     )
+
+
+def _backlog_bot_figures(floor: Any, channel: str, totals: Totals) -> dict[str, Any]:
+    """A channel header's backlog and bot figures (issue 15 parts 3, 4): O(its queues)."""
+    queues = floor.channel_queues(channel)  # a scoped header: the scope's queues
+    active, waiting = bots.channel_live(queues)
+    return {
+        "backlog_oldest_s": backlogs.channel_oldest_age_s(
+            (q.backlog for q in queues if q.backlog), floor.now),
+        "callbacks_worked": totals.callbacks_worked, "bots_active": active,
+        "bot_resolved": totals.bot_resolved, "bot_handoffs": totals.bot_handoffs,
+        "bot_containment": bots.containment(totals), "handoffs_waiting": waiting,
+    }
 
 
 # ------------------------------------------------------------ from scratch
@@ -322,6 +360,11 @@ def fresh_queue_view(floor: Floor, queue_id: str, window: Window | None = None) 
         ewt_s=ewt.ewt_s, ewt_model=ewt.model,
         nps_responses=t.surveys_nps, csat_responses=t.surveys_csat,
         csat_satisfied=metrics.csat_satisfied(t), response_s=metrics.response_s(t),
+        backlog_oldest_s=backlogs.oldest_age_s(q.backlog, floor.now),
+        callbacks_worked=t.callbacks_worked, bots_active=len(q.bots),
+        bot_resolved=t.bot_resolved, bot_handoffs=t.bot_handoffs,
+        bot_containment=bots.containment(t),
+        handoffs_waiting=sum(1 for c in q.handoffs if c in q.waiting),
     )
 
 
@@ -382,6 +425,8 @@ class _FreshCounts:
 
     def __init__(self, floor: Floor, channel: str, queues: list[Queue]) -> None:
         self.sl_variant = floor.sl_variant
+        self.now = floor.now  # for the backlog and bot figures
+        self._queues = queues
         agents = [floor.agents[a] for a in _members_of(floor, queues)]
         self._members = Counter(a.state for a in agents)
         self._slots = sum(a.chat_capacity for a in agents if a.state in SERVING_STATES)
@@ -389,6 +434,9 @@ class _FreshCounts:
 
     def channel_members(self, channel: str) -> Counter[str]:
         return self._members
+
+    def channel_queues(self, channel: str) -> list[Queue]:
+        return self._queues
 
     def chat_slots(self, channel: str) -> int:
         return self._slots if channel == Channel.ONLINE else 0

@@ -21,6 +21,7 @@ from monitor.alert_engine import AlertEngine
 from monitor.alert_rules import AlertRule
 from monitor.config import Config
 from monitor.floor import Floor
+from monitor.scope import Scope
 from ui.reassign.controller import ReassignController
 
 from .display import explain_missing_display
@@ -43,6 +44,7 @@ class WindowOptions:
     rules: list[AlertRule] | None = None  # alert rules; None: the shipped defaults
     recording: RecordingPlan | None = None  # record what the window receives; None: don't
     replay: ReplaySetup | None = None  # replaying a recording: its bar; no commands, no history
+    scope: Scope | None = None  # --scope: the team or tier shown (None: the whole floor)
 
 
 def show_lends(window: FloorWindow, controller: ReassignController) -> None:
@@ -71,6 +73,8 @@ def run_floor(sources: list[Source], options: WindowOptions) -> int:
     hub = FeedHub(sources)
     window = FloorWindow(floor, lang=lang, config=cfg, config_path=cfg.path, alerts=alerts)
     window.feed_keys = feed_keys(sources)  # the floor's names of the feeds
+    if options.scope is not None:
+        window.set_scope(options.scope)
     # Controls appear once the feed grants the supervisor role; a viewer never sees them.
     audit = AuditWriter(default_audit_path())  # opens the database on its own thread
     # A replay moves nobody: without a controller no move button, menu entry or drop acts.

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QFont, QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from feeds.health import FeedHealth
 from feeds.staleness import Stale, StaleFeeds
@@ -18,6 +25,7 @@ from monitor.alert_book import Alert
 from monitor.alert_rules import Scope
 from monitor.config import Config, ConfigError, check_queues
 from monitor.floor import Changes, Floor
+from monitor.scope import Scope as ViewScope
 from monitor.views import Window
 from ui.alert_sound import AlertSound
 from ui.panels.agent_panel import AgentPanel
@@ -26,6 +34,7 @@ from ui.panels.health_bar import HealthBar
 from ui.panels.queue_wall import QueueWall
 from ui.panels.stale_banner import StaleBanner, reason_text
 from ui.panels.trend_panel import TrendPanel
+from ui.scope_bar import ScopeBar, scope_label
 from ui.window_menu import WindowMenus
 
 if TYPE_CHECKING:  # the replay bar is imported only by a replay
@@ -106,6 +115,7 @@ class FloorWindow(QMainWindow):
         self.statusBar().insertPermanentWidget(0, self.config_warning)
         self.menus = WindowMenus(self, self.config.window_minutes)
         self.menus.sig_window_chosen.connect(self.set_window)
+        self._add_scope_bar(layout)
         # A tile click filters the grid; a queue chosen above the grid selects its tile.
         self.queue_wall.sig_queue_clicked.connect(self.agent_panel.show_queue)
         self.agent_panel.sig_queue_chosen.connect(self.queue_wall.select_queue)
@@ -162,6 +172,7 @@ class FloorWindow(QMainWindow):
     def refresh(self, floor: Floor, changes: Changes, health: list[FeedHealth]) -> None:
         """One coalesced tick: each panel re-reads what changed in what it shows, once."""
         self.floor = floor
+        self._follow_scope(floor, changes)
         self._follow_staleness(health)
         self.queue_wall.update_floor(floor, changes)
         self.trend_panel.update_floor(floor)
@@ -199,6 +210,41 @@ class FloorWindow(QMainWindow):
             self.stale = stale
             self.banner.show_stale(stale.values())
             self.agent_panel.set_stale_feeds(set(stale))
+
+    # ------------------------------------------------------------------ scope
+    def _add_scope_bar(self, layout: QVBoxLayout) -> None:
+        """The scope selector left of the window selector; the strip under the banner."""
+        bar = self.scope_bar = ScopeBar(self, self.config.teams)
+        corner = self.menuBar().cornerWidget(Qt.Corner.TopRightCorner)
+        row = corner.layout() if corner is not None else None
+        if isinstance(row, QHBoxLayout):
+            row.insertWidget(0, bar.caption)
+            row.insertWidget(1, bar.combo)
+            row.insertSpacing(2, 12)
+        layout.insertWidget(1, bar.strip)
+        bar.sig_scope_chosen.connect(lambda _scope: self._follow_scope(self.floor, None))
+
+    def set_scope(self, scope: ViewScope) -> None:
+        """Limit the wall, the grid and the alerts to `scope` (the whole floor: all)."""
+        self.scope_bar.choose(scope)
+
+    def _follow_scope(self, floor: Floor, changes: Changes | None) -> None:
+        """Members recomputed on structure or skills changes only; the panels re-filter
+        when they moved; scoped headers whose agent counts moved are re-read."""
+        moved, channels = self.scope_bar.follow(floor, changes)
+        if changes is not None and channels:
+            changes.channels |= channels
+        if not moved and changes is not None:
+            return
+        members = self.scope_bar.watch.members
+        self.queue_wall.set_scope(
+            None if members is None else members.queues, self.scope_bar.headers)
+        self.agent_panel.set_scope(None if members is None else members.agents)
+        if self.alert_panel is not None:
+            self.alert_panel.proxy.set_scope(members)
+        base = self.tr("Floorwatch — replay") if self.replay_bar else self.tr("Floorwatch")
+        scope = self.scope_bar.scope
+        self.setWindowTitle(base if scope.is_all else f"{base} — {scope_label(scope)}")
 
     # ------------------------------------------------------------------ alerts
     def _add_alerts(self, alerts: AlertActions, sound: AlertSound | None) -> None:

@@ -27,6 +27,7 @@ from monitor.alert_engine import AlertEngine
 from monitor.alert_rules import AlertRule
 from monitor.config import Config
 from monitor.floor import Floor
+from monitor.scope import Scope
 
 from .display import explain_missing_display
 from .i18n import install_translator, system_language
@@ -51,6 +52,7 @@ class WallOptions:
     screenshot: Path | None = None  # a PNG of the wall (its screen's size) at exit
     config: Config = field(default_factory=Config)
     rules: list[AlertRule] | None = None  # None: the shipped defaults
+    scope: Scope | None = None  # --scope: a team's or tier's queues only (None: all)
 
 
 def run_wall(sources: list[Source], options: WallOptions) -> int:
@@ -76,6 +78,8 @@ def run_wall(sources: list[Source], options: WallOptions) -> int:
     hub = FeedHub(sources)
     wall = WallWindow(floor, lang, cfg, alerts=alerts)
     wall.feed_keys = feed_keys(sources)
+    if options.scope is not None:
+        wall.set_scope(options.scope, cfg.teams)
     ticker = FloorTicker(floor, hub, [wall], alerts=alerts)
     placement = WallPlacement(wall, wall_settings(), options.screen)
     exit_code = 0
@@ -117,6 +121,9 @@ def open_wall(
         alerts = _WindowAlerts(window) if window.alerts is not None else None
         wall = WallWindow(window.floor, window.lang, window.config, alerts=alerts)
         wall.feed_keys = window.feed_keys
+        scope = getattr(window, "scope_bar", None)  # the window's scope when it opened
+        if scope is not None and not scope.scope.is_all:
+            wall.set_scope(scope.scope, window.config.teams)
         store = settings if settings is not None else wall_settings()
         wall.placement = WallPlacement(wall, store, screen)  # type: ignore[attr-defined]
         window.wall = wall  # type: ignore[attr-defined]

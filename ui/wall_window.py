@@ -30,6 +30,9 @@ from monitor.alert_rules import SEVERITY_RANK, Scope
 from monitor.config import Config
 from monitor.events import Channel
 from monitor.floor import Changes, Floor
+from monitor.scope import Scope as ViewScope
+from monitor.scope import ScopeWatch, alert_in_scope
+from monitor.scope_views import ScopeHeaders
 from monitor.wall_pages import WallPage, WallSettings, page_after, plan_pages
 from ui import fmt
 from ui.panels.alert_look import message_of, severity_text
@@ -90,12 +93,16 @@ class WallWindow(QWidget):
         self.page = 0
         self.fit = 1  # queue tiles that fit one column
         self._dirty: set[str] = set()  # off-page tiles whose queue moved
+        self.scope_watch: ScopeWatch | None = None  # `set_scope`: a team's or tier's queues
+        self.scope_headers = ScopeHeaders()
         self._fonts: WallTextFonts | None = None
 
         self.clock = QLabel(self)
         self.health = QLabel(self)
         self.page_label = QLabel(self)
         self.page_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.scope_label = QLabel(self)  # a team's or tier's name while scoped (`set_scope`)
+        self.scope_label.hide()
         self.banner = QLabel(self)
         self.banner.setAutoFillBackground(True)
         self.banner.setTextFormat(Qt.TextFormat.PlainText)
@@ -143,6 +150,12 @@ class WallWindow(QWidget):
         changed; the totals of channels that changed; the banner when alerts moved."""
         whole = floor is not self.floor
         self.floor = floor
+        if self.scope_watch is not None:  # members move on structure / skills changes only
+            if self.scope_watch.update(floor, changes):
+                self.scope_headers.rebuild(floor, self.scope_watch.members)
+                whole = True
+            else:
+                changes.channels |= self.scope_headers.follow(floor, changes.agents)
         stale_moved = self._follow_staleness(health)
         _set(self.clock, fmt.clock(floor.now))
         _set(self.health, self._health_text(health))
@@ -186,7 +199,10 @@ class WallWindow(QWidget):
 
     def _show_channel(self, key: str) -> None:
         total = self.channels[key]
-        total.update_view(self.floor.channel_view(key))
+        scoped = self.scope_watch is not None and self.scope_watch.members is not None
+        total.update_view(self.scope_headers.channel_view(self.floor, key) if scoped
+                          else self.floor.channel_view(key),
+                          None if scoped else self.floor.productivity.channel(self.floor, key))
         feeds = {q.feed for q in self.floor.queues.values() if _column(q.channel) == key}
         stale = [self.stale[f] for f in sorted(feeds) if f in self.stale]
         total.set_stale(reason_text(stale[0].reason) if stale else None)
@@ -214,7 +230,10 @@ class WallWindow(QWidget):
         lines = [stale_line(s) for s in self.stale.values()]
         if self.alerts is not None:
             chinese = self.lang.lower().startswith("zh")
+            members = self.scope_watch.members if self.scope_watch is not None else None
             for alert in banner_alerts(self.alerts.book, self.floor.now):
+                if not alert_in_scope(members, alert.queue, alert.agent):
+                    continue  # another team's or tier's queue
                 lines.append(
                     self.tr("{severity}: {message}").format(
                         severity=severity_text(alert.severity), message=message_of(alert, chinese)
@@ -243,24 +262,46 @@ class WallWindow(QWidget):
     def _replan(self) -> None:
         """Tiles for the floor's queues, pages for them at the current fit."""
         floor = self.floor
-        for queue_id in [q for q in self.tiles if q not in floor.queues]:
+        for queue_id in [q for q in self.tiles if q not in floor.queues or not self._in_scope(q)]:
             tile = self.tiles.pop(queue_id)
             tile.hide()
             tile.deleteLater()
         for queue_id in floor.queues:
-            if queue_id not in self.tiles:
+            if queue_id not in self.tiles and self._in_scope(queue_id):
                 tile = self.tiles[queue_id] = QueueWallTile(queue_id, self)
                 if self._fonts is not None:
                     tile.set_fonts(self._fonts)
                 tile.hide()
                 self._dirty.add(queue_id)
-        queues = [(q.id, q.channel) for q in floor.queues.values()]
+        queues = [(q.id, q.channel) for q in floor.queues.values() if self._in_scope(q.id)]
         self.pages = plan_pages(queues, self.settings, self.fit)
         self.show_page(min(self.page, len(self.pages) - 1))
         if len(self.pages) > 1 and self.isVisible():
             self._rotation.start()
         else:
             self._rotation.stop()
+
+    # ------------------------------------------------------------ scope
+    def set_scope(self, scope: ViewScope, team_queues: dict[str, tuple[str, ...]]) -> None:
+        """Show only a team's or a tier's queues (monitor/scope.py), said on the wall."""
+        from ui.scope_bar import STRIP_STYLE, scope_label
+
+        self.scope_watch = None if scope.is_all else ScopeWatch(scope, team_queues)
+        label = self.scope_label
+        if self._top.indexOf(label) < 0:
+            label.setStyleSheet(STRIP_STYLE)
+            self._top.insertWidget(2, label)
+        label.setText(scope_label(scope))
+        label.setVisible(not scope.is_all)
+        self.setWindowTitle(self.tr("Floorwatch wall") + ("" if scope.is_all else
+                            f" — {scope_label(scope)}"))
+        everything = Changes(queues=set(self.floor.queues), structure=True,
+                             channels=set(self.channels))
+        self.refresh(self.floor, everything, [])
+
+    def _in_scope(self, queue_id: str) -> bool:
+        watch = self.scope_watch
+        return watch is None or watch.members is None or queue_id in watch.members.queues
 
     def show_page(self, page: int) -> None:
         """Put page `page`'s tiles in the columns (the others hidden) and catch them up."""
@@ -313,7 +354,7 @@ class WallWindow(QWidget):
             self._body.setSpacing(pad)
             for column in self.columns.values():
                 column.setSpacing(pad)
-            for label in (self.clock, self.health, self.page_label):
+            for label in (self.clock, self.health, self.page_label, self.scope_label):
                 label.setFont(fonts.label_bold)
             self.banner.setFont(fonts.label_bold)
             line = QFontMetrics(fonts.label_bold).lineSpacing()

@@ -86,6 +86,12 @@ class SimConfig:
     hotline_callback_accept: float = 0.15
     transfer_prob: float = 0.02  # general -> complaints, at the end of a call
     survey_prob: float = 0.3
+    # The bot stage in front of online queues: this share of new chats meets a bot
+    # first (lognormal time with it, mean `bot_handle_s`); it resolves this share of
+    # them and hands the rest to the queue.
+    bot_share: float = 0.35
+    bot_resolve_prob: float = 0.4
+    bot_handle_s: float = 60.0
     not_ready_share: float = 0.07
     # Customer messages with complaint words (profile.CUSTOMER_HOT), and agent replies
     # with a rude or refusing phrase (profile.AGENT_RUDE): rare, as on a real floor.

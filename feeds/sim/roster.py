@@ -198,8 +198,11 @@ def set_rates(cfg: SimConfig, agents: list[SimAgent], queues: dict[str, SimQueue
     voice_work = cfg.voice_handle_s + sum(cfg.voice_wrap_s) / 2
     rates = {
         Channel.HOTLINE.value: cfg.load * ready * voice_agents / voice_work,
+        # The bot contains part of the chats (issue 15): more arrive, so the humans see
+        # the load the factors set.
         Channel.ONLINE.value: (
             cfg.load * cfg.online_load_factor * ready * chat_slots / cfg.chat_handle_s
+            / (1.0 - min(0.9, cfg.bot_share * cfg.bot_resolve_prob))
         ),
     }
     for q in queues.values():

@@ -27,6 +27,9 @@ from monitor.events import (
     AgentSkills,
     AgentStateChanged,
     AgentStatus,
+    BotHandoff,
+    BotResolved,
+    BotStarted,
     CallbackCompleted,
     CallbackRequested,
     ChatMessage,
@@ -59,7 +62,7 @@ from .truth import TruthCounter
 
 COUNTER_KEYS = (
     "offered", "answered", "abandoned", "callbacks", "ended", "transferred",
-    "callbacks_completed",
+    "callbacks_completed", "bot_started", "bot_resolved", "bot_handoffs",
 )
 TRANSFER_FROM, TRANSFER_TO = "hl-general", "hl-complaint"
 NOISE_SLOT_S = 300.0
@@ -98,11 +101,12 @@ class Simulation:
     `counters[queue][key]` is ground truth to check consumers against, counted from the
     events emitted: "offered" counts every entry into the queue (ContactOffered, or a
     ContactTransferred into it, as the Floor counts them); "answered", "abandoned",
-    "callbacks" (CallbackRequested), "ended", "transferred" (out of the queue) and
-    "callbacks_completed" count their events.
+    "callbacks" (CallbackRequested), "ended", "transferred" (out of the queue),
+    "callbacks_completed", "bot_started", "bot_resolved" and "bot_handoffs" count their
+    events.
 
-    With `truth`, offered, answered, abandoned and callbacks are also counted by the
-    15-minute interval each contact entered its queue in (feeds/sim/truth.py).
+    With `truth`, offered, answered, abandoned, callbacks, survey answers, backlog
+    worked and bot outcomes are also counted by 15-minute interval (feeds/sim/truth.py).
     """
 
     def __init__(self, config: SimConfig, truth: TruthCounter | None = None) -> None:
@@ -111,6 +115,8 @@ class Simulation:
         self.counters: dict[str, dict[str, int]] = {}
         self.truth = truth
         self._rng = random.Random(config.seed)
+        # The bot stage draws from its own stream: the rest of the traffic keeps its draws.
+        self._bot_rng = random.Random(f"{config.seed}:bot")
         self._heap: list[tuple[float, int, Callable[[float, Any], None], Any]] = []
         self._seq = itertools.count()
         self._out: list[Event] = []
@@ -370,13 +376,49 @@ class Simulation:
             customer = f"+86 13{int(rng.random() * 10)}****{int(rng.random() * 1e4):04d}"
         else:
             customer = f"{q.id[3:]}-{int(rng.random() * 1e6):06d}"
-        self._out.append(ContactOffered(t, c.id, q.id, customer))
+        text = ""
         if not q.voice:
             hot = rng.random() < self.config.hot_message_prob
             text = self._choice(prof.CUSTOMER_HOT if hot else prof.CUSTOMER_OPENERS)
+            if self._bot_rng.random() < self.config.bot_share:
+                self._bot_start(t, c, q, customer, text)
+                self._schedule_arrival(q, t)
+                return
+        self._offer(t, c, q, customer, text)
+        self._schedule_arrival(q, t)
+
+    def _offer(self, t: float, c: SimContact, q: SimQueue, customer: str, text: str) -> None:
+        """A new contact enters `q` (a chat with its opening line)."""
+        self._out.append(ContactOffered(t, c.id, q.id, customer))
+        if text:
             self._out.append(ChatMessage(t, c.id, CUSTOMER, text))
         self._enter(t, c, q)
-        self._schedule_arrival(q, t)
+
+    # -------------------------------------------------------------- bot stage
+    # A share of online chats meets a bot first (`bot_share`): it resolves some
+    # (`bot_resolve_prob`) and hands the rest to the queue, where they wait as any
+    # chat. The chat is not waiting for a human meanwhile, so it is no offer yet.
+    def _bot_start(self, t: float, c: SimContact, q: SimQueue, customer: str,
+                   text: str) -> None:
+        self._out.append(BotStarted(t, c.id, q.id))
+        self.counters[q.id]["bot_started"] += 1
+        rng, cfg = self._bot_rng, self.config
+        span = max(5.0, math.exp(rng.gauss(math.log(cfg.bot_handle_s) - 0.125, 0.5)))
+        self._at(t + span, self._bot_done, (c, q, customer, text, t))
+
+    def _bot_done(self, t: float, arg: tuple[SimContact, SimQueue, str, str, float]) -> None:
+        c, q, customer, text, started_t = arg
+        if self._bot_rng.random() < self.config.bot_resolve_prob:
+            self._out.append(BotResolved(t, c.id, q.id))
+            self.counters[q.id]["bot_resolved"] += 1
+            if self.truth is not None:  # credited to the interval the bot took it in
+                self.truth.count(q.id, started_t, "bot_contained")
+            return
+        self._out.append(BotHandoff(t, c.id, q.id))
+        self.counters[q.id]["bot_handoffs"] += 1
+        if self.truth is not None:
+            self.truth.count(q.id, started_t, "bot_handoffs")
+        self._offer(t, c, q, customer, text)
 
     def _enter(self, t: float, c: SimContact, q: SimQueue) -> None:
         """The contact joins `q` (new or transferred): answered now, or it waits."""
@@ -510,11 +552,14 @@ class Simulation:
         if c.callback:
             self._out.append(CallbackCompleted(t, c.id, q.id, a.id))
             self.counters[q.id]["callbacks_completed"] += 1
+            if self.truth is not None:  # the entry that asked for it
+                self.truth.count(q.id, c.offered_t, "callbacks_worked")
         else:
             self._out.append(ContactEnded(t, c.id, q.id, a.id))
             self.counters[q.id]["ended"] += 1
             if self._rng.random() < cfg.survey_prob:
-                self._at(t + self._rng.uniform(20.0, 180.0), self._survey, (c.id, q, a.id))
+                self._at(t + self._rng.uniform(20.0, 180.0), self._survey,
+                         (c.id, q, a.id, c.offered_t))
         if q.voice:
             self._wrap(t, a, cfg.voice_wrap_s)
         elif a.chats:
@@ -522,8 +567,8 @@ class Simulation:
         else:
             self._wrap(t, a, cfg.chat_wrap_s)
 
-    def _survey(self, t: float, arg: tuple[str, SimQueue, str]) -> None:
-        cid, q, agent = arg
+    def _survey(self, t: float, arg: tuple[str, SimQueue, str, float]) -> None:
+        cid, q, agent, entry_t = arg
         rng = self._rng
         mood = rng.gauss(5.5 if q.spec.tier == "complaint" else 8.0, 2.2)
         nps = min(10, max(0, round(mood)))
@@ -531,6 +576,10 @@ class Simulation:
         if rng.random() < 0.15:
             nps = -1  # answered the satisfaction question only
         self._out.append(SurveyResult(t, cid, q.id, agent, nps, csat))
+        if self.truth is not None:  # credited to the entry surveyed, as the report does
+            if nps != -1:
+                self.truth.count(q.id, entry_t, "nps_responses")
+            self.truth.count(q.id, entry_t, "csat_responses")
 
     # ------------------------------------------------------------------ agents
     def _wrap(self, t: float, a: SimAgent, span: tuple[float, float]) -> None:

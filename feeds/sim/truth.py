@@ -15,7 +15,12 @@ than from its events:
   column includes them too; `short_abandoned` is a part of it);
 - "callbacks" counts CallbackRequested. The report puts them in its `other_exits`
   column, with ContactExited; the simulator never emits ContactExited (its transfers
-  happen after the talk, not while waiting), so there `other_exits` == callbacks.
+  happen after the talk, not while waiting), so there `other_exits` == callbacks;
+- "nps_responses" and "csat_responses" count survey answers, credited to the entry
+  the survey is about (the report's survey convention); "callbacks_worked" counts
+  backlog items worked, credited to the entry that asked for them;
+- "bot_contained" and "bot_handoffs" count the bot's outcomes, credited to the
+  interval the bot took the chat in (the report's bot columns).
 
 Intervals start where the report's 15m intervals start (`monitor.report.Intervals`):
 on the local clock of the machine's zone, as `report` does without `--tz`. Every zone
@@ -35,7 +40,12 @@ from monitor.report import Intervals, resolve_tz
 
 INTERVAL = "15m"
 INTERVAL_S = 900
-KEYS = ("offered", "answered", "abandoned", "callbacks")
+KEYS = ("offered", "answered", "abandoned", "callbacks",
+        # Appended (issue 15): NPS and satisfaction answers (credited to the entry the
+        # survey is about), backlog items worked (to the entry that asked for them),
+        # bot outcomes (to the interval the bot took the chat in).
+        "nps_responses", "csat_responses", "callbacks_worked", "bot_contained",
+        "bot_handoffs")
 
 
 class TruthCounter:
@@ -44,7 +54,7 @@ class TruthCounter:
     def __init__(self, tz: str | None = None) -> None:
         self._intervals = Intervals(INTERVAL, resolve_tz(tz))
         self.queues: set[str] = set()  # every queue of the floor, even one nobody entered
-        # (queue, interval start) -> [offered, answered, abandoned, callbacks]
+        # (queue, interval start) -> counts in KEYS order
         self._counts: dict[tuple[str, float], list[int]] = {}
 
     def count(self, queue: str, entry_t: float, key: str) -> None:
@@ -52,7 +62,7 @@ class TruthCounter:
         slot = (queue, self._intervals.start(entry_t))
         row = self._counts.get(slot)
         if row is None:
-            row = self._counts[slot] = [0, 0, 0, 0]
+            row = self._counts[slot] = [0] * len(KEYS)
         row[KEYS.index(key)] += 1
 
     def to_json(self) -> dict[str, Any]:

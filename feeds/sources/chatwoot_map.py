@@ -13,7 +13,9 @@ agent state last told, so a state is sent only when it changes.
 Every conversation payload is reconciled with what the map knows (status and
 assignee), so a repeated or late event changes nothing twice. A conversation a bot
 handles (status `pending`) is kept apart: counted per inbox (`bot_pending`), never
-offered, and offered once it is opened for a human.
+offered, and offered once it is opened for a human. The bot stage is told as protocol
+v1 bot events (docs/chatwoot.md): pending -> `bot.started`; pending -> open ->
+`bot.handoff` then `contact.offered`; pending -> resolved -> `bot.resolved`.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ from monitor.events import (
     AgentSkills,
     AgentStateChanged,
     AgentStatus,
+    BotHandoff,
+    BotResolved,
+    BotStarted,
     Channel,
     ChatMessage,
     ContactAnswered,
@@ -336,8 +341,10 @@ class ChatwootMap:
                 }
             )
         contacts = []
+        bots: dict[str, list[list[Any]]] = {}  # queue -> [contact, since] with a bot now
         for conv_id, (c, offered, answered) in convs.items():
             if c.state == _BOT:
+                bots.setdefault(c.queue, []).append([chatwoot_contact_id(conv_id), offered])
                 continue
             item: dict[str, Any] = {
                 "id": chatwoot_contact_id(conv_id),
@@ -360,6 +367,7 @@ class ChatwootMap:
                         "channel": Channel.ONLINE.value,
                         "sl_target_s": self.sl_target_s,
                         "tier": "normal",
+                        "bots": bots.get(q, []),  # the bot stage (monitor/bots.py)
                     }
                     for q, name in queues.items()
                 ],
@@ -391,13 +399,20 @@ class ChatwootMap:
             cid = chatwoot_contact_id(conv_id)
             if was.state == _WAITING and (now is None or now.state == _BOT):
                 out.append(ContactExited(t, cid, was.queue, ExitReason.WITHDRAW.value))
+            elif was.state == _BOT and (now is None or now.state != _BOT):
+                # The bot's outcome, as far as the lists tell: gone is resolved (or
+                # snoozed), opened is handed over (its offer follows below).
+                bot_out = BotResolved if now is None else BotHandoff
+                out.append(bot_out(t, cid, was.queue))
             elif was.state == _ANSWERED and (now is None or now.state != _ANSWERED):
                 out.append(ContactEnded(t, cid, was.queue, was.floor_agent))
         for conv_id, now in self._convs.items():
-            if now.state == _BOT:
-                continue
             was = old_convs.get(conv_id)
             cid = chatwoot_contact_id(conv_id)
+            if now.state == _BOT:
+                if was is None or was.state != _BOT:
+                    out.append(BotStarted(t, cid, now.queue))
+                continue
             c = contacts[cid]
             if was is None or was.state != now.state or was.state == _BOT:
                 if was is None or was.state != _WAITING:  # not on the floor now: offer it
@@ -535,12 +550,17 @@ class ChatwootMap:
             self._bots[queue] -= 1
             if not target:
                 self.stats.bot_resolved += 1
+            if target:  # opened for a human: the offer below follows the handoff
+                out.append(BotHandoff(t, contact, queue))
+            elif status == "resolved":  # snoozed: no outcome to tell
+                out.append(BotResolved(t, contact, queue))
             state = ""
         if not target:
             self._convs.pop(conv_id, None)
         elif target == _BOT:
             if state != _BOT:
                 self._bots[queue] += 1
+                out.append(BotStarted(t, contact, queue))
             self._convs[conv_id] = _Conv(queue, _BOT)
         else:
             if state not in (_WAITING, _ANSWERED):

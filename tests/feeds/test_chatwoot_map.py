@@ -17,6 +17,9 @@ from feeds.sources.chatwoot_map import (
 from monitor.events import (
     AgentLogin,
     AgentStateChanged,
+    BotHandoff,
+    BotResolved,
+    BotStarted,
     ChatMessage,
     ContactAnswered,
     ContactEnded,
@@ -92,6 +95,7 @@ def test_the_snapshot_state_is_one_the_floor_loads() -> None:
             "channel": "online",
             "sl_target_s": 60.0,
             "tier": "normal",
+            "bots": [["cw-conv-103", T0 - 20]],  # pending: with the bot since created
         }
     ]
     agents = {a["id"]: (a["state"], a["reason"], a["team"]) for a in snap.state["agents"]}
@@ -173,17 +177,56 @@ def test_waiting_then_resolved_is_an_exit_and_a_bot_hand_over_an_offer() -> None
     assert m.convert(
         T0 + 4, "conversation.status_changed", _conv(fake, 101, status="resolved")
     ) == [ContactExited(T0 + 4, "cw-conv-101", "inbox-1", "withdraw")]
+    # pending -> open: the bot hands over, then the chat waits for a human.
     assert m.convert(T0 + 5, "conversation.status_changed", _conv(fake, 103, status="open")) == [
-        ContactOffered(T0 + 5, "cw-conv-103", "inbox-1")
+        BotHandoff(T0 + 5, "cw-conv-103", "inbox-1"),
+        ContactOffered(T0 + 5, "cw-conv-103", "inbox-1"),
     ]
     assert m.bot_pending() == {}
     fake.create(106, 1, T0 + 6, status="pending")
-    assert m.convert(T0 + 6, "conversation.created", _conv(fake, 106)) == []
+    assert m.convert(T0 + 6, "conversation.created", _conv(fake, 106)) == [
+        BotStarted(T0 + 6, "cw-conv-106", "inbox-1")
+    ]
     assert m.bot_pending() == {"inbox-1": 1}
-    assert (
-        m.convert(T0 + 7, "conversation.status_changed", _conv(fake, 106, status="resolved")) == []
-    )
+    # A repeated payload changes nothing twice.
+    assert m.convert(T0 + 6, "conversation.updated", _conv(fake, 106)) == []
+    assert m.convert(
+        T0 + 7, "conversation.status_changed", _conv(fake, 106, status="resolved")
+    ) == [BotResolved(T0 + 7, "cw-conv-106", "inbox-1")]
     assert m.stats.bot_resolved == 1 and m.bot_pending() == {}
+
+
+def test_a_resync_tells_the_bot_outcomes_it_missed() -> None:
+    """After a reconnect the REST lists show where the bot's chats went meanwhile."""
+    fake = _fake()
+    m = _mapped(fake)  # 103 is with the bot
+    fake.create(107, 1, T0 - 10, status="pending")
+    assert m.convert(T0 + 1, "conversation.created", _conv(fake, 107)) == [
+        BotStarted(T0 + 1, "cw-conv-107", "inbox-1")
+    ]
+    fake.conversations[103].update(status="open")  # handed to a human meanwhile
+    fake.conversations[107].update(status="resolved")  # the bot closed it meanwhile
+    fake.create(108, 1, T0 + 20, status="pending")  # a new one the bot took
+    convs = [fake._list_item(c) for c in fake.conversations.values()]
+    out = m.resync(
+        T0 + 30,
+        [fake._inbox_json(i) for i in fake.inboxes],
+        [fake.agent_json(u) for u in fake.users],
+        {i: [fake.agent_json(u) for u in us] for i, us in fake.members.items()},
+        convs,
+        teams={11: "Online A"},
+    )
+    bot = [e for e in out if isinstance(e, BotStarted | BotResolved | BotHandoff)]
+    assert bot == [
+        BotHandoff(T0 + 30, "cw-conv-103", "inbox-1"),
+        BotResolved(T0 + 30, "cw-conv-107", "inbox-1"),
+        BotStarted(T0 + 30, "cw-conv-108", "inbox-1"),
+    ]
+    # The handed-over chat is offered after its handoff.
+    offer = next(i for i, e in enumerate(out)
+                 if isinstance(e, ContactOffered) and e.contact == "cw-conv-103")
+    assert out.index(bot[0]) < offer
+    assert m.bot_pending() == {"inbox-1": 1}
 
 
 def test_a_new_agent_logs_in_when_it_takes_a_chat() -> None:

@@ -126,6 +126,9 @@ TEMPLATES: dict[str, dict[str, Any]] = {e.TYPE: p.event_envelope(e, FEED, 1).dat
     ev.SurveyResult(1.0, "zc", "zq", "za", 9, 5),
     ev.Heartbeat(1.0),
     ev.Snapshot(1.0, 1, {"now": 1.0, "queues": [], "agents": [], "contacts": []}),
+    ev.BotStarted(1.0, "zc", "zq"),
+    ev.BotResolved(1.0, "zc", "zq"),
+    ev.BotHandoff(1.0, "zc", "zq"),
 ]}
 assert set(TEMPLATES) == set(ev.EVENT_TYPES)
 MUTABLE_TYPES = sorted(t for t, fs in FIELDS.items() if fs and t != ev.Snapshot.TYPE)

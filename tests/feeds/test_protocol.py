@@ -28,6 +28,9 @@ SAMPLES = [
     ev.SurveyResult(14.0, "c1", "hl-general", "a1", 9, 5),
     ev.Heartbeat(15.0),
     ev.Snapshot(16.0, 42, {"now": 16.0, "queues": [], "agents": [], "contacts": []}),
+    ev.BotStarted(17.0, "c7", "ol-app"),
+    ev.BotResolved(18.0, "c7", "ol-app"),
+    ev.BotHandoff(19.0, "c8", "ol-app"),
 ]
 
 

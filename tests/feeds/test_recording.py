@@ -63,7 +63,10 @@ def every_type() -> list[ev.Event]:
            ev.CallbackCompleted(T0 + 12, "c6", "hl", "a1"),
            ev.SurveyResult(T0 + 13, "c1", "hl", "a1", nps=9, csat=5),
            ev.AgentLogout(T0 + 14, "a1"),
-           ev.Heartbeat(T0 + 15)]
+           ev.Heartbeat(T0 + 15),
+           ev.BotStarted(T0 + 16, "c7", "app"),
+           ev.BotResolved(T0 + 17, "c7", "app"),
+           ev.BotHandoff(T0 + 18, "c8", "app")]
     assert {type(e) for e in out} == set(ev.EVENT_TYPES.values())
     return out
 

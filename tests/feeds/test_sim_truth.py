@@ -22,7 +22,8 @@ from monitor.report import ReportBuilder
 # and (a tenth of general calls; 2% by default) transfers into the complaints queue.
 CONFIG = SimConfig(agents=40, seed=7, start_t=START_T + 7200, start_hour=10.0, transfer_prob=0.1)
 RUN_S = 3 * 3600
-COMPARED = ("offered", "answered", "abandoned", "callbacks")
+COMPARED = ("offered", "answered", "abandoned", "callbacks", "nps_responses",
+            "csat_responses", "callbacks_worked", "bot_contained", "bot_handoffs")
 
 
 def run_sim(config: SimConfig = CONFIG, run_s: float = RUN_S) -> tuple[dict, list[ev.Event]]:
@@ -45,7 +46,12 @@ def report_counts(events: list[ev.Event]) -> dict[tuple[str, int], dict[str, int
         # The CSV's other_exits is exits + callbacks; the simulator has no exits.
         assert t.other_exits == 0
         out[(queue, int(start))] = {"offered": t.offered, "answered": t.answered,
-                                    "abandoned": t.abandoned, "callbacks": t.callbacks}
+                                    "abandoned": t.abandoned, "callbacks": t.callbacks,
+                                    "nps_responses": t.surveys_nps,
+                                    "csat_responses": t.surveys_csat,
+                                    "callbacks_worked": t.callbacks_worked,
+                                    "bot_contained": t.bot_resolved,
+                                    "bot_handoffs": t.bot_handoffs}
     return out
 
 
@@ -65,6 +71,11 @@ def test_truth_equals_the_report_of_the_whole_stream():
     for row in want.values():
         total.update(row)
     assert total["offered"] > 1000 and total["abandoned"] > 10 and total["callbacks"] > 10
+    # Surveys, backlog worked and both bot outcomes happened, so their equality means
+    # something (the simulator's own counts, from its contacts, not its events).
+    assert total["nps_responses"] > 50 and total["csat_responses"] > total["nps_responses"]
+    assert total["callbacks_worked"] > 10 and total["bot_contained"] > 10
+    assert total["bot_handoffs"] > 10
     assert any(isinstance(e, ev.ContactTransferred) for e in events)
     # Starts are 15-minute boundaries and each queue's rows are in time order.
     for rows in truth["queues"].values():
@@ -98,6 +109,10 @@ def test_a_stream_starting_mid_run_matches_after_its_start():
     assert {k: got.get(k) for k in want} == want
 
 
+NEW_KEYS = ("nps_responses", "csat_responses", "callbacks_worked", "bot_contained",
+            "bot_handoffs")
+
+
 def test_json_has_every_queue_even_with_no_entries():
     truth = TruthCounter(tz="UTC")
     truth.queues.update({"q-a", "q-b"})
@@ -108,9 +123,9 @@ def test_json_has_every_queue_even_with_no_entries():
     assert truth.to_json() == {"interval_s": 900, "queues": {
         "q-a": [
             {"start": 999_999_900, "offered": 1, "answered": 1, "abandoned": 0,
-             "callbacks": 0},
+             "callbacks": 0, **dict.fromkeys(NEW_KEYS, 0)},
             {"start": 1_000_000_800, "offered": 1, "answered": 0, "abandoned": 0,
-             "callbacks": 1},
+             "callbacks": 1, **dict.fromkeys(NEW_KEYS, 0)},
         ],
         "q-b": [],
     }}

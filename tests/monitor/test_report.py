@@ -270,10 +270,11 @@ def test_csv_header_and_cells():
     lines = buf.getvalue().split("\n")
     assert lines[0] == ("interval_start,queue,channel,offered,answered,abandoned,"
                         "short_abandoned,other_exits,answered_within_sl,service_level,asa_s,"
-                        "aht_s,max_wait_s,abandon_rate,nps,nps_responses,csat,first_response_s")
+                        "aht_s,max_wait_s,abandon_rate,nps,nps_responses,csat,first_response_s,"
+                        "backlog_oldest_s,bot_contained,bot_handoffs")
     assert lines[1] == "2026-03-02T09:30:00+08:00,sales,hotline,7,3,2,1,2,1,0.1667,23.3,160.0," \
-                       "60.0,0.1667,,,,"
-    assert lines[2] == "2026-03-02T10:00:00+08:00,q,online,1,0,0,0,0,0,,,,300.0,,,,,"
+                       "60.0,0.1667,,,,,,,"
+    assert lines[2] == "2026-03-02T10:00:00+08:00,q,online,1,0,0,0,0,0,,,,300.0,,,,,,,,"
     assert lines[3:] == [""]
     assert tuple(next(csv.reader(io.StringIO(buf.getvalue())))) == CSV_COLUMNS
 
@@ -288,7 +289,7 @@ def test_json_and_table():
     table = format_table(rows).splitlines()
     assert table[0].split()[:3] == ["interval", "start", "queue"]
     assert "16.7%" in table[1] and "23.3" in table[1]
-    assert table[2].split()[-9:] == ["-", "-", "-", "300.0", "-", "-", "-", "-", "-"]
+    assert table[2].split()[-12:] == ["-", "-", "-", "300.0", *["-"] * 8]
     assert format_table([]) == "(no contacts entered a queue)"
 
 

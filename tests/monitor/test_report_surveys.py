@@ -77,13 +77,15 @@ def test_rounding_of_the_new_columns():
 
 def test_csv_appends_the_columns_and_leaves_them_empty_without_data():
     assert list(CSV_COLUMNS[:len(OLD_COLUMNS)]) == OLD_COLUMNS  # the old order stands
-    assert CSV_COLUMNS[len(OLD_COLUMNS):] == ("nps", "nps_responses", "csat",
-                                              "first_response_s")
+    assert CSV_COLUMNS[len(OLD_COLUMNS):len(OLD_COLUMNS) + 4] == (
+        "nps", "nps_responses", "csat", "first_response_s")
     buf = io.StringIO()
     write_csv(build_report(_chat_and_survey(), "30m", "UTC"), buf)
     lines = buf.getvalue().splitlines()
-    assert lines[1].endswith(",0.0,2,4.0,20.0")
-    assert lines[2].endswith(",,,,")  # an interval without surveys or replies
+    cells = [line.split(",") for line in lines]
+    n = len(OLD_COLUMNS)
+    assert cells[1][n - 1:n + 4] == ["0.0", "0.0", "2", "4.0", "20.0"]
+    assert cells[2][n:n + 4] == ["", "", "", ""]  # an interval without surveys or replies
 
 
 def test_a_queue_log_source_leaves_the_columns_empty():
@@ -93,9 +95,11 @@ def test_a_queue_log_source_leaves_the_columns_empty():
               ev.ContactEnded(T0 + 65, "u1", "sales", "PJSIP/1")]
     (row,) = build_report(events, "30m", "UTC")
     assert (row.nps, row.nps_responses, row.csat, row.first_response_s) == (None,) * 4
+    # ... nor callbacks or bots (issue 15 parts 3, 4): empty too.
+    assert (row.backlog_oldest_s, row.bot_contained, row.bot_handoffs) == (None,) * 3
     table = format_table([row]).splitlines()
-    assert table[0].endswith("NPS  NPS n  CSAT  1st resp s")
-    assert table[1].split()[-4:] == ["-", "-", "-", "-"]
+    assert "NPS  NPS n  CSAT  1st resp s  backlog oldest s  bot contained  bot handoffs" in table[0]
+    assert table[1].split()[-7:] == ["-"] * 7
 
 
 def test_out_of_range_scores_are_counted_and_the_rest_still_counts():

@@ -68,7 +68,7 @@ def test_a_window_part_is_made_again_exactly_when_its_sums_moved(monkeypatch):
     steps: list[tuple[ev.Event, bool]] = [
         (ev.ContactEnded(T0 + 20, "c1", "h1", "a1"), False),  # in progress only
         (ev.CallbackRequested(T0 + 21, "k1", "h1", "callback", 5.0), False),  # backlog
-        (ev.CallbackCompleted(T0 + 22, "k1", "h1", "a2"), False),
+        (ev.CallbackCompleted(T0 + 22, "k1", "h1", "a2"), True),  # worked in the window
         (ev.AgentStateChanged(T0 + 23, "a1", "wrap_up"), False),  # busy to busy
         (ev.AgentStateChanged(T0 + 25, "a1", "available"), True),  # its wrap-up joins AHT
         (ev.ContactOffered(T0 + 26, "c3", "h1"), True),

@@ -51,7 +51,7 @@ def test_a_row_per_agent_in_floor_order(model):
     assert [model.index(r, 0).data(AgentIdRole) for r in range(5)] == ["a1", "a2", "a3", "a4", "a5"]
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(Column))]
     assert headers == ["Id", "Name", "Team", "Channel", "State", "Time in state", "Load",
-                       "Queues", "Handled", "AHT"]
+                       "Queues", "Handled", "AHT", "Per agent-h"]
     assert [_text(model, r, Column.ID) for r in range(5)] == ["a1", "a2", "a3", "a4", "a5"]
 
 

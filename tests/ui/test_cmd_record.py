@@ -27,7 +27,10 @@ from ui.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[2]
 # 11:00 on the simulated clock: busy enough for abandons, callbacks and transfers.
-CONFIG = SimConfig(agents=30, seed=5, start_t=START_T + 3 * 3600, start_hour=11.0)
+# Without the bot stage: the traffic this seeded run was chosen on (the bot's events
+# through record and report are tests/ui/test_truth_e2e.py's).
+CONFIG = SimConfig(agents=30, seed=5, start_t=START_T + 3 * 3600, start_hour=11.0,
+                   bot_share=0.0)
 RUN_MIN = 20
 
 

@@ -44,8 +44,11 @@ def test_a_tile_per_queue_with_the_numbers(qtbot, floor):
         # No AHT, so no Erlang model: position 2 x (130 s held / 2 answered) = 130 s.
         "ewt": "2:10",
         "nps": "–", "csat": "–", "response": "–",  # no survey, no chat reply: not 0
+        "bot": "–/0",  # (hidden: a hotline queue, no bot)
     }
-    assert wall.tiles["vip"].values()["backlog"] == "1"
+    # One callback, asked for at 09:01:30, at 09:02:10: 1 whole clock minute, none worked.
+    assert wall.tiles["vip"].values()["backlog"] == "1\u2009·\u20091m\u2009·\u20090"
+    assert not wall.tiles["vip"].fields["bot"].isVisibleTo(wall.tiles["vip"])
     app = wall.tiles["app"].values()
     assert (app["service_level"], app["asa"], app["agents"], app["state"]) == (
         "100%",
@@ -66,8 +69,14 @@ def test_tiles_are_grouped_by_channel_and_headers_summarise(qtbot, floor):
     assert wall.groups["online"].isAncestorOf(wall.tiles["app"])
     assert wall.groups["online"].isAncestorOf(wall.tiles["wechat"])
     # hotline SL = 1 within / (2 answered + 1 abandon + 1 callback)
-    assert wall.header_text("hotline").splitlines()[0] == (
-        "1 waiting · longest 0:30 · SL 25% · 2/3 busy · callbacks 1 · occupancy 100%"
+    # Occupancy over the whole minutes T0..T0+120 (docs/metrics.md): a1 busy 110 s,
+    # available 10 s; a3 (blended) busy 80 s, available 40 s; a4 available 2 s, then
+    # not ready: 190 / 242 = 79%. Nothing handled in 360 staffed seconds: 0.0/agent-h.
+    assert wall.header_text("hotline").splitlines()[0].replace("\u00a0", " ").replace(
+        "\u2011", "-"
+    ).replace("\u2060", "") == (
+        "1 waiting · longest 0:30 · SL 25% · 2/3 busy · callbacks 1 · oldest 1m · 0 worked"
+        " · occupancy 79% · 0.0/agent-h"
     )
     assert wall.header_text("online").startswith("0 waiting · longest 0:00 · SL 100%")
 

@@ -38,7 +38,10 @@ INTERVAL_S = 900
 # take callbacks, and leaves contacts waiting when the recording stops.
 SIM_FLAGS = ["--seed", "4", "--agents", "60", "--start", "09:00", "--warmup", "1800",
              "--speed", str(SPEED), "--surge", "12:00+90*2"]
-COMPARED = ("offered", "answered", "abandoned", "callbacks")
+COMPARED = ("offered", "answered", "abandoned", "callbacks",
+            # issue 15: survey answers (NPS), bot outcomes; empty cells are 0 here
+            "nps_responses", "bot_contained", "bot_handoffs")
+SURVEY_AFTER_S = 180.0  # the simulator's survey comes at most this long after the end
 # Both sides on UTC: the truth's intervals follow the simulator's local zone, the
 # report's --tz (any zone a whole number of quarter hours from UTC gives the same).
 ENV = {**os.environ, "TZ": "UTC"}
@@ -90,6 +93,7 @@ def report_csv(recording: Path, capsys) -> dict[tuple[str, int], dict[str, int]]
             "abandoned": int(row["abandoned"]),
             # other_exits = exits + callbacks; the recording has no exits (checked below).
             "callbacks": int(row["other_exits"]),
+            **{k: int(row[k] or 0) for k in ("nps_responses", "bot_contained", "bot_handoffs")},
         }
     return out
 
@@ -110,6 +114,9 @@ class Recorded:
         self.kinds: Counter[str] = Counter()
         self.last_t = 0.0
         open_entries: dict[str, tuple[str, int]] = {}  # contact -> (queue, entry interval)
+        bots: dict[str, tuple[str, int]] = {}  # with the bot: (queue, interval it started)
+        ended: dict[str, tuple[tuple[str, int], float]] = {}  # survey may follow
+        entry: dict[str, tuple[str, int]] = {}
         for _feed, seq, _epoch, e in read_rows(path):
             if isinstance(e, ev.Snapshot):
                 self.snapshots.append(e)
@@ -118,15 +125,28 @@ class Recorded:
             self.kinds[type(e).__name__] += 1
             self.last_t = max(self.last_t, e.t)
             if isinstance(e, ev.ContactOffered):
-                open_entries[e.contact] = (e.queue, interval_of(e.t))
+                open_entries[e.contact] = entry[e.contact] = (e.queue, interval_of(e.t))
             elif isinstance(e, ev.ContactTransferred):
-                open_entries[e.contact] = (e.to_queue, interval_of(e.t))  # a new entry
+                # a new entry
+                open_entries[e.contact] = entry[e.contact] = (e.to_queue, interval_of(e.t))
+            elif isinstance(e, ev.BotStarted):
+                bots[e.contact] = (e.queue, interval_of(e.t))
+            elif isinstance(e, ev.BotResolved | ev.BotHandoff):
+                bots.pop(e.contact, None)
+            elif isinstance(e, ev.ContactEnded) and e.contact in entry:
+                ended[e.contact] = (entry[e.contact], e.t)
+            elif isinstance(e, ev.SurveyResult):
+                ended.pop(e.contact, None)
             elif isinstance(e, ev.ContactAnswered | ev.ContactAbandoned | ev.ContactExited
                             | ev.CallbackRequested):
                 open_entries.pop(e.contact, None)
         # Entries with no outcome yet when the recording stopped: the simulator may
         # still answer them (or see them abandon) before its own exit.
         self.unfinished = set(open_entries.values())
+        # Likewise chats still with the bot, and contacts that ended so recently that
+        # their survey may come after the recording stopped.
+        self.unfinished |= set(bots.values())
+        self.unfinished |= {k for k, t in ended.values() if t > self.last_t - SURVEY_AFTER_S}
 
 
 def test_report_of_a_recording_equals_the_simulators_truth(tmp_path, capsys):
@@ -197,6 +217,8 @@ def test_report_of_a_recording_equals_the_simulators_truth(tmp_path, capsys):
         total.update(truth[k])
     assert len(intervals) >= 8 and len(queues) == 5
     assert total["offered"] > 1000 and total["abandoned"] > 20 and total["callbacks"] > 20
+    assert total["nps_responses"] > 50 and total["bot_contained"] > 20
+    assert total["bot_handoffs"] > 20
     # The surge left contacts of a covered interval waiting: that exclusion was exercised.
     assert covered & recorded.unfinished
     print(f"compared {len(keys)} (queue, interval) pairs over {len(intervals)} intervals; "

@@ -12,12 +12,14 @@ import argparse
 from .common import add_sim_flags, add_window_flags, sim_config
 from .recording_flags import add_record_flags, default_settings, recording_plan
 from .run import DEFAULT_CONFIG
+from .scope_flag import add_scope_flag
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("demo", help="the simulator plus the floor window, over websocket")
     add_sim_flags(p)
     add_window_flags(p)
+    add_scope_flag(p)
     p.add_argument("--no-server", action="store_true",
                    help="run the simulator inside the window's process, without a websocket")
     add_record_flags(p)
@@ -38,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
                                config_path=str(DEFAULT_CONFIG))
     options = WindowOptions(lang=args.lang or "", exit_after=args.exit_after,
                             screenshot=args.screenshot,
-                            size=args.size or (1600, 1000), rules=rules, recording=recording)
+                            size=args.size or (1600, 1000), rules=rules, recording=recording,
+                            scope=args.scope)
     if args.no_server:
         from feeds.sources.simulated import SimulatedSource
 

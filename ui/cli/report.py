@@ -43,6 +43,7 @@ from feeds.sources.queue_log import DEFAULT_SL_TARGET_S, ImportStats, iter_queue
 from feeds.store.recording import ReadStats, RecordingError
 from feeds.store.report_source import SnapshotNotes, report_events
 from monitor.config import Config, ConfigError, load_config
+from monitor.events import QueueDefined
 from monitor.metrics import DEFAULT_SL_VARIANT, SL_VARIANTS
 from monitor.report import (
     INTERVALS,
@@ -54,6 +55,9 @@ from monitor.report import (
     rows_to_json,
     write_csv,
 )
+from monitor.report_scope import ScopeRecords
+
+from .scope_flag import add_scope_flag
 
 PROBLEM_SAMPLES_SHOWN = 5
 SHORT_ABANDON_S = 5.0  # without --short-abandon or a config
@@ -97,6 +101,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--config", type=Path, metavar="FILE",
                    help="client TOML config: its tz, sl_variant and short_abandon_s replace "
                         "the defaults of --tz, --sl-variant and --short-abandon")
+    add_scope_flag(p, "the rows")  # a team: the config's [teams], else the source's agents
     p.set_defaults(func=run)
 
 
@@ -115,6 +120,7 @@ def with_defaults(args: argparse.Namespace, config: Config | None) -> argparse.N
         out.sl_variant = defaults.sl_variant
     if out.short_abandon is None:
         out.short_abandon = defaults.short_abandon_s
+    out.teams = defaults.teams  # [teams.NAME] queues, for --scope team:NAME
     return out
 
 
@@ -169,21 +175,27 @@ def _build_rows(args: argparse.Namespace, target: float | None,
     """The report rows from the chosen source; None (after a message) if it cannot be read."""
     builder = ReportBuilder(args.interval, args.tz, target, args.short_abandon,
                             args.sl_variant)
+    records = ScopeRecords()  # tiers, teams and skills, for --scope
     if args.source is not None:
         stats, notes = ReadStats(), SnapshotNotes()
+
+        def define(e: QueueDefined) -> None:
+            records.define(e)
+            builder.define(e)
+
         try:
-            builder.add_runs(report_events(args.source, stats, notes, builder.define))
+            builder.add_runs(records.watch(report_events(args.source, stats, notes, define)))
         except RecordingError as exc:
             print(f"floorwatch report: {exc}", file=err)
             return None
         report_recording_problems(stats, args.source, err)
         report_snapshot_problems(notes, args.source, err)
         report_skipped(builder.skipped, args.source, err)
-        return builder.rows()
+        return _in_scope(args, builder.rows(), records, err)
     stats = ImportStats()
     try:
         with open_queue_log(args.queue_log) as f:
-            builder.add(iter_queue_log(f, stats, target))
+            builder.add(records.watch_events(iter_queue_log(f, stats, target)))
     except OSError as exc:
         print(f"floorwatch report: cannot read {args.queue_log}: {exc.strerror or exc}",
               file=err)
@@ -194,7 +206,26 @@ def _build_rows(args: argparse.Namespace, target: float | None,
               "is it an Asterisk queue_log?", file=err)
         return None
     report_skipped(builder.skipped, args.queue_log, err)
-    return builder.rows()
+    return _in_scope(args, builder.rows(), records, err)
+
+
+def _in_scope(args: argparse.Namespace, rows: list[ReportRow], records: ScopeRecords,
+              err: TextIO) -> list[ReportRow] | None:
+    """The rows of --scope's queues; None (after one line naming --scope) when the
+    team or tier is nowhere in the config or the source."""
+    scope = getattr(args, "scope", None)
+    if scope is None or scope.is_all:
+        return rows
+    teams = args.teams
+    if not records.known(scope, teams):
+        where = "the config's [teams] or the source's agents" if scope.kind == "team" \
+            else "the source's queues"
+        print(f"floorwatch report: --scope {scope.text}: no {scope.kind} {scope.name!r} in "
+              f"{where}", file=err)
+        return None
+    members = records.members(scope, teams)
+    assert members is not None
+    return [row for row in rows if row.queue in members.queues]
 
 
 def run(args: argparse.Namespace) -> int:

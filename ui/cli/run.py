@@ -14,6 +14,7 @@ from monitor.config import Config, load_config
 
 from .common import add_token_files_flag, add_window_flags, feed_tokens, feed_url
 from .recording_flags import add_record_flags, default_settings, recording_plan
+from .scope_flag import add_scope_flag
 
 if TYPE_CHECKING:
     from feeds.source import Source
@@ -58,6 +59,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    help=f"TOML config (default {DEFAULT_CONFIG})")
     add_token_files_flag(p)
     add_window_flags(p)
+    add_scope_flag(p)
     add_record_flags(p)
     p.set_defaults(func=run)
 
@@ -98,5 +100,5 @@ def run(args: argparse.Namespace) -> int:
     options = WindowOptions(lang=args.lang or config.lang, exit_after=args.exit_after,
                             screenshot=args.screenshot,
                             size=args.size or (1600, 1000), config=config, rules=rules,
-                            recording=recording)
+                            recording=recording, scope=args.scope)
     return run_floor(sources, options)

@@ -23,6 +23,7 @@ from .common import (
     sim_config,
 )
 from .run import DEFAULT_CONFIG
+from .scope_flag import add_scope_flag
 
 
 def screen_index(text: str) -> int:
@@ -86,6 +87,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="alert rules (TOML, docs/alerts.md); default as for run",
     )
+    add_scope_flag(p, "the wall")
     p.set_defaults(func=run)
 
 
@@ -151,5 +153,6 @@ def run(args: argparse.Namespace) -> int:
         screenshot=args.screenshot,
         config=config,
         rules=rules,
+        scope=args.scope,
     )
     return run_wall(sources, options)

@@ -4,17 +4,17 @@
 <context>
     <name>AgentChannel</name>
     <message>
-        <location filename="../panels/agent_model.py" line="121"/>
+        <location filename="../panels/agent_model.py" line="123"/>
         <source>Hotline</source>
         <translation>热线</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="122"/>
+        <location filename="../panels/agent_model.py" line="124"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="123"/>
+        <location filename="../panels/agent_model.py" line="125"/>
         <source>Blended</source>
         <translation>混合</translation>
     </message>
@@ -22,47 +22,47 @@
 <context>
     <name>AgentPanel</name>
     <message>
-        <location filename="../panels/agent_panel.py" line="141"/>
+        <location filename="../panels/agent_panel.py" line="151"/>
         <source>Filter by name, id, team or queue…</source>
         <translation>按姓名、工号、班组或队列筛选…</translation>
     </message>
     <message>
-        <location filename="../panels/agent_panel.py" line="146"/>
+        <location filename="../panels/agent_panel.py" line="156"/>
         <source>Show only agents in this state</source>
         <translation>只显示此状态的坐席</translation>
     </message>
     <message>
-        <location filename="../panels/agent_panel.py" line="147"/>
+        <location filename="../panels/agent_panel.py" line="157"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../panels/agent_panel.py" line="154"/>
+        <location filename="../panels/agent_panel.py" line="164"/>
         <source>Show only agents working on this channel (blended: both)</source>
         <translation>只显示在此渠道工作的坐席（混合：两个渠道）</translation>
     </message>
     <message>
-        <location filename="../panels/agent_panel.py" line="155"/>
+        <location filename="../panels/agent_panel.py" line="165"/>
         <source>All channels</source>
         <translation>全部渠道</translation>
     </message>
     <message>
-        <location filename="../panels/agent_panel.py" line="163"/>
+        <location filename="../panels/agent_panel.py" line="173"/>
         <source>Show only agents skilled for this queue (or click its tile on the wall)</source>
         <translation>只显示具备此队列技能的坐席（或在看板上点击该队列）</translation>
     </message>
     <message>
-        <location filename="../panels/agent_panel.py" line="165"/>
+        <location filename="../panels/agent_panel.py" line="175"/>
         <source>All queues</source>
         <translation>全部队列</translation>
     </message>
     <message>
-        <location filename="../panels/agent_panel.py" line="390"/>
+        <location filename="../panels/agent_panel.py" line="407"/>
         <source>{total} agents</source>
         <translation>{total} 名坐席</translation>
     </message>
     <message>
-        <location filename="../panels/agent_panel.py" line="392"/>
+        <location filename="../panels/agent_panel.py" line="409"/>
         <source>{shown} of {total} agents</source>
         <translation>{shown} / {total} 名坐席</translation>
     </message>
@@ -70,32 +70,32 @@
 <context>
     <name>AgentState</name>
     <message>
-        <location filename="../panels/agent_model.py" line="94"/>
+        <location filename="../panels/agent_model.py" line="96"/>
         <source>Available</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="95"/>
+        <location filename="../panels/agent_model.py" line="97"/>
         <source>Ringing</source>
         <translation>振铃</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="96"/>
+        <location filename="../panels/agent_model.py" line="98"/>
         <source>On contact</source>
         <translation>通话/会话中</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="97"/>
+        <location filename="../panels/agent_model.py" line="99"/>
         <source>Wrap-up</source>
         <translation>话后处理</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="98"/>
+        <location filename="../panels/agent_model.py" line="100"/>
         <source>Not ready</source>
         <translation>示忙</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="99"/>
+        <location filename="../panels/agent_model.py" line="101"/>
         <source>Logged out</source>
         <translation>已签出</translation>
     </message>
@@ -103,112 +103,112 @@
 <context>
     <name>AgentTableModel</name>
     <message>
-        <location filename="../panels/agent_model.py" line="160"/>
+        <location filename="../panels/agent_model.py" line="162"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="163"/>
+        <location filename="../panels/agent_model.py" line="165"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="164"/>
+        <location filename="../panels/agent_model.py" line="166"/>
         <source>Time in state</source>
         <translation>状态时长</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="165"/>
+        <location filename="../panels/agent_model.py" line="167"/>
         <source>Load</source>
         <translation>负载</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="167"/>
+        <location filename="../panels/agent_model.py" line="169"/>
         <source>Handled</source>
         <translation>已处理</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="168"/>
+        <location filename="../panels/agent_model.py" line="170"/>
         <source>AHT</source>
         <translation>平均处理时长</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="159"/>
+        <location filename="../panels/agent_model.py" line="161"/>
         <source>Id</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="161"/>
+        <location filename="../panels/agent_model.py" line="163"/>
         <source>Team</source>
         <translation>班组</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="162"/>
+        <location filename="../panels/agent_model.py" line="164"/>
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="166"/>
+        <location filename="../panels/agent_model.py" line="168"/>
         <source>Queues</source>
         <translation>队列</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="171"/>
+        <location filename="../panels/agent_model.py" line="174"/>
         <source>Agent id, as the feed names the agent</source>
         <translation>坐席工号（数据源中的标识）</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="172"/>
+        <location filename="../panels/agent_model.py" line="175"/>
         <source>Agent name</source>
         <translation>坐席姓名</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="173"/>
+        <location filename="../panels/agent_model.py" line="176"/>
         <source>Team the agent logged in with</source>
         <translation>坐席登录时所属班组</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="174"/>
+        <location filename="../panels/agent_model.py" line="177"/>
         <source>What the agent&apos;s queues cover: hotline, online or both (blended); a lent agent shows the time left of the lend</source>
         <translation>坐席队列覆盖的渠道：热线、在线或两者（混合）；借调中的坐席显示借调剩余时间</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="176"/>
+        <location filename="../panels/agent_model.py" line="179"/>
         <source>Current state, with not-ready reason</source>
         <translation>当前状态及示忙原因</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="177"/>
+        <location filename="../panels/agent_model.py" line="180"/>
         <source>Time since the last state change</source>
         <translation>自上次状态变化以来的时间</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="178"/>
+        <location filename="../panels/agent_model.py" line="181"/>
         <source>Contacts in hand / concurrent capacity (1 for voice)</source>
         <translation>当前联系 / 并发容量（语音为 1）</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="179"/>
+        <location filename="../panels/agent_model.py" line="182"/>
         <source>Queues the agent is skilled for</source>
         <translation>坐席具备技能的队列</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="180"/>
+        <location filename="../panels/agent_model.py" line="183"/>
         <source>Contacts completed (with wrap-up) since this client connected</source>
         <translation>本客户端连接以来完成的联系（含话后处理）</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="181"/>
+        <location filename="../panels/agent_model.py" line="184"/>
         <source>Agent&apos;s average handle time: talk or chat + wrap-up</source>
         <translation>坐席平均处理时长：通话或会话 + 话后处理</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="464"/>
+        <location filename="../panels/agent_model.py" line="487"/>
         <source>Feed {feed} is stale: this is the agent&apos;s last known state</source>
         <translation>数据源 {feed} 已中断：这是该坐席最后已知的状态</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="478"/>
+        <location filename="../panels/agent_model.py" line="501"/>
         <source>⇄ Lent: {left} left; the feed moves the agent back when the time is up</source>
         <translation>⇄ 借调中：剩余 {left}；到时数据源会自动调回该坐席</translation>
     </message>
@@ -216,155 +216,155 @@
 <context>
     <name>AlertPanel</name>
     <message>
-        <location filename="../panels/alert_panel.py" line="107"/>
+        <location filename="../panels/alert_panel.py" line="108"/>
         <source>{n} s ago</source>
         <translation>{n} 秒前</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="109"/>
+        <location filename="../panels/alert_panel.py" line="110"/>
         <source>{n} min ago</source>
         <translation>{n} 分钟前</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="110"/>
+        <location filename="../panels/alert_panel.py" line="111"/>
         <source>{h} h {m} min ago</source>
         <translation>{h} 小时 {m} 分钟前</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="144"/>
+        <location filename="../panels/alert_panel.py" line="145"/>
         <source>Severity</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="145"/>
+        <location filename="../panels/alert_panel.py" line="146"/>
         <source>Alert</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="146"/>
+        <location filename="../panels/alert_panel.py" line="147"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="221"/>
-        <location filename="../panels/alert_panel.py" line="534"/>
-        <location filename="../panels/alert_panel.py" line="737"/>
+        <location filename="../panels/alert_panel.py" line="222"/>
+        <location filename="../panels/alert_panel.py" line="543"/>
+        <location filename="../panels/alert_panel.py" line="746"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="224"/>
-        <location filename="../panels/alert_panel.py" line="740"/>
+        <location filename="../panels/alert_panel.py" line="225"/>
+        <location filename="../panels/alert_panel.py" line="749"/>
         <source>snoozed to {time}</source>
         <translation>暂缓至 {time}</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="230"/>
+        <location filename="../panels/alert_panel.py" line="231"/>
         <source>escalated</source>
         <translation>已升级</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="239"/>
+        <location filename="../panels/alert_panel.py" line="240"/>
         <source>{severity} · rule {rule} · target {target} · value {value}</source>
         <translation>{severity} · 规则 {rule} · 对象 {target} · 数值 {value}</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="247"/>
+        <location filename="../panels/alert_panel.py" line="248"/>
         <source>Raised {time} (event time)</source>
         <translation>{time} 触发（事件时间）</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="253"/>
+        <location filename="../panels/alert_panel.py" line="254"/>
         <source>Acknowledged by {who} at {time}</source>
         <translation>{who} 于 {time} 确认</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="259"/>
+        <location filename="../panels/alert_panel.py" line="260"/>
         <source>Snoozed until {time}: no colour, no sound</source>
         <translation>暂缓至 {time}：不着色、不响铃</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="265"/>
+        <location filename="../panels/alert_panel.py" line="266"/>
         <source>Escalated {time}: unacknowledged too long</source>
         <translation>{time} 已升级：长时间未确认</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="324"/>
+        <location filename="../panels/alert_panel.py" line="325"/>
         <source>Click, or select and press Space, Enter or Ctrl+K, to acknowledge: it stops escalation and the pulse; the alert stays until its condition clears</source>
         <translation>点击，或选中后按空格、回车或 Ctrl+K 确认：停止升级和闪烁；条件解除前告警仍保留</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="521"/>
+        <location filename="../panels/alert_panel.py" line="530"/>
         <source>Alerts</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="524"/>
+        <location filename="../panels/alert_panel.py" line="533"/>
         <source>Filter alerts…</source>
         <translation>筛选告警…</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="528"/>
+        <location filename="../panels/alert_panel.py" line="537"/>
         <source>Show only alerts of this severity</source>
         <translation>只显示此级别的告警</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="529"/>
+        <location filename="../panels/alert_panel.py" line="538"/>
         <source>All severities</source>
         <translation>全部级别</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="539"/>
+        <location filename="../panels/alert_panel.py" line="548"/>
         <source>Acknowledge the selected alerts (Ctrl+K; with none selected, the newest unacknowledged one)</source>
         <translation>确认所选告警（Ctrl+K；未选择时确认最新一条未确认告警）</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="551"/>
+        <location filename="../panels/alert_panel.py" line="560"/>
         <source>{n} min</source>
         <translation>{n} 分钟</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="555"/>
+        <location filename="../panels/alert_panel.py" line="564"/>
         <source>Snooze</source>
         <translation>暂缓</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="558"/>
+        <location filename="../panels/alert_panel.py" line="567"/>
         <source>Quiet the selected alerts for a while: no tile colour, no sound, no escalation</source>
         <translation>暂时静默所选告警：不着色、不响铃、不升级</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="566"/>
+        <location filename="../panels/alert_panel.py" line="575"/>
         <source>Mute</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="567"/>
+        <location filename="../panels/alert_panel.py" line="576"/>
         <source>Mute alert sounds (remembered)</source>
         <translation>告警静音（下次启动仍生效）</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="569"/>
+        <location filename="../panels/alert_panel.py" line="578"/>
         <source>no sound</source>
         <translation>无声音</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="571"/>
+        <location filename="../panels/alert_panel.py" line="580"/>
         <source>Alert sounds are off: Qt Multimedia is not available on this machine</source>
         <translation>告警声音已关闭：本机没有可用的 Qt Multimedia</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="687"/>
+        <location filename="../panels/alert_panel.py" line="696"/>
         <source>Snooze {n} min</source>
         <translation>暂缓 {n} 分钟</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="704"/>
+        <location filename="../panels/alert_panel.py" line="713"/>
         <source>{total} alerts, {unseen} unacknowledged</source>
         <translation>共 {total} 条告警，{unseen} 条未确认</translation>
     </message>
     <message>
-        <location filename="../panels/alert_panel.py" line="706"/>
+        <location filename="../panels/alert_panel.py" line="715"/>
         <source>{shown} of {total} alerts, {unseen} unacknowledged</source>
         <translation>显示 {shown}/{total} 条告警，{unseen} 条未确认</translation>
     </message>
@@ -400,6 +400,51 @@
         <location filename="../panels/alert_look.py" line="61"/>
         <source>Info alert</source>
         <translation>提示告警</translation>
+    </message>
+</context>
+<context>
+    <name>BacklogBot</name>
+    <message>
+        <location filename="../panels/backlog_bot_text.py" line="63"/>
+        <source>Bot/handoffs</source>
+        <translation>机器人/转人工</translation>
+    </message>
+    <message>
+        <location filename="../panels/backlog_bot_text.py" line="67"/>
+        <source>Callbacks and appointments waiting · age of the oldest (whole minutes since it was asked for) · worked over {window} (called back or booked)</source>
+        <translation>等待中的回呼和预约 · 最早一条的时长（自申请起的整分钟数）· {window}内已处理（已回呼或已预约）</translation>
+    </message>
+    <message>
+        <location filename="../panels/backlog_bot_text.py" line="75"/>
+        <source>Bot containment over {window}: chats the bot resolved / (resolved + handed to a human); – with no bot outcome. Then the chats the bot handed over that wait for a human now</source>
+        <translation>{window}内机器人解决率：机器人解决的会话 /（解决 + 转人工）；无机器人结果时为 –。其后为机器人已转交、当前等待人工的会话数</translation>
+    </message>
+    <message>
+        <location filename="../panels/backlog_bot_text.py" line="94"/>
+        <source>oldest {age}</source>
+        <translation>最早 {age}</translation>
+    </message>
+    <message>
+        <location filename="../panels/backlog_bot_text.py" line="97"/>
+        <source>{n} worked</source>
+        <translation>已处理 {n}</translation>
+    </message>
+    <message>
+        <location filename="../panels/backlog_bot_text.py" line="100"/>
+        <source>bot contained {rate}</source>
+        <translation>机器人解决率 {rate}</translation>
+    </message>
+    <message>
+        <location filename="../panels/backlog_bot_text.py" line="105"/>
+        <source>{n} handoffs waiting</source>
+        <translation>转人工等待 {n}</translation>
+    </message>
+    <message>
+        <location filename="../panels/backlog_bot_text.py" line="112"/>
+        <source>Callbacks: waiting now; oldest = whole minutes since the oldest was asked for; worked = called back or booked in the window.
+Bot contained: chats the bot resolved / (resolved + handed to a human) in the window; handoffs waiting: chats the bot handed over that wait for a human now</source>
+        <translation>回呼：当前等待数；最早 = 自最早一条申请起的整分钟数；已处理 = 时段内已回呼或已预约。
+机器人解决率：时段内机器人解决的会话 /（解决 + 转人工）；转人工等待：机器人已转交、当前等待人工的会话</translation>
     </message>
 </context>
 <context>
@@ -521,12 +566,14 @@ The documentation is in the docs/ folder of Floorwatch: floor-window.md (this wi
 <context>
     <name>FloorWindow</name>
     <message>
-        <location filename="../floor_window.py" line="70"/>
+        <location filename="../floor_window.py" line="79"/>
+        <location filename="../floor_window.py" line="245"/>
         <source>Floorwatch</source>
         <translation>Floorwatch 现场监控</translation>
     </message>
     <message>
-        <location filename="../floor_window.py" line="268"/>
+        <location filename="../floor_window.py" line="245"/>
+        <location filename="../floor_window.py" line="314"/>
         <source>Floorwatch — replay</source>
         <translation>Floorwatch — 回放</translation>
     </message>
@@ -732,47 +779,47 @@ After: floorwatch erlang {after}</source>
 <context>
     <name>NotReadyReason</name>
     <message>
-        <location filename="../panels/agent_model.py" line="106"/>
+        <location filename="../panels/agent_model.py" line="108"/>
         <source>break</source>
         <translation>休息</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="107"/>
+        <location filename="../panels/agent_model.py" line="109"/>
         <source>meal</source>
         <translation>用餐</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="108"/>
+        <location filename="../panels/agent_model.py" line="110"/>
         <source>lunch</source>
         <translation>午餐</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="109"/>
+        <location filename="../panels/agent_model.py" line="111"/>
         <source>training</source>
         <translation>培训</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="110"/>
+        <location filename="../panels/agent_model.py" line="112"/>
         <source>meeting</source>
         <translation>会议</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="111"/>
+        <location filename="../panels/agent_model.py" line="113"/>
         <source>coaching</source>
         <translation>辅导</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="112"/>
+        <location filename="../panels/agent_model.py" line="114"/>
         <source>admin</source>
         <translation>事务</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="113"/>
+        <location filename="../panels/agent_model.py" line="115"/>
         <source>outbound</source>
         <translation>外呼</translation>
     </message>
     <message>
-        <location filename="../panels/agent_model.py" line="114"/>
+        <location filename="../panels/agent_model.py" line="116"/>
         <source>personal</source>
         <translation>私事</translation>
     </message>
@@ -828,67 +875,67 @@ All queues of the channel, over the window chosen; – where there is no answer 
 <context>
     <name>QueueTile</name>
     <message>
-        <location filename="../panels/queue_tile.py" line="404"/>
+        <location filename="../panels/queue_tile.py" line="407"/>
         <source>Waiting</source>
         <translation>排队</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="405"/>
+        <location filename="../panels/queue_tile.py" line="408"/>
         <source>Longest</source>
         <translation>最长等待</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="406"/>
+        <location filename="../panels/queue_tile.py" line="409"/>
         <source>SL</source>
         <translation>服务水平</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="407"/>
+        <location filename="../panels/queue_tile.py" line="410"/>
         <source>EWT</source>
         <translation>预计等待</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="408"/>
+        <location filename="../panels/queue_tile.py" line="411"/>
         <source>ASA</source>
         <translation>平均应答</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="409"/>
+        <location filename="../panels/queue_tile.py" line="412"/>
         <source>AHT</source>
         <translation>平均处理时长</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="410"/>
+        <location filename="../panels/queue_tile.py" line="413"/>
         <source>Abandoned</source>
         <translation>放弃率</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="411"/>
+        <location filename="../panels/queue_tile.py" line="414"/>
         <source>Avail / busy</source>
         <translation>空闲 / 忙</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="412"/>
+        <location filename="../panels/queue_tile.py" line="415"/>
         <source>Callbacks</source>
         <translation>回呼</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="422"/>
+        <location filename="../panels/queue_tile.py" line="430"/>
         <source>Average speed of answer: mean wait of answered contacts</source>
         <translation>平均应答速度：已应答联系的平均等待时间</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="425"/>
+        <location filename="../panels/queue_tile.py" line="433"/>
         <source>Average handle time: talk or chat + wrap-up of completed contacts</source>
         <translation>平均处理时长：已完成联系的通话或会话时长 + 话后处理</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="589"/>
+        <location filename="../panels/queue_tile.py" line="599"/>
         <source>Service level over {window}: {definition}, T = {target} s ({answered} answered, {offered} offered)</source>
         <translation>服务水平（{window}）：{definition}，T = {target} 秒（应答 {answered}，进线 {offered}）</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="428"/>
+        <location filename="../panels/queue_tile.py" line="436"/>
         <source>Abandoned after the short-abandon threshold, of contacts with an outcome</source>
         <translation>超过短放弃阈值后放弃的占有结果联系的比例</translation>
     </message>
@@ -938,44 +985,39 @@ All queues of the channel, over the window chosen; – where there is no answer 
         <translation>联系数太少，暂不因服务水平偏低而告警</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="390"/>
+        <location filename="../panels/queue_tile.py" line="393"/>
         <source>offer callback</source>
         <translation>建议回呼</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="392"/>
+        <location filename="../panels/queue_tile.py" line="395"/>
         <source>Estimated wait over {threshold} s: offer a callback or appointment</source>
         <translation>预计等待超过 {threshold} 秒：建议提供回呼或预约</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="430"/>
-        <source>Callbacks and appointments waiting</source>
-        <translation>待处理的回呼和预约</translation>
-    </message>
-    <message>
-        <location filename="../panels/queue_tile.py" line="554"/>
+        <location filename="../panels/queue_tile.py" line="564"/>
         <source>{alert}: {message}</source>
         <translation>{alert}：{message}</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="605"/>
+        <location filename="../panels/queue_tile.py" line="615"/>
         <source>Available {available} · busy {busy} · staffed {staffed}
 Agents who serve this queue: one skilled for several queues counts on each of their tiles; the channel header counts each person once</source>
         <translation>空闲 {available} · 忙 {busy} · 在岗 {staffed}
 服务此队列的坐席：具备多个队列技能的坐席在其每个队列卡片上都计入；渠道标题中每人只计一次</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="533"/>
+        <location filename="../panels/queue_tile.py" line="543"/>
         <source>SL {target}s</source>
         <translation>服务水平 {target}秒</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="638"/>
+        <location filename="../panels/queue_tile.py" line="652"/>
         <source>Feed {feed} is stale: {reason}. These are the last figures it sent.</source>
         <translation>数据源 {feed} 已中断：{reason}。这些是它最后发送的数据。</translation>
     </message>
     <message>
-        <location filename="../panels/queue_tile.py" line="600"/>
+        <location filename="../panels/queue_tile.py" line="610"/>
         <source>Estimated wait for a contact arriving now ({model}); offer a callback or appointment above {threshold} s</source>
         <translation>现在进入的客户预计等待时间（{model}）；超过 {threshold} 秒时提供回呼或预约</translation>
     </message>
@@ -1038,32 +1080,32 @@ Agents who serve this queue: one skilled for several queues counts on each of th
         <translation>数据不足</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="250"/>
+        <location filename="../panels/queue_wall.py" line="255"/>
         <source>Hotline</source>
         <translation>热线</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="251"/>
+        <location filename="../panels/queue_wall.py" line="256"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="678"/>
+        <location filename="../panels/queue_wall.py" line="683"/>
         <source>Feed {feed} is stale: {reason}</source>
         <translation>数据源 {feed} 已中断：{reason}</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="738"/>
+        <location filename="../panels/queue_wall.py" line="771"/>
         <source>{waiting} waiting · longest {longest} · SL {sl} · {busy}/{staffed} busy · callbacks {backlog}</source>
         <translation>排队 {waiting} · 最长 {longest} · 服务水平 {sl} · 忙 {busy}/{staffed} · 回呼 {backlog}</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="749"/>
+        <location filename="../panels/queue_wall.py" line="763"/>
         <source> · chat slots {util} used</source>
         <translation> · 会话容量已用 {util}</translation>
     </message>
     <message>
-        <location filename="../panels/queue_wall.py" line="753"/>
+        <location filename="../panels/queue_wall.py" line="766"/>
         <source> · occupancy {occ}</source>
         <translation> · 占用率 {occ}</translation>
     </message>
@@ -1317,6 +1359,39 @@ Agents who serve this queue: one skilled for several queues counts on each of th
     </message>
 </context>
 <context>
+    <name>ScopeBar</name>
+    <message>
+        <location filename="../scope_bar.py" line="27"/>
+        <source>Team {name}</source>
+        <translation>班组 {name}</translation>
+    </message>
+    <message>
+        <location filename="../scope_bar.py" line="29"/>
+        <source>Tier {name}</source>
+        <translation>级别 {name}</translation>
+    </message>
+    <message>
+        <location filename="../scope_bar.py" line="30"/>
+        <source>Whole floor</source>
+        <translation>全场</translation>
+    </message>
+    <message>
+        <location filename="../scope_bar.py" line="47"/>
+        <source>Scope:</source>
+        <translation>范围：</translation>
+    </message>
+    <message>
+        <location filename="../scope_bar.py" line="50"/>
+        <source>Show the whole floor, one team&apos;s queues and agents, or one tier&apos;s queues</source>
+        <translation>显示全场、某一班组的队列和坐席，或某一级别的队列</translation>
+    </message>
+    <message>
+        <location filename="../scope_bar.py" line="133"/>
+        <source>Showing {scope} only · queues: {queues} · agents: {agents}</source>
+        <translation>仅显示{scope} · 队列：{queues} · 坐席：{agents}</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <location filename="../dialogs.py" line="96"/>
@@ -1450,12 +1525,12 @@ Agents who serve this queue: one skilled for several queues counts on each of th
 <context>
     <name>WallMenu</name>
     <message>
-        <location filename="../wall_app.py" line="170"/>
+        <location filename="../wall_app.py" line="177"/>
         <source>Open wall on screen…</source>
         <translation>在屏幕上打开墙屏…</translation>
     </message>
     <message>
-        <location filename="../wall_app.py" line="178"/>
+        <location filename="../wall_app.py" line="185"/>
         <source>Screen {n}: {name} ({width}×{height})</source>
         <translation>屏幕 {n}：{name}（{width}×{height}）</translation>
     </message>
@@ -1471,76 +1546,78 @@ Agents who serve this queue: one skilled for several queues counts on each of th
 <context>
     <name>WallTile</name>
     <message>
-        <location filename="../panels/wall_tile.py" line="400"/>
-        <location filename="../panels/wall_tile.py" line="412"/>
+        <location filename="../panels/wall_tile.py" line="401"/>
+        <location filename="../panels/wall_tile.py" line="413"/>
         <source>Waiting</source>
         <translation>排队</translation>
     </message>
     <message>
-        <location filename="../panels/wall_tile.py" line="401"/>
-        <location filename="../panels/wall_tile.py" line="413"/>
+        <location filename="../panels/wall_tile.py" line="402"/>
+        <location filename="../panels/wall_tile.py" line="414"/>
         <source>Longest wait</source>
         <translation>最长等待</translation>
     </message>
     <message>
-        <location filename="../panels/wall_tile.py" line="402"/>
-        <location filename="../panels/wall_tile.py" line="414"/>
+        <location filename="../panels/wall_tile.py" line="403"/>
+        <location filename="../panels/wall_tile.py" line="415"/>
         <source>Service level</source>
         <translation>服务水平</translation>
     </message>
     <message>
-        <location filename="../panels/wall_tile.py" line="403"/>
+        <location filename="../panels/wall_tile.py" line="404"/>
         <source>Est. wait</source>
         <translation>预计等待</translation>
     </message>
     <message>
-        <location filename="../panels/wall_tile.py" line="404"/>
+        <location filename="../panels/wall_tile.py" line="405"/>
         <source>Free / busy</source>
         <translation>空闲 / 忙碌</translation>
     </message>
     <message>
-        <location filename="../panels/wall_tile.py" line="405"/>
-        <location filename="../panels/wall_tile.py" line="416"/>
+        <location filename="../panels/wall_tile.py" line="406"/>
+        <location filename="../panels/wall_tile.py" line="417"/>
         <source>Callbacks</source>
         <translation>回呼</translation>
     </message>
     <message>
-        <location filename="../panels/wall_tile.py" line="415"/>
+        <location filename="../panels/wall_tile.py" line="416"/>
         <source>Busy / staffed</source>
         <translation>忙碌 / 在岗</translation>
     </message>
     <message>
-        <location filename="../panels/wall_tile.py" line="417"/>
+        <location filename="../panels/wall_tile.py" line="418"/>
         <source>Load</source>
         <translation>负载</translation>
     </message>
     <message>
-        <location filename="../panels/wall_tile.py" line="425"/>
+        <location filename="../panels/wall_tile.py" line="426"/>
         <source>NPS</source>
         <translation>NPS</translation>
     </message>
     <message>
-        <location filename="../panels/wall_tile.py" line="426"/>
+        <location filename="../panels/wall_tile.py" line="427"/>
         <source>CSAT</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../panels/wall_tile.py" line="429"/>
+        <location filename="../panels/wall_tile.py" line="430"/>
         <source>Reply 1st/avg</source>
         <translation>响应 首次/平均</translation>
     </message>
     <message>
-        <location filename="../panels/wall_tile.py" line="468"/>
+        <location filename="../panels/wall_tile.py" line="469"/>
         <source>Service level {target}s</source>
         <translation>服务水平 {target} 秒</translation>
     </message>
     <message>
-        <location filename="../panels/wall_tile.py" line="489"/>
+        <location filename="../panels/wall_tile.py" line="494"/>
+        <location filename="../panels/wall_tile.py" line="500"/>
         <source>Chat slots used</source>
         <translation>会话位已用</translation>
     </message>
     <message>
-        <location filename="../panels/wall_tile.py" line="492"/>
+        <location filename="../panels/wall_tile.py" line="496"/>
+        <location filename="../panels/wall_tile.py" line="503"/>
         <source>Occupancy</source>
         <translation>占用率</translation>
     </message>
@@ -1548,47 +1625,48 @@ Agents who serve this queue: one skilled for several queues counts on each of th
 <context>
     <name>WallWindow</name>
     <message>
-        <location filename="../wall_window.py" line="77"/>
+        <location filename="../wall_window.py" line="80"/>
+        <location filename="../wall_window.py" line="296"/>
         <source>Floorwatch wall</source>
         <translation>Floorwatch 墙屏</translation>
     </message>
     <message>
-        <location filename="../wall_window.py" line="113"/>
+        <location filename="../wall_window.py" line="120"/>
         <source>Hotline</source>
         <translation>热线</translation>
     </message>
     <message>
-        <location filename="../wall_window.py" line="114"/>
+        <location filename="../wall_window.py" line="121"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../wall_window.py" line="206"/>
+        <location filename="../wall_window.py" line="222"/>
         <source>stale</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../wall_window.py" line="206"/>
+        <location filename="../wall_window.py" line="222"/>
         <source>live</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../wall_window.py" line="219"/>
+        <location filename="../wall_window.py" line="238"/>
         <source>{severity}: {message}</source>
         <translation>{severity}：{message}</translation>
     </message>
     <message>
-        <location filename="../wall_window.py" line="225"/>
+        <location filename="../wall_window.py" line="244"/>
         <source>+{n} more</source>
         <translation>另有 {n} 条</translation>
     </message>
     <message>
-        <location filename="../wall_window.py" line="227"/>
+        <location filename="../wall_window.py" line="246"/>
         <source>No active alerts</source>
         <translation>无活动告警</translation>
     </message>
     <message>
-        <location filename="../wall_window.py" line="289"/>
+        <location filename="../wall_window.py" line="330"/>
         <source>Page {n} / {count}</source>
         <translation>第 {n} / {count} 页</translation>
     </message>
@@ -1675,6 +1753,45 @@ Agents who serve this queue: one skilled for several queues counts on each of th
         <location filename="../window_menu.py" line="132"/>
         <source>About Floorwatch</source>
         <translation>关于 Floorwatch</translation>
+    </message>
+</context>
+<context>
+    <name>WorkText</name>
+    <message>
+        <location filename="../panels/work_text.py" line="42"/>
+        <source>chat slots {util} used</source>
+        <translation>会话席位占用 {util}</translation>
+    </message>
+    <message>
+        <location filename="../panels/work_text.py" line="46"/>
+        <source>occupancy {occ}</source>
+        <translation>占用率 {occ}</translation>
+    </message>
+    <message>
+        <location filename="../panels/work_text.py" line="47"/>
+        <source>{rate}/agent-h</source>
+        <translation>{rate}/人时</translation>
+    </message>
+    <message>
+        <location filename="../panels/work_text.py" line="58"/>
+        <source>Per agent-h</source>
+        <translation>人时处理量</translation>
+    </message>
+    <message>
+        <location filename="../panels/work_text.py" line="63"/>
+        <source>Occupancy: busy time (ringing, on contact, wrap-up) / (busy + available time) of the channel&apos;s agents over the window; not ready counts in neither.
+Chat slots used (online): chats in progress / chat slots of available or busy agents, over time.
+Per agent-h: contacts handled (wrap-up finished) / staffed agent-hours (logged in: available, busy or not ready). Chats handled at once each count: 3 chats in one hour are 3.0.
+Whole minutes only (the minute in progress joins when it ends); – where no one was staffed</source>
+        <translation>占用率：渠道坐席忙碌时间（振铃、通话/会话中、话后处理）÷（忙碌 + 空闲时间），按统计范围计；未就绪两边都不计。
+会话席位占用（在线）：进行中的会话 ÷ 空闲或忙碌坐席的会话席位，按时间加权。
+人时处理量：处理完成（含话后处理）的联系数 ÷ 在岗人时（已登录：空闲、忙碌或未就绪）。同时处理的会话各计一次：一小时内 3 个会话即 3.0。
+只计整分钟（进行中的分钟结束后计入）；无人在岗时为 –</translation>
+    </message>
+    <message>
+        <location filename="../panels/work_text.py" line="79"/>
+        <source>Contacts handled per staffed hour over the last {n} whole minutes: contacts whose handling finished / hours logged in (available, busy or not ready). Concurrent chats each count; – when not logged in during the window</source>
+        <translation>最近 {n} 个整分钟内每在岗小时处理的联系数：处理完成的联系数 ÷ 登录小时数（空闲、忙碌或未就绪）。同时处理的会话各计一次；统计范围内未登录时为 –</translation>
     </message>
 </context>
 </TS>

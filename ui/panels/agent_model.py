@@ -32,6 +32,7 @@ from monitor.events import AgentStatus
 from monitor.floor import Agent, Changes, Floor
 from monitor.state import Queue
 from ui import fmt
+from ui.panels import work_text
 from ui.panels.alert_look import AGENT_ALERT_COLOURS, alert_text, message_of
 
 SortRole = Qt.ItemDataRole.UserRole + 1  # raw value to sort by: float seconds, int load …
@@ -56,6 +57,7 @@ class Column(IntEnum):
     SKILLS = 7
     HANDLED = 8
     AHT = 9
+    PER_HOUR = 10  # contacts per staffed hour over the floor's window (monitor/productivity.py)
 
 
 # Order for sorting by state: ready first, gone last.
@@ -166,6 +168,7 @@ class AgentTableModel(QAbstractTableModel):
             translate("AgentTableModel", "Queues"),
             translate("AgentTableModel", "Handled"),
             translate("AgentTableModel", "AHT"),
+            work_text.rate_caption(),
         ]
         self._header_tips = [
             translate("AgentTableModel", "Agent id, as the feed names the agent"),
@@ -179,7 +182,9 @@ class AgentTableModel(QAbstractTableModel):
             translate("AgentTableModel", "Queues the agent is skilled for"),
             translate("AgentTableModel", "Contacts completed (with wrap-up) since this client connected"),
             translate("AgentTableModel", "Agent's average handle time: talk or chat + wrap-up"),
+            "",  # per agent-hour: names the floor's window (headerData)
         ]
+        self._work_minute: int | None = None  # the minute the per-hour column last moved
 
     # ----------------------------------------------------------------- update
     def update_floor(self, floor: Floor, changes: Changes) -> None:
@@ -218,6 +223,20 @@ class AgentTableModel(QAbstractTableModel):
         for first, last in spans:
             if first <= last:
                 self.dataChanged.emit(self.index(first, column), self.index(last, column), roles)
+
+    def refresh_per_hour(self, rows: Iterable[int] | None = None) -> None:
+        """Signal the per-hour column of these source rows (default: all) when a minute
+        passed since it was last signalled: it covers whole minutes, so it moves once a
+        minute (between, only agents that changed, by `update_floor`)."""
+        roles = [Qt.ItemDataRole.DisplayRole, SortRole]
+        spans = [(0, len(self._ids) - 1)] if rows is None else _runs(sorted(rows))
+        minute = int(self._floor.now // 60) if self._floor is not None else None
+        if minute != self._work_minute:
+            self._work_minute = minute
+            for first, last in spans:
+                if first <= last:
+                    self.dataChanged.emit(self.index(first, Column.PER_HOUR),
+                                          self.index(last, Column.PER_HOUR), roles)
 
     def refresh_lends(self, rows: Iterable[int]) -> None:
         """Signal the channel column of these source rows whose agents are lent (the
@@ -410,6 +429,9 @@ class AgentTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._headers[section]
         if role == Qt.ItemDataRole.ToolTipRole:
+            if section == Column.PER_HOUR:
+                window = self._floor.window_min if self._floor is not None else 15
+                return work_text.agent_tooltip(window)
             return self._header_tips[section]
         return None
 
@@ -450,7 +472,8 @@ class AgentTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return (
                 _RIGHT
-                if column in (Column.TIME_IN_STATE, Column.LOAD, Column.HANDLED, Column.AHT)
+                if column in (Column.TIME_IN_STATE, Column.LOAD, Column.HANDLED, Column.AHT,
+                              Column.PER_HOUR)
                 else _LEFT
             )
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -517,6 +540,8 @@ class AgentTableModel(QAbstractTableModel):
             return str(agent.handled)
         if column == Column.AHT:
             return fmt.mmss(agent.handle_s / agent.handled if agent.handled else None)
+        if column == Column.PER_HOUR:
+            return work_text.rate_text(self._per_hour(agent))
         return None
 
     def _sort_value(self, agent: Agent, column: int) -> Any:
@@ -540,7 +565,15 @@ class AgentTableModel(QAbstractTableModel):
             return agent.handled
         if column == Column.AHT:
             return agent.handle_s / agent.handled if agent.handled else -1.0
+        if column == Column.PER_HOUR:
+            rate = self._per_hour(agent)
+            return -1.0 if rate is None else rate
         return None
+
+    def _per_hour(self, agent: Agent) -> float | None:
+        """Contacts per staffed hour over the floor's window (cached per minute there)."""
+        assert self._floor is not None
+        return self._floor.productivity.agent(self._floor, agent.id).contacts_per_agent_hour
 
     def _time_in_state(self, agent: Agent) -> float:
         assert self._floor is not None

@@ -35,6 +35,7 @@ from ui.panels.agent_model import (
     state_labels,
 )
 from ui.panels.waiting_list import WaitingList
+from ui.panels.work_text import RATE_TEMPLATE
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -57,6 +58,7 @@ class AgentFilterProxy(QSortFilterProxyModel):
         self._state: str | None = None
         self._skill: str | None = None
         self._channel: str | None = None
+        self._agents: frozenset[str] | None = None  # a scope's agents (None: everyone)
         self._active = False  # any filter set; filterAcceptsRow runs 10,000 times
         self.setSourceModel(source)
         self.setSortRole(SortRole)  # for callers that sort the proxy's own way
@@ -85,13 +87,19 @@ class AgentFilterProxy(QSortFilterProxyModel):
         if channel != "":
             self._channel = channel
         self._active = bool(self._text) or any(
-            f is not None for f in (self._state, self._skill, self._channel)
+            f is not None for f in (self._state, self._skill, self._channel, self._agents)
         )
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         # With no filter there is nothing to re-filter: changed rows pass straight on
         # (a snapshot's 10,000 rows then cost no Python call at all).
         if self.dynamicSortFilter() != self._active:
             self.setDynamicSortFilter(self._active)
+
+    def set_scope(self, agents: frozenset[str] | None) -> None:
+        """Show only these agents (a scope's, monitor/scope.py); None shows everyone.
+        Called when the scope's members change, not per tick."""
+        self._agents = agents
+        self.set_filters()
 
     def is_filtering(self) -> bool:
         """True when any filter is set (changed rows are then re-filtered as they change)."""
@@ -100,6 +108,8 @@ class AgentFilterProxy(QSortFilterProxyModel):
     def accepts(self, source_row: int) -> bool:
         """Whether the agent in `source_row` passes all four filters."""
         agent = self._source.agent_at(source_row)
+        if self._agents is not None and agent.id not in self._agents:
+            return False
         if self._state is not None and agent.state != self._state:
             return False
         if self._skill is not None and self._skill not in agent.skills:
@@ -240,6 +250,7 @@ class AgentPanel(QWidget):
             Column.LOAD: ["8 + 8/8"],  # calls + chats of a person on two platforms
             Column.HANDLED: ["888"],
             Column.AHT: ["88:88"],
+            Column.PER_HOUR: [RATE_TEMPLATE],
         }
         for column, texts in samples.items():
             width = max(widest(texts), widest([headers[column]]) + metrics.height() // 2)
@@ -310,6 +321,11 @@ class AgentPanel(QWidget):
         if self._floor is not None:
             self.waiting.show_queue(self._floor, queue_id if index > 0 else "")
 
+    def set_scope(self, agents: frozenset[str] | None) -> None:
+        """Show only a scope's agents (None: everyone), counted as "N of M agents"."""
+        self.proxy.set_scope(agents)
+        self._update_count()
+
     def set_stale_feeds(self, feeds: set[str]) -> None:
         """Grey the rows of agents of these feeds and stop their timers."""
         self.model.set_stale_feeds(feeds)
@@ -331,6 +347,7 @@ class AgentPanel(QWidget):
         for row in range(top, bottom + 1):
             rows.append(proxy.mapToSource(proxy.index(row, 0)).row())
         self.model.refresh_time_in_state(rows)
+        self.model.refresh_per_hour(rows)
         self.model.refresh_lends(rows)
 
     def selected_agent_ids(self) -> list[str]:

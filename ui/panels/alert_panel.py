@@ -63,6 +63,7 @@ from PySide6.QtWidgets import (
 
 from monitor.alert_book import Alert, AlertBook
 from monitor.alert_rules import Severity
+from monitor.scope import Members, alert_in_scope
 from ui import fmt
 from ui.panels.alert_look import SEVERITY_PALE, SEVERITY_STRONG, message_of, severity_text
 
@@ -339,6 +340,7 @@ class AlertFilterProxy(QSortFilterProxyModel):
         self._source = source
         self._text = ""
         self._severity: Severity | None = None
+        self._scope: Members | None = None  # a scope's queues and agents (None: all)
         self.setSourceModel(source)
         self.setDynamicSortFilter(False)  # on while a filter is set (see set_filters)
 
@@ -350,14 +352,21 @@ class AlertFilterProxy(QSortFilterProxyModel):
         if severity != "":
             self._severity = Severity(severity) if severity else None
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        active = bool(self._text) or self._severity is not None
+        active = bool(self._text) or self._severity is not None or self._scope is not None
         if self.dynamicSortFilter() != active:
             self.setDynamicSortFilter(active)
 
+    def set_scope(self, members: Members | None) -> None:
+        """Show only alerts of a scope's queues and agents (monitor.scope.alert_in_scope)."""
+        self._scope = members
+        self.set_filters()
+
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:  # noqa: N802
-        if not self._text and self._severity is None:
+        if not self._text and self._severity is None and self._scope is None:
             return True
         alert = self._source.alert_at(source_row)
+        if not alert_in_scope(self._scope, alert.queue, alert.agent):
+            return False
         if self._severity is not None and alert.severity != self._severity:
             return False
         if self._text:

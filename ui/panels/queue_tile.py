@@ -52,7 +52,7 @@ from monitor.thresholds import (
 )
 from monitor.views import WINDOW_INTERVAL, WINDOW_TODAY, QueueView, Window
 from ui import fmt
-from ui.panels import quality_text
+from ui.panels import backlog_bot_text, quality_text
 from ui.panels.alert_look import (
     PULSE_BACKGROUND,
     TILE_ALERT_COLOURS,
@@ -329,14 +329,17 @@ _FIELD_TEXTS: tuple[tuple[str, Callable[[QueueView], Any], Callable[[Any], str]]
     ("aht", attrgetter("aht_s"), fmt.mmss),
     ("abandon_rate", attrgetter("abandon_rate"), fmt.percent),
     ("agents", attrgetter("agents_available", "agents_busy"), _agents_text),
-    ("backlog", attrgetter("backlog"), str),
+    ("backlog", attrgetter("backlog", "backlog_oldest_s", "callbacks_worked"),
+     lambda fig: backlog_bot_text.backlog_text(*fig)),
     ("nps", attrgetter("nps", "nps_responses"), quality_text.nps_pair_text),
     ("csat", attrgetter("csat", "csat_satisfied"), quality_text.csat_pair_text),
     ("response", attrgetter("first_response_s", "response_s"),
      quality_text.response_pair_text),
+    ("bot", attrgetter("bot_containment", "handoffs_waiting"),
+     lambda fig: backlog_bot_text.bot_text(*fig)),
 )
 # Figures whose tooltip is written from the view on hover (QueueTile.tooltip_text).
-_HOVER_TIPS = ("service_level", "ewt", "agents", "nps", "csat", "response")
+_HOVER_TIPS = ("service_level", "ewt", "agents", "nps", "csat", "response", "backlog", "bot")
 
 # Spacing at scale 1, in pixels; scaled with the fonts.
 _MARGINS = (10, 6, 10, 8)
@@ -409,15 +412,20 @@ class QueueTile(QFrame):
             "aht": _Field(self.tr("AHT"), False, self),
             "abandon_rate": _Field(self.tr("Abandoned"), False, self),
             "agents": _Field(self.tr("Avail / busy"), False, self, "88 / 88"),
-            "backlog": _Field(self.tr("Callbacks"), False, self),
+            "backlog": _Field(self.tr("Callbacks"), False, self,
+                              backlog_bot_text.BACKLOG_TEMPLATE),
             # The detail row: surveys, and chat response times (online tiles only).
             "nps": _Field(quality_text.nps_caption(), False, self, quality_text.NPS_TEMPLATE),
             "csat": _Field(quality_text.csat_caption(), False, self,
                            quality_text.CSAT_TEMPLATE),
             "response": _Field(quality_text.response_caption(), False, self,
                                quality_text.RESPONSE_TEMPLATE),
+            # The bot stage (online queues with bot traffic only).
+            "bot": _Field(backlog_bot_text.bot_caption(), False, self,
+                          backlog_bot_text.BOT_TEMPLATE),
         }
         self.fields["response"].hide()  # until a view says the queue is online
+        self.fields["bot"].hide()  # until a view shows bot traffic in an online queue
         self.fields["asa"].setToolTip(
             self.tr("Average speed of answer: mean wait of answered contacts")
         )
@@ -427,7 +435,6 @@ class QueueTile(QFrame):
         self.fields["abandon_rate"].setToolTip(
             self.tr("Abandoned after the short-abandon threshold, of contacts with an outcome")
         )
-        self.fields["backlog"].setToolTip(self.tr("Callbacks and appointments waiting"))
         for name in _HOVER_TIPS:
             self.fields[name].tip_source = partial(self.tooltip_text, name)
         self._texts = {name: field.value.text() for name, field in self.fields.items()}
@@ -442,7 +449,7 @@ class QueueTile(QFrame):
         # Rows of three keep a tile narrow enough for three across a half screen.
         self._small = QGridLayout()
         for n, name in enumerate(("ewt", "asa", "aht", "abandon_rate", "agents", "backlog",
-                                  "nps", "csat", "response")):
+                                  "nps", "csat", "response", "bot")):
             self._small.addWidget(self.fields[name], n // 3, n % 3)
         self._layout = QVBoxLayout(self)
         self._layout.addLayout(self._top)
@@ -527,6 +534,9 @@ class QueueTile(QFrame):
         if last is None or view.channel != last.channel:
             # Response times are a chat's: a hotline tile leaves the cell empty.
             self.fields["response"].setVisible(view.channel == Channel.ONLINE)
+        bot = view.channel == Channel.ONLINE and backlog_bot_text.has_bot_traffic(view)
+        if bot != self.fields["bot"].isVisibleTo(self):
+            self.fields["bot"].setVisible(bot)
         if last is None or view.sl_target_s != last.sl_target_s:
             _set_text(
                 self.fields["service_level"].caption,
@@ -616,6 +626,10 @@ class QueueTile(QFrame):
             return quality_text.csat_tooltip(window_text(view.window), view.csat_responses)
         if field == "response":
             return quality_text.response_tooltip(window_text(view.window))
+        if field == "backlog":
+            return backlog_bot_text.backlog_tooltip(window_text(view.window))
+        if field == "bot":
+            return backlog_bot_text.bot_tooltip(window_text(view.window))
         return self.fields[field].toolTip()
 
     def values(self) -> dict[str, str]:

@@ -43,9 +43,10 @@ from monitor.alert_book import Alert
 from monitor.alert_rules import Severity
 from monitor.events import Channel
 from monitor.floor import Changes, Floor
+from monitor.scope_views import ScopeHeaders
 from monitor.views import ChannelView, Window
 from ui import fmt
-from ui.panels import quality_text, wall_layout
+from ui.panels import backlog_bot_text, quality_text, wall_layout, work_text
 from ui.panels.agent_model import AGENT_IDS_MIME
 from ui.panels.alert_look import message_of
 from ui.panels.queue_tile import (
@@ -108,7 +109,8 @@ class _ChannelGroup(QFrame):
         self.header = QLabel(self)
         self.header.setWordWrap(True)
         # What the summary's second line means (a stale feed's reason goes first).
-        self._definitions = quality_text.header_tooltip()
+        self._definitions = quality_text.header_tooltip() + "\n" + work_text.definitions()
+        self._definitions += "\n" + backlog_bot_text.definitions()
         self.header.setToolTip(self._definitions)
         self._text_colour = self.header.palette().color(QPalette.ColorRole.WindowText)
         self._top = QHBoxLayout()
@@ -238,6 +240,9 @@ class QueueWall(QWidget):
         self._pending: set[str] = set()  # queues whose tiles are held back out of view
         self._pulsing: set[str] = set()  # queues whose tiles pulse (critical, unacknowledged)
         self._pulse_on = False
+        # A scope (monitor/scope.py): only its queues get tiles; headers sum them.
+        self._scope_queues: frozenset[str] | None = None
+        self._scope_headers: ScopeHeaders | None = None
         self._base_font = self.font()
         self._fonts = wall_fonts(self._base_font, 1.0)
         self._fitting = False
@@ -290,7 +295,7 @@ class QueueWall(QWidget):
         stale_moved = moved
         for queue_id in queues:
             queue = floor.queues.get(queue_id)
-            if queue is None:
+            if queue is None or not self._in_scope(queue_id):
                 continue  # gone between the change and this tick; removed on structure
             group = group_keys.get(queue.channel)
             if group is None:
@@ -321,7 +326,7 @@ class QueueWall(QWidget):
                     tile.set_stale(reason, queue.feed)
                     stale_moved = True
         for key in headers:
-            _set_text(self.groups[key].header, self._header_text(floor.channel_view(key, window)))
+            _set_text(self.groups[key].header, self._header_text(self._channel_view(key, window)))
         if stale_moved:
             self._show_stale_headers()
         if moved:
@@ -691,12 +696,12 @@ class QueueWall(QWidget):
 
         The channels whose tiles came or went join `headers`: their sums changed.
         """
-        gone = [queue_id for queue_id in self.tiles if queue_id not in floor.queues]
+        gone = [q for q in self.tiles if q not in floor.queues or not self._in_scope(q)]
         headers.update(self._channel_of[queue_id] for queue_id in gone)
         self._remove_tiles(gone)
         added = set()
         for queue_id, queue in floor.queues.items():
-            if queue_id not in self.tiles:
+            if queue_id not in self.tiles and self._in_scope(queue_id):
                 group = self._group_key(queue.channel)
                 self._add_tile(queue_id, group)
                 headers.add(group)
@@ -733,6 +738,34 @@ class QueueWall(QWidget):
         for key, start in first_gap.items():
             self.groups[key].place(self._tiles_of(key), start)
 
+    # ------------------------------------------------------------ scope
+    def set_scope(self, queues: frozenset[str] | None, headers: ScopeHeaders | None) -> None:
+        """Show only these queues' tiles, and headers over them (`headers`); None: all."""
+        self._scope_queues, self._scope_headers = queues, headers
+        floor = self._floor
+        if floor is not None:  # tiles come and go as on a structure change
+            self.update_floor(floor, Changes(queues=set(floor.queues), structure=True,
+                                             channels=set(self.groups)))
+
+    def _in_scope(self, queue_id: str) -> bool:
+        return self._scope_queues is None or queue_id in self._scope_queues
+
+    def _channel_view(self, key: str, window: Window | None) -> ChannelView:
+        assert self._floor is not None
+        if self._scope_headers is not None and self._scope_queues is not None:
+            return self._scope_headers.channel_view(self._floor, key, window)
+        return self._floor.channel_view(key, window)
+
+    def _scope_load(self, view: ChannelView) -> str:
+        """A scoped header's load: its agents now (the time-weighted figures are the
+        whole channel's, so a scope does not show them)."""
+        if view.chat_utilisation is not None:
+            return self.tr(" · chat slots {util} used").format(
+                util=fmt.percent(view.chat_utilisation))
+        if view.occupancy is not None:
+            return self.tr(" · occupancy {occ}").format(occ=fmt.percent(view.occupancy))
+        return ""
+
     def _header_text(self, view: ChannelView) -> str:
         text = self.tr(
             "{waiting} waiting · longest {longest} · SL {sl} · {busy}/{staffed} busy · "
@@ -745,12 +778,14 @@ class QueueWall(QWidget):
             staffed=view.agents_staffed,
             backlog=view.backlog,
         )
-        if view.chat_utilisation is not None:
-            text += self.tr(" · chat slots {util} used").format(
-                util=fmt.percent(view.chat_utilisation)
-            )
-        elif view.occupancy is not None:
-            text += self.tr(" · occupancy {occ}").format(occ=fmt.percent(view.occupancy))
+        text += backlog_bot_text.header_items(view)  # oldest callback, worked; bot stage
+        # Load and productivity time-weighted over the window (monitor/productivity.py).
+        if self._scope_queues is not None:  # productivity is kept per channel, not per scope
+            text += self._scope_load(view)
+        elif self._floor is not None:
+            text += work_text.header_item(
+                self._floor.productivity.channel(self._floor, view.channel, self._window),
+                view.channel == Channel.ONLINE)
         # Surveys and chat response times on a line of their own (wrapped between items).
         return text + "\n" + quality_text.header_line(
             view.nps, view.nps_responses, view.csat, view.csat_satisfied,

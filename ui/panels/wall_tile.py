@@ -32,10 +32,11 @@ from PySide6.QtWidgets import (
 )
 
 from monitor.alert_rules import Severity
+from monitor.productivity import WorkFigures
 from monitor.thresholds import DEFAULT_THRESHOLDS, Thresholds, TileState, evaluate
 from monitor.views import ChannelView, QueueView
 from ui import fmt
-from ui.panels import quality_text
+from ui.panels import quality_text, work_text
 from ui.panels.alert_look import TILE_ALERT_COLOURS, severity_text
 from ui.panels.queue_tile import (
     STALE_COLOURS,
@@ -482,9 +483,19 @@ class ChannelWallTile(WallTile):
         self.channel = channel
         self.set_name(title)
         self.badge.hide()  # the totals have no state of their own; the queues do
+        self.cells["load"].setToolTip(work_text.definitions())
 
-    def update_view(self, view: ChannelView) -> None:
-        if view.chat_utilisation is not None:
+    def update_view(self, view: ChannelView, work: WorkFigures | None = None) -> None:
+        """Show a channel's totals; `work` (the floor's productivity over the same
+        window) gives the time-weighted load and contacts per agent-hour."""
+        if work is not None:
+            online = view.channel == "online"
+            load = fmt.percent(work_text.load_of(work, online))
+            caption = QCoreApplication.translate(
+                "WallTile", "Chat slots used"
+            ) if online and work.chat_utilisation is not None else QCoreApplication.translate(
+                "WallTile", "Occupancy")
+        elif view.chat_utilisation is not None:
             load = fmt.percent(view.chat_utilisation)
             caption = QCoreApplication.translate("WallTile", "Chat slots used")
         else:

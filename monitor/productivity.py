@@ -1,0 +1,312 @@
+"""Productivity and time-weighted occupancy over a window (docs/metrics.md, "Productivity
+and occupancy").
+
+- contacts per agent-hour = contacts handled / staffed agent-hours. Handled: a contact
+  whose handling finished (after its wrap-up, as AHT counts it). Staffed: logged in,
+  whatever the state (available, busy or not ready, as the tiles' "staffed"). Chats
+  handled at the same time each count: three chats in one staffed hour are 3 per hour.
+- occupancy = busy agent-seconds / (busy + available agent-seconds): ringing, on contact
+  and wrap-up are busy; not ready counts in neither.
+- chat slots used (online) = chat-seconds in progress / chat-slot-seconds of the agents
+  available or busy.
+
+Per channel the floor's running counts (agents by state, chats in progress, chat
+slots) are levels between events: when the clock moves, the time since the last move
+is added at those levels to one-minute sums (the work follows the clock, a few
+channels, not the agents). Per agent, a staffed stretch is added to its minutes when it
+ends, and the open one is read on demand; a handled contact goes to its minute. Memory
+is bounded: the last KEEP_MINUTES minutes and today's sum of the older ones.
+
+The figures cover whole minutes only: a rolling window of N minutes is the N whole
+minutes before the current one; the half hour and today run up to the start of the
+current minute. So a figure stands still within a minute (cached per minute, and read
+once a minute by the screens) and an empty window (the first minute of the half hour,
+no one staffed) is None, shown as "–".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from . import clock
+from .events import AgentStatus, Channel
+from .rolling import BUCKET_S, KEEP_MINUTES
+from .state import BUSY_STATES
+from .views import WINDOW_INTERVAL, WINDOW_TODAY, Window
+
+if TYPE_CHECKING:
+    from .floor import Floor
+
+_LOGGED_OUT = AgentStatus.LOGGED_OUT
+_AVAILABLE, _NOT_READY = AgentStatus.AVAILABLE, AgentStatus.NOT_READY
+_CHANNELS = (Channel.HOTLINE.value, Channel.ONLINE.value)
+# What a channel's minute holds, by index.
+HANDLED, STAFFED_S, BUSY_S, AVAILABLE_S, CHATS_S, SLOTS_S = range(6)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkFigures:
+    """Productivity and occupancy over one window's whole minutes (None: nothing to say)."""
+
+    handled: int
+    staffed_s: float
+    contacts_per_agent_hour: float | None
+    occupancy: float | None = None  # time-weighted; channels only
+    chat_utilisation: float | None = None  # time-weighted chat slots used; online only
+
+
+def per_agent_hour(handled: float, staffed_s: float) -> float | None:
+    """Contacts handled per staffed agent-hour; None with no staffed time."""
+    return handled * 3600.0 / staffed_s if staffed_s > 0 else None
+
+
+def ratio(part: float, whole: float) -> float | None:
+    return part / whole if whole > 0 else None
+
+
+class _Ledger:
+    """Sums per minute for the last KEEP_MINUTES minutes, and today's older minutes."""
+
+    __slots__ = ("minutes", "day", "day_minute", "width", "open")
+
+    def __init__(self, width: int, day_minute: int) -> None:
+        self.minutes: dict[int, list[float]] = {}
+        self.width = width
+        self.day = [0.0] * width  # minutes of today no longer held one by one
+        self.day_minute = day_minute
+        self.open: float | None = None  # an agent's staffed stretch: since when
+
+    def reset_day(self, day_minute: int) -> None:
+        if day_minute != self.day_minute:
+            self.day, self.day_minute = [0.0] * self.width, day_minute
+
+    def add(self, minute: int, index: int, value: float, current: int) -> None:
+        keep_from = current - KEEP_MINUTES + 1
+        if minute < keep_from:
+            if minute >= self.day_minute:
+                self.day[index] += value
+            return
+        slot = self.minutes.get(minute)
+        if slot is None:
+            slot = self.minutes[minute] = [0.0] * self.width
+            self._evict(keep_from)
+        slot[index] += value
+
+    def _evict(self, keep_from: int) -> None:
+        # Minutes come mostly in order: the oldest are first (one held back behind a
+        # newer one leaves with it, a few minutes late: still bounded).
+        minutes = self.minutes
+        while minutes:
+            first = next(iter(minutes))
+            if first >= keep_from:
+                return
+            slot = minutes.pop(first)
+            if first >= self.day_minute:
+                day = self.day
+                for i, v in enumerate(slot):
+                    day[i] += v
+
+    def spread(self, t0: float, t1: float, levels: tuple[float, ...], current: int) -> None:
+        """Add `levels` held from t0 to t1 (seconds × level) to the minutes they cover."""
+        keep_from = current - KEEP_MINUTES + 1
+        start = keep_from * BUCKET_S
+        if t0 < start:  # older than the held minutes: today's part to the day sum
+            lump = min(t1, start) - max(t0, self.day_minute * BUCKET_S)
+            if lump > 0:
+                for i, level in enumerate(levels):
+                    if level:
+                        self.day[i + 1] += level * lump
+            t0 = start
+        for _ in range(KEEP_MINUTES + 1):  # bounded, even where float times lose minutes
+            if t0 >= t1:
+                break
+            minute = int(t0 // BUCKET_S)
+            end = min(t1, (minute + 1) * BUCKET_S)
+            if end <= t0:  # too far from 1970 for whole minutes: no time to spread
+                break
+            span = end - t0
+            for i, level in enumerate(levels):
+                if level:
+                    self.add(minute, i + 1, level * span, current)
+            t0 = end
+
+    def sums(self, first: int, last: int, with_day: bool) -> list[float]:
+        out = list(self.day) if with_day else [0.0] * self.width
+        for minute, slot in self.minutes.items():
+            if first <= minute <= last:
+                for i, v in enumerate(slot):
+                    out[i] += v
+        return out
+
+
+class Productivity:
+    """The floor's productivity and occupancy ledgers (one `Floor.productivity`)."""
+
+    def __init__(self) -> None:
+        self._t: float | None = None  # the clock time levels are added up to
+        self._day_minute = 0
+        self._channels = {c: _Ledger(6, 0) for c in _CHANNELS}
+        # Per channel: [since when, the floor's channel version, its levels then].
+        self._segments: dict[str, list] = {c: [-math.inf, -1, (0, 0, 0, 0, 0)] for c in _CHANNELS}
+        self._agents: dict[str, _Ledger] = {}
+        self._cache: dict[tuple[str, Window], tuple[tuple[int, int], WorkFigures]] = {}
+        self._agent_cache: dict[tuple[str, Window], tuple[tuple[int, int], WorkFigures]] = {}
+
+    # ------------------------------------------------------------- writes
+    def advance(self, floor: Floor, t: float) -> None:
+        """The floor's clock moved to t. A channel's levels since its last change are
+        added to its minutes only when they may have changed (its version moved: the
+        events at the previous clock time changed its agents, chats or slots) or a
+        minute ended (so whole minutes are complete when read): on most events a
+        lookup and two comparisons per channel."""
+        last = self._t
+        self._t = t
+        day_minute = int(floor.day_start // BUCKET_S) if floor.day_start is not None else 0
+        if day_minute != self._day_minute:
+            self._day_minute = day_minute
+            for ledger in self._channels.values():
+                ledger.reset_day(day_minute)
+        if last is None or t <= last:
+            return
+        versions = floor._channel_version  # noqa: SLF001 - the floor's own change count
+        minute = int(t // BUCKET_S)
+        for channel, seg in self._segments.items():
+            version = versions.get(channel, 0)
+            if version != seg[1]:  # new levels from `last` on: the old ones end there
+                self._flush(channel, seg, last)
+                seg[1], seg[2] = version, self._levels(floor, channel)
+            if minute != int(seg[0] // BUCKET_S):
+                self._flush(channel, seg, t)
+
+    def _flush(self, channel: str, seg: list, t: float) -> None:
+        """Add the segment's levels from its start to t, and start it again at t."""
+        levels = seg[2]
+        if t > seg[0] and any(levels):
+            self._channels[channel].spread(seg[0], t, levels, int(t // BUCKET_S))
+        seg[0] = t
+
+    @staticmethod
+    def _levels(floor: Floor, channel: str) -> tuple[int, int, int, int, int]:
+        """(staffed, busy, available, chats in progress, chat slots) of a channel now."""
+        get = floor.channel_members(channel).get
+        busy = sum(get(s, 0) for s in BUSY_STATES)
+        available = get(_AVAILABLE, 0)
+        staffed = busy + available + get(_NOT_READY, 0)
+        chats = slots = 0
+        if channel == Channel.ONLINE:
+            chats = floor.channel_counts(channel)[2]
+            slots = floor.chat_slots(channel)
+        return staffed, busy, available, chats, slots
+
+    def state_moved(self, agent_id: str, old: str, new: str, now: float) -> None:
+        """An agent's state changed at the floor's time `now`: a staffed stretch may
+        begin or end (only logging in or out moves it)."""
+        if (old == _LOGGED_OUT) == (new == _LOGGED_OUT):
+            return
+        ledger = self._agent(agent_id)
+        if new != _LOGGED_OUT:
+            ledger.open = now
+        elif ledger.open is not None:
+            ledger.spread(ledger.open, now, (1,), int(now // BUCKET_S))
+            ledger.open = None
+
+    def handled(self, agent_id: str, channel: str | None, now: float) -> None:
+        """One contact's handling finished (wrap-up included) at the floor's time `now`."""
+        current = int(now // BUCKET_S)
+        self._agent(agent_id).add(current, HANDLED, 1, current)
+        ledger = self._channels.get(channel) if channel is not None else None
+        if ledger is not None:
+            ledger.add(current, HANDLED, 1, current)
+
+    def adopt(self, floor: Floor) -> None:
+        """After a snapshot replaced agents: each staffed agent not followed yet is
+        followed from now (nothing before is known); gone agents are forgotten."""
+        now, agents = floor.now, floor.agents
+        for agent_id in [a for a in self._agents if a not in agents]:
+            del self._agents[agent_id]
+        for a in agents.values():
+            ledger = self._agents.get(a.id)
+            staffed = a.state != _LOGGED_OUT
+            if staffed and (ledger is None or ledger.open is None):
+                self._agent(a.id).open = now
+            elif not staffed and ledger is not None and ledger.open is not None:
+                self.state_moved(a.id, AgentStatus.AVAILABLE, _LOGGED_OUT, now)
+
+    def _agent(self, agent_id: str) -> _Ledger:
+        ledger = self._agents.get(agent_id)
+        if ledger is None:
+            ledger = self._agents[agent_id] = _Ledger(2, self._day_minute)
+        else:
+            ledger.reset_day(self._day_minute)  # before a write: today's sum is today's
+        return ledger
+
+    # -------------------------------------------------------------- reads
+    def moved_channels(self) -> list[str]:
+        """Channels whose figures may move when a minute passes (anything counted)."""
+        return [c for c, ledger in self._channels.items() if ledger.minutes or any(ledger.day)]
+
+    def _range(self, floor: Floor, window: Window) -> tuple[int, int, bool]:
+        """(first minute, last minute, with today's older sum) of a window's whole minutes."""
+        current = int(floor.now // BUCKET_S)
+        if window == WINDOW_TODAY:
+            return self._day_minute, current - 1, True
+        if window == WINDOW_INTERVAL:
+            first = int(clock.half_hour_start(floor.now, floor.tz) // BUCKET_S)
+            return first, current - 1, False
+        return current - int(window), current - 1, False
+
+    def channel(
+        self, floor: Floor, channel: str, window: Window | None = None, cached: bool = True
+    ) -> WorkFigures:
+        """A channel's figures over `window` (default: the floor's window)."""
+        window = window or floor.window_min
+        ledger = self._channels.get(channel)
+        first, last, with_day = self._range(floor, window)
+        key, stamp = (channel, window), (first, last)
+        entry = self._cache.get(key) if cached else None
+        if entry is not None and entry[0] == stamp:
+            return entry[1]
+        if ledger is None or first > last:
+            figures = WorkFigures(0, 0.0, None)
+        else:
+            s = ledger.sums(first, last, with_day)
+            figures = WorkFigures(
+                handled=round(s[HANDLED]),
+                staffed_s=s[STAFFED_S],
+                contacts_per_agent_hour=per_agent_hour(s[HANDLED], s[STAFFED_S]),
+                occupancy=ratio(s[BUSY_S], s[BUSY_S] + s[AVAILABLE_S]),
+                chat_utilisation=(
+                    ratio(s[CHATS_S], s[SLOTS_S]) if channel == Channel.ONLINE else None
+                ),
+            )
+        self._cache[key] = (stamp, figures)
+        return figures
+
+    def agent(self, floor: Floor, agent_id: str, window: Window | None = None) -> WorkFigures:
+        """One agent's contacts per staffed hour over `window`'s whole minutes."""
+        window = window or floor.window_min
+        a = floor.agents.get(agent_id)
+        ledger = self._agents.get(agent_id)
+        if a is not None and a.state != _LOGGED_OUT and (ledger is None or ledger.open is None):
+            self._agent(agent_id).open = floor.now  # staffed before we followed it
+            ledger = self._agents[agent_id]
+        first, last, with_day = self._range(floor, window)
+        key, stamp = (agent_id, window), (first, last)
+        entry = self._agent_cache.get(key)
+        if entry is not None and entry[0] == stamp and ledger is not None:
+            return entry[1]
+        if ledger is None or first > last:
+            figures = WorkFigures(0, 0.0, None)
+        else:
+            ledger.reset_day(self._day_minute)
+            s = ledger.sums(first, last, with_day)
+            staffed = s[1]
+            if ledger.open is not None:  # the stretch still open, up to the last minute
+                staffed += max(0.0, (last + 1) * BUCKET_S - max(ledger.open, first * BUCKET_S))
+            figures = WorkFigures(round(s[HANDLED]), staffed, per_agent_hour(s[HANDLED], staffed))
+        if len(self._agent_cache) > 4 * len(floor.agents) + 64:
+            self._agent_cache.clear()  # agents gone, windows no longer read
+        self._agent_cache[key] = (stamp, figures)
+        return figures
