@@ -10,6 +10,7 @@ of each tick (`follow`), so a tick never scans the scope's agents.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,8 @@ if TYPE_CHECKING:
     from .floor import Floor
     from .views import ChannelView, Window
 
-_Part = tuple[str, tuple[str, ...], int]  # (state, channels served in the scope, chat slots)
+# (state, channels served in the scope, chat slots, chats in hand)
+_Part = tuple[str, tuple[str, ...], int, int]
 
 
 class ScopeHeaders:
@@ -41,6 +43,7 @@ class ScopeHeaders:
         """Count the members afresh (the members changed)."""
         self.members = members
         self._queues, self._parts, self._counts, self._slots = {}, {}, {}, 0
+        self._chats = 0  # contacts in the hands of the scope's online agents (serving)
         if members is None:
             return
         for qid in members.queues:
@@ -91,9 +94,14 @@ class ScopeHeaders:
             in_progress += q.in_progress
             if q.waiting:
                 longest = max(longest, floor.longest_wait_s(q))
-        return views._channel_view(
+        view = views._channel_view(
             _ScopedFloor(floor, self), channel, totals, waiting, backlog, in_progress, longest
         )
+        if channel == Channel.ONLINE and self._slots:
+            # The scope's agents' chats over their slots: the scope's queues' chats in
+            # progress may be in other teams' hands (a scope over 100 % read wrong).
+            view = dataclasses.replace(view, chat_utilisation=self._chats / self._slots)
+        return view
 
     def _part(self, floor: Floor, a: Agent) -> _Part:
         queues, members = floor.queues, self.members
@@ -101,14 +109,15 @@ class ScopeHeaders:
         channels = sorted(
             {queues[q].channel for q in a.skills if q in members.queues and q in queues}
         )
-        return a.state, tuple(channels), a.chat_capacity
+        return a.state, tuple(channels), a.chat_capacity, len(a.contacts)
 
     def _add(self, aid: str, part: _Part, sign: int) -> None:
-        state, channels, slots = part
+        state, channels, slots, chats = part
         for channel in channels:
             self._counts.setdefault(channel, Counter())[state] += sign
         if Channel.ONLINE in channels and state in SERVING_STATES:
             self._slots += sign * slots
+            self._chats += sign * chats
         if sign > 0:
             self._parts[aid] = part
         else:

@@ -165,3 +165,22 @@ def test_scoped_headers_count_the_scopes_queues_and_agents():
     assert (onl.agents_staffed, onl.agents_busy) == (2, 0)
     assert floor.chat_slots("online") == 5  # floor: a2's 3 + a5's 2
     assert headers._slots == 2  # scope: a5's 2 only (a3 is not serving)
+
+
+def test_a_team_scopes_chat_slots_are_its_agents_chats_over_their_slots():
+    # Team B's a3 (3 slots) holds one chat of ol-vip; a5 (no team, 2 slots) holds two
+    # in the same queue: B's chat slots are 1/3 used, not (1 + 2) / 3.
+    floor = _floor()
+    for n, agent in ((1, "a3"), (2, "a5"), (3, "a5")):
+        floor.apply(ev.ContactOffered(T0 + n, f"c{n}", "ol-vip"))
+        floor.apply(ev.ContactAnswered(T0 + n, f"c{n}", "ol-vip", agent))
+    changes = floor.take_changes()
+    watch, headers = ScopeWatch(parse_scope("team:B")), ScopeHeaders()
+    watch.update(floor, changes)
+    headers.rebuild(floor, watch.members)
+    assert headers.channel_view(floor, "online").chat_utilisation == pytest.approx(1 / 3)
+    # a3 takes a second chat: patched from the changed agents, no rebuild.
+    floor.apply(ev.ContactOffered(T0 + 9, "c9", "ol-vip"))
+    floor.apply(ev.ContactAnswered(T0 + 9, "c9", "ol-vip", "a3"))
+    headers.follow(floor, floor.take_changes().agents)
+    assert headers.channel_view(floor, "online").chat_utilisation == pytest.approx(2 / 3)

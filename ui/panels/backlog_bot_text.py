@@ -87,6 +87,11 @@ def header_items(view: ChannelView) -> str:
 
     No-break spaces inside each item: a narrow header wraps between items (as
     quality_text's line)."""
+    return backlog_items(view) + bot_items(view)
+
+
+def backlog_items(view: ChannelView) -> str:
+    """" · oldest 12m · 5 worked" (after the header's "callbacks 3"), or ''."""
     translate = QCoreApplication.translate
     items = []
     if view.backlog:
@@ -95,6 +100,13 @@ def header_items(view: ChannelView) -> str:
         )
     if view.backlog or view.callbacks_worked:
         items.append(translate("BacklogBot", "{n} worked").format(n=view.callbacks_worked))
+    return _joined(items)
+
+
+def bot_items(view: ChannelView) -> str:
+    """" · bot contained 62% · 3 handoffs waiting" where the channel has bot traffic."""
+    translate = QCoreApplication.translate
+    items = []
     if has_bot_traffic(view):
         items.append(
             translate("BacklogBot", "bot contained {rate}").format(
@@ -104,6 +116,10 @@ def header_items(view: ChannelView) -> str:
         items.append(
             translate("BacklogBot", "{n} handoffs waiting").format(n=view.handoffs_waiting)
         )
+    return _joined(items)
+
+
+def _joined(items: list[str]) -> str:
     return "".join(" · " + item.replace(" ", "\u00a0") for item in items)
 
 

@@ -778,14 +778,20 @@ class QueueWall(QWidget):
             staffed=view.agents_staffed,
             backlog=view.backlog,
         )
-        text += backlog_bot_text.header_items(view)  # oldest callback, worked; bot stage
-        # Load and productivity time-weighted over the window (monitor/productivity.py).
+        text += backlog_bot_text.backlog_items(view)  # oldest callback, worked
+        # A second line: load and productivity time-weighted over the window
+        # (monitor/productivity.py), then the bot stage. Three short lines, not one long
+        # one: at 1280x720 one line ran past a narrow channel's edge.
+        work = ""
         if self._scope_queues is not None:  # productivity is kept per channel, not per scope
-            text += self._scope_load(view)
+            work = self._scope_load(view)
         elif self._floor is not None:
-            text += work_text.header_item(
+            work = work_text.header_item(
                 self._floor.productivity.channel(self._floor, view.channel, self._window),
                 view.channel == Channel.ONLINE)
+        work += backlog_bot_text.bot_items(view)
+        if work:
+            text += "\n" + work.removeprefix(" · ")
         # Surveys and chat response times on a line of their own (wrapped between items).
         return text + "\n" + quality_text.header_line(
             view.nps, view.nps_responses, view.csat, view.csat_satisfied,
