@@ -54,6 +54,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import metrics
 from .events import (
+    AgentLogin,
+    AgentLogout,
+    AgentSkills,
+    AgentStateChanged,
     BotHandoff,
     BotResolved,
     BotStarted,
@@ -73,6 +77,7 @@ from .events import (
     Side,
     SurveyResult,
 )
+from .report_staffing import Staffing
 from .rolling import Totals
 
 INTERVALS = ("6m", "15m", "30m", "1h", "1d", "total")
@@ -127,6 +132,9 @@ class ReportRow:
     backlog_oldest_s: float | None = None
     bot_contained: int | None = None
     bot_handoffs: int | None = None
+    # Contacts handled per staffed agent-hour (monitor/report_staffing.py): empty where
+    # no staffed time of the queue's agents was seen (a queue_log without members).
+    contacts_per_agent_hour: float | None = None
 
 
 CSV_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(ReportRow))
@@ -263,6 +271,11 @@ class ReportBuilder:
         self._backlog: dict[tuple[Hashable, str], tuple[Totals, float]] = {}
         self._backlog_max: dict[int, float] = {}
         self._bots: dict[tuple[Hashable, str], float] = {}
+        step = _STEP_MIN.get(interval)
+        self.staffing = Staffing(self.intervals.start, None if interval == "total" else
+                                 (86400.0 if step is None else step * 60.0))
+        for kind in (AgentLogin, AgentLogout, AgentStateChanged, AgentSkills):
+            self._handlers[kind] = self.staffing.agent_event
 
     def add(self, events: Iterable[Event], run: Hashable = None) -> None:
         """Add events of one feed run (None: the only run), in order."""
@@ -431,6 +444,7 @@ class ReportBuilder:
             return
         c.totals.handled += 1
         c.totals.handle_s += e.t - c.answered_t
+        self.staffing.ended(e.t, c.queue)  # productivity: in the interval it ended in
 
     def _transferred(self, e: ContactTransferred, run: Hashable) -> None:
         # As monitor.floor: out of the old queue (an exit if waiting, the end of the talk
@@ -564,6 +578,7 @@ class ReportBuilder:
                 key = id(c.totals)
                 wait = run_t.get(c.run, c.offered_t) - c.offered_t
                 max_waits[key] = max(max_waits.get(key, 0.0), wait)
+        self.staffing.finish(run_t)
         out = []
         for (start, queue), totals in sorted(self.totals.items()):
             t = totals
@@ -573,7 +588,9 @@ class ReportBuilder:
                 t.max_wait_s = pending
             label_t = self.first_entry_t if self.intervals.interval == "total" else start
             row = self._row(self.intervals.label(label_t or 0.0), queue, t)
-            out.append(self._backlog_bot_columns(row, totals, backlog_pending))
+            row = self._backlog_bot_columns(row, totals, backlog_pending)
+            per_hour = self.staffing.per_hour(start, queue)
+            out.append(replace(row, contacts_per_agent_hour=_round(per_hour, 1)))
         return out
 
     def _row(self, interval_start: str, queue: str, t: Totals) -> ReportRow:
@@ -639,7 +656,7 @@ def rows_to_json(rows: Iterable[ReportRow]) -> list[dict[str, Any]]:
 _TABLE_HEADERS = ("interval start", "queue", "channel", "offered", "answered", "abandoned",
                   "short abn", "other exits", "in SL", "SL", "ASA s", "AHT s", "max wait s",
                   "abandon rate", "NPS", "NPS n", "CSAT", "1st resp s",
-                  "backlog oldest s", "bot contained", "bot handoffs")
+                  "backlog oldest s", "bot contained", "bot handoffs", "per agent-h")
 
 
 def _cell(column: str, value: Any) -> str:

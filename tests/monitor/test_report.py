@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -80,12 +81,36 @@ def events() -> list[ev.Event]:
     return read_queue_log(DATA)[0]
 
 
+def _without_staffing(rows: list[ReportRow]) -> list[ReportRow]:
+    """Rows without contacts_per_agent_hour (hand-computed on its own events in
+    tests/monitor/test_report_staffing.py): the log's members are staffed too."""
+    return [replace(r, contacts_per_agent_hour=None) for r in rows]
+
+
 def test_30_minute_rows_value_by_value(events):
-    assert build_report(events, "30m", SH) == EXPECTED_30M
+    rows = build_report(events, "30m", SH)
+    assert _without_staffing(rows) == EXPECTED_30M
+
+
+def test_contacts_per_agent_hour_from_the_logs_members(events):
+    # Staffed: members from ADDMEMBER to REMOVEMEMBER (paused still staffed), else to the
+    # log's last line (+2400, 10:10:00); Agent/1001 is a member of no queue. Handled:
+    # talks that ended in the interval, a transfer out included (the talk ended).
+    # 09:30 sales: PJSIP/101 and /102 the whole 1,800 s = 1 h; c1, c2 ended -> 2.0
+    # 09:30 support: PJSIP/101 1,800 s; s3, s4 transferred out -> 2 / 0.5 h = 4.0
+    # 10:00 sales: /101 to 10:09:20 (560 s) + /102 to 10:10:00 (600 s); c7 (transfer at
+    #   10:04:35), c8 -> 2 x 3600 / 1160 = 6.2
+    # 10:00 support: /101 to 10:09:10 (550 s); s6 -> 3600 / 550 = 6.5
+    rows = build_report(events, "30m", SH)
+    assert [r.contacts_per_agent_hour for r in rows] == [2.0, 4.0, 6.2, 6.5]
+    # total: sales /101 2,400 s + /102 2,430 s, c1 c2 c7 c8 -> 4 x 3600 / 4830 = 3.0;
+    #   support /101 2,390 s, s3 s4 s6 -> 3 x 3600 / 2390 = 4.5
+    total = build_report(events, "total", SH)
+    assert [r.contacts_per_agent_hour for r in total] == [3.0, 4.5]
 
 
 def test_total_rows_value_by_value(events):
-    assert build_report(events, "total", SH) == EXPECTED_TOTAL
+    assert _without_staffing(build_report(events, "total", SH)) == EXPECTED_TOTAL
 
 
 def test_short_abandon_zero_disables_short_abandons(events):
@@ -170,7 +195,7 @@ def shanghai_is_local(monkeypatch):
 
 
 def test_no_zone_means_the_local_zone(events, shanghai_is_local):
-    assert build_report(events, "30m", None) == EXPECTED_30M
+    assert _without_staffing(build_report(events, "30m", None)) == EXPECTED_30M
 
 
 def _contact(entered: float, queue: str = "q", cid: str = "c") -> list[ev.Event]:
@@ -271,10 +296,10 @@ def test_csv_header_and_cells():
     assert lines[0] == ("interval_start,queue,channel,offered,answered,abandoned,"
                         "short_abandoned,other_exits,answered_within_sl,service_level,asa_s,"
                         "aht_s,max_wait_s,abandon_rate,nps,nps_responses,csat,first_response_s,"
-                        "backlog_oldest_s,bot_contained,bot_handoffs")
+                        "backlog_oldest_s,bot_contained,bot_handoffs,contacts_per_agent_hour")
     assert lines[1] == "2026-03-02T09:30:00+08:00,sales,hotline,7,3,2,1,2,1,0.1667,23.3,160.0," \
-                       "60.0,0.1667,,,,,,,"
-    assert lines[2] == "2026-03-02T10:00:00+08:00,q,online,1,0,0,0,0,0,,,,300.0,,,,,,,,"
+                       "60.0,0.1667,,,,,,,,"
+    assert lines[2] == "2026-03-02T10:00:00+08:00,q,online,1,0,0,0,0,0,,,,300.0,,,,,,,,,"
     assert lines[3:] == [""]
     assert tuple(next(csv.reader(io.StringIO(buf.getvalue())))) == CSV_COLUMNS
 
@@ -289,7 +314,7 @@ def test_json_and_table():
     table = format_table(rows).splitlines()
     assert table[0].split()[:3] == ["interval", "start", "queue"]
     assert "16.7%" in table[1] and "23.3" in table[1]
-    assert table[2].split()[-12:] == ["-", "-", "-", "300.0", *["-"] * 8]
+    assert table[2].split()[-13:] == ["-", "-", "-", "300.0", *["-"] * 9]
     assert format_table([]) == "(no contacts entered a queue)"
 
 

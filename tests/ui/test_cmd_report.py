@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "feeds" / "data" / "queue_log_all_events.txt"
 HEADER = ("interval_start,queue,channel,offered,answered,abandoned,short_abandoned,"
           "other_exits,answered_within_sl,service_level,asa_s,aht_s,max_wait_s,abandon_rate,"
-          "nps,nps_responses,csat,first_response_s,backlog_oldest_s,bot_contained,bot_handoffs")
+          "nps,nps_responses,csat,first_response_s,backlog_oldest_s,bot_contained,bot_handoffs,"
+          "contacts_per_agent_hour")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -49,11 +50,12 @@ def test_csv_output_is_the_hand_computed_report(capsys):
     assert code == 0
     assert out.splitlines() == [
         HEADER,
-        # queue_log has no surveys, chats, callbacks or bots: their columns are empty, not 0
-        "2026-03-02T09:30:00+08:00,sales,hotline,7,3,2,1,2,1,0.1667,23.3,160.0,60.0,0.1667,,,,,,,",
-        "2026-03-02T09:30:00+08:00,support,hotline,4,2,0,0,2,2,0.5,12.5,60.0,30.0,0.0,,,,,,,",
-        "2026-03-02T10:00:00+08:00,sales,hotline,3,1,1,1,0,1,1.0,12.0,90.0,400.0,0.0,,,,,,,",
-        "2026-03-02T10:00:00+08:00,support,hotline,2,1,1,0,0,1,0.5,18.0,82.0,30.0,0.5,,,,,,,",
+        # queue_log has no surveys, chats, callbacks or bots: their columns are empty, not 0;
+        # its members are staffed (contacts per agent-hour: tests/monitor/test_report.py)
+        "2026-03-02T09:30:00+08:00,sales,hotline,7,3,2,1,2,1,0.1667,23.3,160.0,60.0,0.1667,,,,,,,,2.0",
+        "2026-03-02T09:30:00+08:00,support,hotline,4,2,0,0,2,2,0.5,12.5,60.0,30.0,0.0,,,,,,,,4.0",
+        "2026-03-02T10:00:00+08:00,sales,hotline,3,1,1,1,0,1,1.0,12.0,90.0,400.0,0.0,,,,,,,,6.2",
+        "2026-03-02T10:00:00+08:00,support,hotline,2,1,1,0,0,1,0.5,18.0,82.0,30.0,0.5,,,,,,,,6.5",
     ]
 
 
@@ -212,9 +214,11 @@ def test_a_recording_is_a_source(capsys, recording):
         HEADER,
         # general: offered 4 (not b1), 1 of 3 within T (c2 is short), ASA (10+25)/2,
         # AHT 100 (c1), max wait 40 (c4), abandon (2-1)/(4-1)
-        "2026-03-02T09:30:00+08:00,app,online,1,1,0,0,0,1,1.0,45.0,,45.0,0.0,,,,,,,",
-        "2026-03-02T09:30:00+08:00,general,hotline,4,2,2,1,0,1,0.3333,17.5,100.0,40.0,0.3333,,,,,,,",
-        "2026-03-02T10:00:00+08:00,general,hotline,1,0,0,0,0,0,,,,30.0,,,,,,,,",
+        # (a1 is in the snapshot, no agent event after it: no staffed time seen, so
+        # contacts per agent-hour is empty, not 0)
+        "2026-03-02T09:30:00+08:00,app,online,1,1,0,0,0,1,1.0,45.0,,45.0,0.0,,,,,,,,",
+        "2026-03-02T09:30:00+08:00,general,hotline,4,2,2,1,0,1,0.3333,17.5,100.0,40.0,0.3333,,,,,,,,",
+        "2026-03-02T10:00:00+08:00,general,hotline,1,0,0,0,0,0,,,,30.0,,,,,,,,,",
     ]
 
 
