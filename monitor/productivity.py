@@ -33,7 +33,6 @@ from typing import TYPE_CHECKING
 from . import clock
 from .events import AgentStatus, Channel
 from .rolling import BUCKET_S, KEEP_MINUTES
-from .state import BUSY_STATES
 from .views import WINDOW_INTERVAL, WINDOW_TODAY, Window
 
 if TYPE_CHECKING:
@@ -41,6 +40,8 @@ if TYPE_CHECKING:
 
 _LOGGED_OUT = AgentStatus.LOGGED_OUT
 _AVAILABLE, _NOT_READY = AgentStatus.AVAILABLE, AgentStatus.NOT_READY
+_RINGING, _ON_CONTACT, _WRAP_UP = AgentStatus.RINGING, AgentStatus.ON_CONTACT, AgentStatus.WRAP_UP
+_ONLINE = Channel.ONLINE.value
 _CHANNELS = (Channel.HOTLINE.value, Channel.ONLINE.value)
 # What a channel's minute holds, by index.
 HANDLED, STAFFED_S, BUSY_S, AVAILABLE_S, CHATS_S, SLOTS_S = range(6)
@@ -157,8 +158,8 @@ class Productivity:
     def __init__(self) -> None:
         self._t: float | None = None  # the clock time levels are added up to
         self._day_minute = 0
+        self._day_start: float | None = None
         self._channels = {c: _Ledger(6, 0) for c in _CHANNELS}
-        # Per channel: [since when, the floor's channel version, its levels then].
         # Per channel: [since when, the floor's channel version, its levels then, the
         # level-seconds added up within one minute, that minute]: most events change no
         # level, and those that do add into the minute's running sum, so the ledger is
@@ -178,11 +179,14 @@ class Productivity:
         lookup and two comparisons per channel."""
         last = self._t
         self._t = t
-        day_minute = int(floor.day_start // BUCKET_S) if floor.day_start is not None else 0
-        if day_minute != self._day_minute:
-            self._day_minute = day_minute
-            for ledger in self._channels.values():
-                ledger.reset_day(day_minute)
+        day_start = floor.day_start
+        if day_start != self._day_start:  # a new day (rare): today's sums start again
+            self._day_start = day_start
+            day_minute = int(day_start // BUCKET_S) if day_start is not None else 0
+            if day_minute != self._day_minute:
+                self._day_minute = day_minute
+                for ledger in self._channels.values():
+                    ledger.reset_day(day_minute)
         if last is None or t <= last:
             return
         versions = floor._channel_version  # noqa: SLF001 - the floor's own change count
@@ -195,7 +199,7 @@ class Productivity:
                 if levels != seg[2] or seg[0] == -math.inf:  # the old ones end at `last`
                     self._flush(channel, seg, last)
                     seg[2] = levels
-            if minute != int(seg[0] // BUCKET_S):
+            if seg[0] < minute * BUCKET_S:  # its start is in an earlier minute
                 self._flush(channel, seg, t)
 
     def _flush(self, channel: str, seg: list, t: float) -> None:
@@ -233,16 +237,21 @@ class Productivity:
 
     @staticmethod
     def _levels(floor: Floor, channel: str) -> tuple[int, int, int, int, int]:
-        """(staffed, busy, available, chats in progress, chat slots) of a channel now."""
-        get = floor.channel_members(channel).get
-        busy = sum(get(s, 0) for s in BUSY_STATES)
+        """(staffed, busy, available, chats in progress, chat slots) of a channel now.
+
+        Read on most events (when the channel's version moved): plain dict lookups,
+        no generator, no Counter __missing__."""
+        members = floor._channel_members.get(channel)  # noqa: SLF001 - no Counter made
+        if members is None:
+            return 0, 0, 0, 0, 0
+        get = members.get
+        busy = get(_RINGING, 0) + get(_ON_CONTACT, 0) + get(_WRAP_UP, 0)
         available = get(_AVAILABLE, 0)
         staffed = busy + available + get(_NOT_READY, 0)
-        chats = slots = 0
-        if channel == Channel.ONLINE:
-            chats = floor.channel_counts(channel)[2]
-            slots = floor.chat_slots(channel)
-        return staffed, busy, available, chats, slots
+        if channel != _ONLINE:
+            return staffed, busy, available, 0, 0
+        return (staffed, busy, available, floor._in_progress_count[channel],  # noqa: SLF001
+                floor._channel_capacity[channel])  # noqa: SLF001
 
     def state_moved(self, agent_id: str, old: str, new: str, now: float) -> None:
         """An agent's state changed at the floor's time `now`: a staffed stretch may
