@@ -24,7 +24,6 @@ import asyncio
 import contextlib
 import itertools
 import time
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -35,13 +34,13 @@ from monitor.events import Channel, Event, Heartbeat
 from ..health import EventRate, FeedHealth
 from ..source import FeedEvent, Source
 from .ami_map import AmiMap, AmiMessageError, Message, penalty_of
+from .command_results import Results, applied, check_targets, rejected
 
 MAX_LINE = 8192  # bytes; Asterisk's own lines are far shorter
 MAX_KEYS = 256  # lines in one message
 MAX_STATUS_ITEMS = 200_000  # QueueStatus items (queues + members + callers)
 MAX_HELD = 10_000  # live events held while the QueueStatus answer is read
 BANNER = "Asterisk Call Manager/"
-MAX_RESULTS = 10_000  # command results remembered by request id (a retry is not re-done)
 UNDO_TIMEOUT_S = 2.0  # per rolled-back action
 
 
@@ -100,7 +99,7 @@ class AmiSource(Source):
         self._snapshots = 0
         self._writer: asyncio.StreamWriter | None = None  # set once a session is live
         self._pending: dict[str, asyncio.Future[Message]] = {}  # ActionID -> its Response
-        self._results: OrderedDict[str, tuple[Reassign, dict[str, Any]]] = OrderedDict()
+        self._results = Results()  # applied results by request id (a retry is not re-done)
         self._command_lock: asyncio.Lock | None = None  # one command at a time
 
     def __repr__(self) -> str:  # never the secret
@@ -253,18 +252,10 @@ class AmiSource(Source):
         it and the result is `rejected` with the reason. A repeat of a request id that
         was applied returns that first result (the command sender retries with it).
         """
-        request_id = str(data.get("request_id", ""))
-        try:
-            command = Reassign.from_data(data)
-        except CommandError as e:
-            return _rejected(request_id, str(e))
-        seen = self._results.get(command.request_id)
-        if seen is not None:
-            if seen[0].same_move(command):
-                return dict(seen[1])
-            return _rejected(
-                request_id, f"request id {request_id} was already used for a different command"
-            )
+        command, answer = self._results.parse(data)
+        if command is None:
+            assert answer is not None
+            return answer
         if self._writer is None:
             raise ConnectionError(f"{self.key} is not connected")
         # Shielded: a caller that gives up waiting must not stop a rollback halfway, nor
@@ -276,45 +267,25 @@ class AmiSource(Source):
         if self._command_lock is None:
             self._command_lock = asyncio.Lock()
         async with self._command_lock:
-            seen = self._results.get(request_id)  # a retry that waited for the first try
-            if seen is not None and seen[0].same_move(command):
-                return dict(seen[1])
+            seen = self._results.repeat(command)  # a retry that waited for the first try
+            if seen is not None:
+                return seen
             try:
                 steps, before, after = self._plan(command, pause)
             except CommandError as e:
-                return _rejected(request_id, str(e))
+                return rejected(request_id, str(e))
             why = await self._carry_out(steps, timeout)
         if why:
-            return _rejected(request_id, why)
-        result = {
-            "request_id": request_id,
-            "status": "applied",  # Asterisk changes memberships at once, even mid-call
-            "reason": "",
-            "agents": dict.fromkeys(command.agents, "applied"),
-            "before": {a: s.as_dict() for a, s in before.items()},
-            "after": {a: s.as_dict() for a, s in after.items()},
-            "t": self.clock(),
-        }
-        self._results[request_id] = (command, result)
-        while len(self._results) > MAX_RESULTS:
-            self._results.popitem(last=False)
-        return dict(result)
+            return rejected(request_id, why)
+        # Asterisk changes memberships at once, even mid-call: applied.
+        return self._results.keep(command, applied(command, before, after, self.clock()))
 
     def _plan(
         self, command: Reassign, pause: bool
     ) -> tuple[list[_Step], dict[str, Skills], dict[str, Skills]]:
         """The actions of `command` and each agent's skills before and after."""
-        if command.duration_s is not None:
-            raise CommandError("a timed lend is not supported on an Asterisk feed")
         queues = self.map.queues
-        unknown = sorted(q for q in command.skills or {} if q not in queues)
-        if unknown:
-            raise CommandError(f"unknown queue {', '.join(unknown)}")
-        missing = [a for a in command.agents if self.map.member(a) is None]
-        if missing:
-            raise CommandError(
-                f"unknown agent{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
-            )
+        check_targets(command, queues, lambda a: self.map.member(a) is not None, "an Asterisk")
         channels = dict.fromkeys(queues, Channel.HOTLINE.value)  # AMI queues are voice
         steps: list[_Step] = []
         before: dict[str, Skills] = {}
@@ -503,8 +474,3 @@ class AmiSource(Source):
                 self._reject(bad)
             return None
         return msg
-
-
-def _rejected(request_id: str, reason: str) -> dict[str, Any]:
-    """A `command.result` that changed nothing (the websocket feed's shape)."""
-    return {"request_id": request_id, "status": "rejected", "reason": reason, "agents": {}}

@@ -31,7 +31,6 @@ import contextlib
 import json
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,13 +56,13 @@ from .chatwoot_map import (
     user_of,
 )
 from .chatwoot_rest import ChatwootHttpError, ChatwootRest, ChatwootUnauthorized
+from .command_results import Results, applied, check_targets, rejected
 
 MAX_FRAME = 1024 * 1024  # bytes of one websocket frame (a conversation payload is ~5 KB)
 MAX_INBOXES = 1000
 MAX_AGENTS = 5000
 MAX_TEAMS = 100  # teams whose members are read for the agents' team names
 MAX_PAGES = 400  # conversations pages per status (25 a page: 10,000 conversations)
-MAX_RESULTS = 10_000  # command results remembered by request id (a retry is not re-done)
 REST_CONCURRENCY = 4  # inbox member lists read at once
 UNDO_TIMEOUT_S = 3.0  # per inbox rolled back
 PROTOCOLS = [Subprotocol("actioncable-v1-json"), Subprotocol("actioncable-unsupported")]
@@ -175,7 +174,7 @@ class ChatwootSource(Source):
         self._whole = True  # the next REST snapshot is a Snapshot (else told as changes)
         self._injected: list[Event] = []  # events of commands, given out by the session
         self._wake: asyncio.Event | None = None
-        self._results: OrderedDict[str, tuple[Reassign, dict[str, Any]]] = OrderedDict()
+        self._results = Results()  # applied results by request id (a retry is not re-done)
         self._command_lock: asyncio.Lock | None = None
 
     def __repr__(self) -> str:  # never the tokens
@@ -509,18 +508,10 @@ class ChatwootSource(Source):
         changed before it and the result is `rejected` with the reason. A repeat of a
         request id that was applied returns that first result.
         """
-        request_id = str(data.get("request_id", ""))
-        try:
-            command = Reassign.from_data(data)
-        except CommandError as e:
-            return _rejected(request_id, str(e))
-        seen = self._results.get(command.request_id)
-        if seen is not None:
-            if seen[0].same_move(command):
-                return dict(seen[1])
-            return _rejected(
-                request_id, f"request id {request_id} was already used for a different command"
-            )
+        command, answer = self._results.parse(data)
+        if command is None:
+            assert answer is not None
+            return answer
         if not self._live:
             raise ConnectionError(f"{self.key} is not connected")
         # Shielded: a caller that gives up waiting must not stop a rollback halfway.
@@ -531,49 +522,29 @@ class ChatwootSource(Source):
         if self._command_lock is None:
             self._command_lock = asyncio.Lock()
         async with self._command_lock:
-            seen = self._results.get(request_id)
-            if seen is not None and seen[0].same_move(command):
-                return dict(seen[1])
+            seen = self._results.repeat(command)  # a retry that waited for the first try
+            if seen is not None:
+                return seen
             try:
                 changes, before, after = self._plan(command)
             except CommandError as e:
-                return _rejected(request_id, str(e))
+                return rejected(request_id, str(e))
             why = await self._carry_out(changes, timeout)
             if why:
-                return _rejected(request_id, why)
+                return rejected(request_id, why)
             t = self.clock()
             for agent, skills in after.items():
                 inboxes = [i for i in map(inbox_of, skills.skills) if i is not None]
                 self._inject(self.map.set_inboxes(t, agent, inboxes))
-        result = {
-            "request_id": request_id,
-            "status": "applied",  # Chatwoot changes memberships at once
-            "reason": "",
-            "agents": dict.fromkeys(command.agents, "applied"),
-            "before": {a: s.as_dict() for a, s in before.items()},
-            "after": {a: s.as_dict() for a, s in after.items()},
-            "t": t,
-        }
-        self._results[request_id] = (command, result)
-        while len(self._results) > MAX_RESULTS:
-            self._results.popitem(last=False)
-        return dict(result)
+        # Chatwoot changes memberships at once: applied.
+        return self._results.keep(command, applied(command, before, after, t))
 
     def _plan(
         self, command: Reassign
     ) -> tuple[list[_Change], dict[str, Skills], dict[str, Skills]]:
         """The inbox changes of `command` and each agent's skills before and after."""
-        if command.duration_s is not None:
-            raise CommandError("a timed lend is not supported on a Chatwoot feed")
         queues = self.map.queues
-        unknown = sorted(q for q in command.skills or {} if q not in queues)
-        if unknown:
-            raise CommandError(f"unknown queue {', '.join(unknown)}")
-        missing = [a for a in command.agents if self.map.member(a) is None]
-        if missing:
-            raise CommandError(
-                f"unknown agent{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
-            )
+        check_targets(command, queues, lambda a: self.map.member(a) is not None, "a Chatwoot")
         channels = dict.fromkeys(queues, Channel.ONLINE.value)  # inboxes are chat
         changes: dict[int, _Change] = {}
         before: dict[str, Skills] = {}
@@ -670,8 +641,3 @@ class ChatwootSource(Source):
         except (TimeoutError, ChatwootHttpError, OSError):
             return True
         return False
-
-
-def _rejected(request_id: str, reason: str) -> dict[str, Any]:
-    """A `command.result` that changed nothing (the websocket feed's shape)."""
-    return {"request_id": request_id, "status": "rejected", "reason": reason, "agents": {}}

@@ -28,6 +28,7 @@ from monitor.events import QueueDefined, Snapshot
 
 from ..health import FeedHealth
 from ..source import FeedEvent, Source
+from .command_results import Results, rejected
 from .people import PersonJoin
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ class JoinedSource(Source):
         self.clock = clock
         self.queue_owner: dict[str, str] = {}  # queue id -> the part key that defined it
         self.failures: dict[str, int] = {}  # part key -> times it failed and was restarted
-        self._results: dict[str, tuple[Reassign, dict[str, Any]]] = {}
+        self._results = Results(MAX_RESULTS)
         self._lock: asyncio.Lock | None = None
         # A person in no Asterisk queue now (moved to chat) must still be movable back:
         # the PBX's mapping knows the linked interfaces by name from the start.
@@ -162,17 +163,10 @@ class JoinedSource(Source):
     # -------------------------------------------------------------- commands
     async def send(self, data: dict[str, Any], timeout: float = 10.0) -> dict[str, Any]:
         """One `reassign` of people, carried out on every platform or on none."""
-        request_id = str(data.get("request_id", ""))
-        try:
-            command = Reassign.from_data(data)
-        except CommandError as e:
-            return _rejected(request_id, str(e))
-        seen = self._results.get(command.request_id)
-        if seen is not None:
-            if seen[0].same_move(command):
-                return dict(seen[1])
-            return _rejected(request_id, f"request id {request_id} was already used for a "
-                                         f"different command")
+        command, answer = self._results.parse(data)
+        if command is None:
+            assert answer is not None
+            return answer
         return await asyncio.shield(self._run(command, data, timeout))
 
     async def _run(self, command: Reassign, data: dict[str, Any],
@@ -180,19 +174,17 @@ class JoinedSource(Source):
         if self._lock is None:
             self._lock = asyncio.Lock()
         async with self._lock:
-            seen = self._results.get(command.request_id)
-            if seen is not None and seen[0].same_move(command):
-                return dict(seen[1])
+            seen = self._results.repeat(command)
+            if seen is not None:
+                return seen
             try:
                 plan = self._plan(command, data)
             except CommandError as e:
-                return _rejected(command.request_id, str(e))
+                return rejected(command.request_id, str(e))
             result = await self._carry_out(command, plan, timeout)
-        if result["status"] != "rejected":
-            self._results[command.request_id] = (command, result)
-            while len(self._results) > MAX_RESULTS:
-                self._results.pop(next(iter(self._results)))
-        return dict(result)
+        if result["status"] == "rejected":
+            return result
+        return self._results.keep(command, result)
 
     def _plan(self, command: Reassign, data: dict[str, Any]
               ) -> list[tuple[Source, dict[str, Any], dict[str, str]]]:
@@ -251,7 +243,7 @@ class JoinedSource(Source):
                     "before": before, "after": after, "t": self.clock()}
         undone = await self._undo(done, end)
         note = f" ({undone})" if undone else ""
-        return _rejected(command.request_id, f"{why}{note}")
+        return rejected(command.request_id, f"{why}{note}")
 
     async def _undo(self, done: list[tuple[Source, dict[str, Any], dict[str, str]]],
                     end: float) -> str:
@@ -289,7 +281,3 @@ def _merge_skills(into: dict[str, dict[str, Any]], part: dict[str, Any],
         mine = into.setdefault(person, {"skills": {}, "chat_capacity": 0})
         mine["skills"].update(skills.get("skills", {}))
         mine["chat_capacity"] += int(skills.get("chat_capacity", 0))
-
-
-def _rejected(request_id: str, reason: str) -> dict[str, Any]:
-    return {"request_id": request_id, "status": "rejected", "reason": reason, "agents": {}}
