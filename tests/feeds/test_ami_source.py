@@ -5,11 +5,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from feeds.source import FeedEvent
 from feeds.sources.ami import AmiSource
-from monitor.events import Snapshot
-from monitor.floor import Floor
 from tests.fake_ami import FakeAmi, channel, member, queue_params, wire
+from tests.source_run import SourceRun
 
 T0 = 1_764_500_000.0
 
@@ -67,7 +65,7 @@ def _event(name: str, t: float, **fields: str) -> dict[str, str]:
     return {"Event": name, "Privilege": "agent,all", "Timestamp": f"{t:.6f}", **fields}
 
 
-class Run:
+class Run(SourceRun):
     """A source running against a fake, its events applied to a Floor as they come."""
 
     def __init__(self, fake: FakeAmi, secret: str = "s3cret") -> None:
@@ -83,29 +81,7 @@ class Run:
             max_backoff_s=0.2,
             clock=lambda: T0,
         )
-        self.floor = Floor()
-        self.items: list[FeedEvent] = []
-        self.stop = asyncio.Event()
-        self.task = asyncio.ensure_future(self._run())
-
-    async def _run(self) -> None:
-        async for item in self.source.events(self.stop):
-            self.items.append(item)
-            self.floor.apply(item.event, item.feed)
-
-    async def until(self, check: Callable[[], bool], timeout: float = 3.0) -> None:
-        async def wait() -> None:
-            while not check():
-                await asyncio.sleep(0.01)
-
-        await asyncio.wait_for(wait(), timeout)
-
-    async def close(self) -> None:
-        self.stop.set()
-        await asyncio.wait_for(self.task, 3.0)
-
-    def snapshots(self) -> int:
-        return sum(isinstance(i.event, Snapshot) for i in self.items)
+        super().__init__(self.source)
 
 
 def run(test: Callable[[FakeAmi], Awaitable[None]]) -> None:

@@ -13,14 +13,13 @@ from typing import Any
 
 import pytest
 
-from feeds.source import FeedEvent
 from feeds.sources.ami_ws import AmiWebsocketSource, read_frame
-from monitor.events import Snapshot
 from monitor.floor import Floor
 from monitor.views import WINDOW_TODAY, fresh_totals
 from tests.ami_day import DayPlayer, scripted_day
 from tests.fake_ami import channel, member, queue_params
 from tests.fake_ami_ws import FakeAmiWs
+from tests.source_run import SourceRun
 
 T0 = 1_764_500_000.0
 TOKEN = "tok-4f9a1c-secret"
@@ -79,7 +78,7 @@ def _event(name: str, t: float, **fields: Any) -> dict[str, Any]:
     return {"Event": name, "Privilege": "agent,all", "Timestamp": f"{t:.6f}", **fields}
 
 
-class Run:
+class Run(SourceRun):
     """A source running against the fake, its events applied to a Floor as they come."""
 
     def __init__(self, fake: FakeAmiWs, token: str = "", **kw: Any) -> None:
@@ -91,29 +90,7 @@ class Run:
             "clock": lambda: T0,
         }
         self.source = AmiWebsocketSource(fake.url, token, "pbx-ws", **{**tuning, **kw})
-        self.floor = Floor()
-        self.items: list[FeedEvent] = []
-        self.stop = asyncio.Event()
-        self.task = asyncio.ensure_future(self._run())
-
-    async def _run(self) -> None:
-        async for item in self.source.events(self.stop):
-            self.items.append(item)
-            self.floor.apply(item.event, item.feed)
-
-    async def until(self, check: Callable[[], bool], timeout: float = 3.0) -> None:
-        async def wait() -> None:
-            while not check():
-                await asyncio.sleep(0.01)
-
-        await asyncio.wait_for(wait(), timeout)
-
-    async def close(self) -> None:
-        self.stop.set()
-        await asyncio.wait_for(self.task, 3.0)
-
-    def snapshots(self) -> int:
-        return sum(isinstance(i.event, Snapshot) for i in self.items)
+        super().__init__(self.source)
 
     def truth(self) -> dict[str, Any]:
         """The floor in the script's terms: who waits where, each agent's state."""

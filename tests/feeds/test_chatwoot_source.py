@@ -12,11 +12,10 @@ from typing import Any
 
 import pytest
 
-from feeds.source import FeedEvent
 from feeds.sources.chatwoot import ChatwootSource
-from monitor.events import Heartbeat, Snapshot
-from monitor.floor import Floor
+from monitor.events import Heartbeat
 from tests.fake_chatwoot import FakeChatwoot
+from tests.source_run import SourceRun
 
 T0 = 1_764_500_000.0
 STATES = {"offline": "logged_out", "busy": "not_ready"}
@@ -73,8 +72,10 @@ def seen(r: Run) -> dict[str, Any]:
     }
 
 
-class Run:
+class Run(SourceRun):
     """A source running against a fake, its events applied to a Floor as they come."""
+
+    wait_s = 4.0
 
     def __init__(self, fake: FakeChatwoot, token: str = "", **tuning: Any) -> None:
         options: dict[str, Any] = {
@@ -96,22 +97,7 @@ class Run:
             cable_url=fake.cable_url,
             **options,
         )
-        self.floor = Floor()
-        self.items: list[FeedEvent] = []
-        self.stop = asyncio.Event()
-        self.task = asyncio.ensure_future(self._run())
-
-    async def _run(self) -> None:
-        async for item in self.source.events(self.stop):
-            self.items.append(item)
-            self.floor.apply(item.event, item.feed)
-
-    async def until(self, check: Callable[[], bool], timeout: float = 4.0) -> None:
-        async def wait() -> None:
-            while not check():
-                await asyncio.sleep(0.01)
-
-        await asyncio.wait_for(wait(), timeout)
+        super().__init__(self.source)
 
     async def matches(self, fake: FakeChatwoot) -> None:
         """Wait until the floor shows the fake's truth (fails with both when it never does)."""
@@ -119,13 +105,6 @@ class Run:
             await self.until(lambda: seen(self) == truth(fake))
         except TimeoutError:
             assert seen(self) == truth(fake)
-
-    async def close(self) -> None:
-        self.stop.set()
-        await asyncio.wait_for(self.task, 3.0)
-
-    def snapshots(self) -> int:
-        return sum(isinstance(i.event, Snapshot) for i in self.items)
 
 
 def run(test: Callable[[FakeChatwoot], Awaitable[None]], fake: FakeChatwoot | None = None) -> None:
