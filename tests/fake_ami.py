@@ -126,72 +126,9 @@ class FakeAmi:
                     writer.write(
                         wire({"Response": "Error", "ActionID": aid, "Message": "Permission denied"})
                     )
-                elif name == "queuestatus":
-                    self._reply(
-                        writer,
-                        wire(
-                            {
-                                "Response": "Success",
-                                "ActionID": aid,
-                                "EventList": "start",
-                                "Message": "Queue status will follow",
-                            }
-                        ),
-                    )
-                    items = (
-                        [("QueueParams", q) for q in self.queues]
-                        + [("QueueMember", m) for m in self.members]
-                        + [("QueueEntry", e) for e in self.entries]
-                    )
-                    for event, fields in items:
-                        self._reply(writer, wire({"Event": event, **fields, "ActionID": aid}))
-                    self._reply(
-                        writer,
-                        wire(
-                            {
-                                "Event": "QueueStatusComplete",
-                                "ActionID": aid,
-                                "EventList": "Complete",
-                                "ListItems": str(len(items)),
-                            }
-                        ),
-                    )
-                elif name == "ping":
-                    self._reply(
-                        writer,
-                        wire(
-                            {
-                                "Response": "Success",
-                                "ActionID": aid,
-                                "Ping": "Pong",
-                                "Timestamp": "1764524400.000000",
-                            }
-                        ),
-                    )
-                elif name in MEMBER_ACTIONS:
-                    if {name, f"{name} {action.get('Queue', '')}"} & self.unanswered:
-                        continue
-                    error = (
-                        self.refuse.get(f"{name} {action.get('Queue', '')}")
-                        or self.refuse.get(name)
-                        or self._member_action(name, action)
-                    )
-                    ok = MEMBER_ACTIONS[name]
-                    if name == "queuepause" and action.get("Paused", "").lower() != "true":
-                        ok = "Interface unpaused successfully"
-                    reply = {"Response": "Error" if error else "Success", "ActionID": aid}
-                    self._reply(writer, wire({**reply, "Message": error or ok}))
                 else:
-                    self._reply(
-                        writer,
-                        wire(
-                            {
-                                "Response": "Error",
-                                "ActionID": aid,
-                                "Message": "Invalid/unknown command",
-                            }
-                        ),
-                    )
+                    for message in self.answer(action):
+                        self._reply(writer, wire(message))
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
             pass
@@ -201,6 +138,43 @@ class FakeAmi:
             writer.close()
             with contextlib.suppress(Exception):
                 await writer.wait_closed()
+
+    def answer(self, action: Fields) -> list[Fields]:
+        """What Asterisk sends back for one action of a logged-in client, in order: a
+        `Response`, and for QueueStatus its events (nothing for an `unanswered` one)."""
+        name, aid = action.get("Action", "").lower(), action.get("ActionID", "")
+        if name in self.unanswered and name in ("queuestatus", "ping"):
+            return []
+        if name == "queuestatus":
+            items = (
+                [("QueueParams", q) for q in self.queues]
+                + [("QueueMember", m) for m in self.members]
+                + [("QueueEntry", e) for e in self.entries]
+            )
+            return [
+                {"Response": "Success", "ActionID": aid, "EventList": "start",
+                 "Message": "Queue status will follow"},
+                *({"Event": event, **fields, "ActionID": aid} for event, fields in items),
+                {"Event": "QueueStatusComplete", "ActionID": aid, "EventList": "Complete",
+                 "ListItems": str(len(items))},
+            ]
+        if name == "ping":
+            return [{"Response": "Success", "ActionID": aid, "Ping": "Pong",
+                     "Timestamp": "1764524400.000000"}]
+        if name in MEMBER_ACTIONS:
+            if {name, f"{name} {action.get('Queue', '')}"} & self.unanswered:
+                return []
+            error = (
+                self.refuse.get(f"{name} {action.get('Queue', '')}")
+                or self.refuse.get(name)
+                or self._member_action(name, action)
+            )
+            ok = MEMBER_ACTIONS[name]
+            if name == "queuepause" and action.get("Paused", "").lower() != "true":
+                ok = "Interface unpaused successfully"
+            return [{"Response": "Error" if error else "Success", "ActionID": aid,
+                     "Message": error or ok}]
+        return [{"Response": "Error", "ActionID": aid, "Message": "Invalid/unknown command"}]
 
     def _member_action(self, name: str, action: Fields) -> str:
         """Carry out a member action on `members` and push its event; '' or the error."""

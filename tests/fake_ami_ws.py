@@ -24,7 +24,7 @@ from websockets.asyncio.server import Server, ServerConnection, broadcast, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
-from tests.fake_ami import MEMBER_ACTIONS, FakeAmi, Fields
+from tests.fake_ami import FakeAmi, Fields
 
 EVENT, RESPONSE = 3, 4
 # The fake's own handshake log would print the token the test looks for in the source's.
@@ -132,56 +132,7 @@ class FakeAmiWs(FakeAmi):
             self._conns.discard(conn)
 
     def _act(self, action: Fields) -> None:
-        name, aid = action.get("Action", "").lower(), action.get("ActionID", "")
-        if name in self.unanswered and name in ("queuestatus", "ping"):
-            return  # lost on the bridge's side
-        if name == "queuestatus":
-            self.respond(
-                {
-                    "Response": "Success",
-                    "ActionID": aid,
-                    "EventList": "start",
-                    "Message": "Queue status will follow",
-                }
-            )
-            items = (
-                [("QueueParams", q) for q in self.queues]
-                + [("QueueMember", m) for m in self.members]
-                + [("QueueEntry", e) for e in self.entries]
-            )
-            for event, fields in items:
-                self.push({"Event": event, **fields, "ActionID": aid})
-            self.push(
-                {
-                    "Event": "QueueStatusComplete",
-                    "ActionID": aid,
-                    "EventList": "Complete",
-                    "ListItems": str(len(items)),
-                }
-            )
-        elif name == "ping":
-            self.respond(
-                {
-                    "Response": "Success",
-                    "ActionID": aid,
-                    "Ping": "Pong",
-                    "Timestamp": "1764524400.000000",
-                }
-            )
-        elif name in MEMBER_ACTIONS:
-            if {name, f"{name} {action.get('Queue', '')}"} & self.unanswered:
-                return
-            error = (
-                self.refuse.get(f"{name} {action.get('Queue', '')}")
-                or self.refuse.get(name)
-                or self._member_action(name, action)
-            )
-            ok = MEMBER_ACTIONS[name]
-            if name == "queuepause" and action.get("Paused", "").lower() != "true":
-                ok = "Interface unpaused successfully"
-            reply = {"Response": "Error" if error else "Success", "ActionID": aid}
-            self.respond({**reply, "Message": error or ok})
-        else:
-            self.respond(
-                {"Response": "Error", "ActionID": aid, "Message": "Invalid/unknown command"}
-            )
+        """Asterisk's answer (FakeAmi.answer) as the bridge forwards it: the responses as
+        response frames, the QueueStatus events as event frames."""
+        for message in self.answer(action):
+            (self.respond if "Response" in message else self.push)(message)
