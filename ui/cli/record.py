@@ -30,7 +30,7 @@ from typing import Any
 
 from feeds.credentials import redact_url
 from feeds.health import FeedHealth
-from feeds.hub import FeedHub
+from feeds.hub import FeedHub, feed_keys
 from feeds.source import Source
 from feeds.sources.runs import RunStamped
 from feeds.sources.websocket import WebsocketSource
@@ -244,7 +244,7 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
         return _fail(f"--out {out}: {out.parent} {why}")
 
     # Feeds are stored by name, never with secrets: a URL without them, a platform's key.
-    keys = [redact_url(u) for u in urls] + [h.key for h in _platform_healths(platform)]
+    keys = [redact_url(u) for u in urls] + feed_keys(platform)
     recorder = Recorder(out, feeds=keys, interval_s=0.25)  # commits at most every 250 ms
     recorder.wait_ready()
     if recorder.error:
@@ -306,20 +306,6 @@ def _feeds(args: argparse.Namespace) -> tuple[list[str], dict[str, str], list[So
     if not urls and not platform:
         raise ValueError(f"{config.path}: no [[feeds]] to record")
     return urls, tokens, platform
-
-
-def _platform_healths(sources: list[Source]) -> list[FeedHealth]:
-    """The health records (with keys) of platform sources, joined ones as their parts."""
-    out = []
-    for source in sources:
-        parts = getattr(source, "part_healths", None)
-        if parts is not None:
-            out += parts()
-            continue
-        h = source.health()
-        h.key = source.key
-        out.append(h)
-    return out
 
 
 def _dropped_text(recorder: Recorder) -> str:
