@@ -16,6 +16,7 @@ from typing import Any
 LINK_KEYS = ("id", "name", "team", "asterisk", "chatwoot")
 MAX_LINKS = 100_000  # a floor is far smaller; a runaway file must not eat memory
 MAX_TEXT = 200
+MAX_CSV_BYTES = 50_000_000  # read whole: 100,000 people are a few MB
 
 
 class AgentLinkError(ValueError):
@@ -92,6 +93,9 @@ def _link(where: str, entry: dict[str, Any]) -> AgentLink:
 
 def _from_csv(config: Path, path: Path) -> list[AgentLink]:
     try:
+        if path.stat().st_size > MAX_CSV_BYTES:
+            raise AgentLinkError(f"{config}: agents_csv: {path}: over {MAX_CSV_BYTES:,} bytes; "
+                                 f"a floor's people take far less")
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise AgentLinkError(f"{config}: agents_csv: {path}: cannot read "

@@ -21,6 +21,9 @@ from dataclasses import dataclass, field
 from .events import AgentLogin, AgentLogout, AgentSkills, AgentStateChanged, AgentStatus, Event
 
 MAX_AGENTS = 100_000  # agents tracked per report; beyond: left out (counted)
+# A logged-in stretch longer than this is a broken clock, not a shift: left out (counted),
+# so one absurd time cannot make the report walk and store millions of intervals.
+MAX_STRETCH_S = 7 * 86400.0
 
 
 @dataclass(slots=True)
@@ -81,6 +84,9 @@ class Staffing:
         """Add a's staffed stretch [since, t) to its queues, interval by interval."""
         begin, a.since = a.since, max(a.since, t)
         if not a.staffed or not a.queues or t <= begin:
+            return
+        if t - begin > MAX_STRETCH_S:
+            self.untracked += 1
             return
         start = self.interval_start(begin)
         while begin < t:  # one pass per interval the stretch crosses

@@ -236,7 +236,7 @@ class PersonJoin:
                     reason=str(d.get("reason", "")), skills=dict(d.get("skills") or {}),
                     chat_capacity=int(d.get("chat_capacity", 0)))
                 since[person] = float(d.get("state_since", snap.t))
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):  # int(inf), a list …
                 continue  # refused whole by the floor's check; nothing to merge
         later: list[tuple[str, Event]] = []
         for p in list(self._people.values()):

@@ -169,3 +169,11 @@ def test_a_pbx_snapshot_lists_its_people_merged():
     assert listed["id"] == "a017" and listed["skills"] == {"general": 1, "inbox-1": 1}
     assert floor.agents["a017"].skills == {"general": 1, "inbox-1": 1}
     assert floor.queues["general"].members["available"] == 1
+
+
+def test_a_snapshot_agent_with_absurd_numbers_is_left_to_the_floors_check():
+    floor, join = Floor(), _join()
+    bad = {"id": "cw-17", "name": "Li", "state": "available", "state_since": 1.0,
+           "skills": {"inbox-1": 1}, "chat_capacity": float("inf")}
+    told = _apply(floor, join, C, _snap(1.0, [Q_INBOX], [bad]))  # no OverflowError
+    assert told[0][1].state["agents"] == [] and "a017" not in floor.agents

@@ -147,3 +147,10 @@ def test_bad_agent_links_are_refused_in_one_line(tmp_path, text, csv_text, expec
     with pytest.raises(ConfigError, match=expected) as err:
         load_config(write(tmp_path, text + "\n"))
     assert "\n" not in str(err.value)
+
+
+def test_an_absurd_agents_csv_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr("monitor.agent_links.MAX_CSV_BYTES", 100)
+    (tmp_path / "people.csv").write_text("id,asterisk\n" + "a,P/1\n" * 50, encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"agents_csv: .*people.csv: over 100 bytes"):
+        load_config(write(tmp_path, 'agents_csv = "people.csv"\n'))

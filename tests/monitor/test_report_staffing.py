@@ -68,3 +68,23 @@ def test_a_stretch_still_open_closes_at_the_runs_last_event():
 def _per_hour_of(events: list[ev.Event]) -> dict[tuple[str, str], float | None]:
     return {(r.interval_start[11:16], r.queue): r.contacts_per_agent_hour
             for r in build_report(events, "15m", "UTC")}
+
+
+def test_an_absurd_stretch_is_left_out_not_walked_interval_by_interval():
+    # Logged in in 1970, the next events a century later (two of them, so the report
+    # takes the jump as real): no week-long shift exists; the stretch is counted as
+    # untracked instead of filling millions of 6-minute intervals.
+    from monitor.report import ReportBuilder
+
+    builder = ReportBuilder("6m", "UTC")
+    far = 4_000_000_000.0
+    builder.add([
+        ev.QueueDefined(1.0, "q", "Q", "hotline"),
+        ev.AgentLogin(1.0, "a1", "Ann"), ev.AgentSkills(1.0, "a1", {"q": 1}),
+        ev.ContactOffered(far, "c1", "q"), ev.ContactAnswered(far + 1, "c1", "q", "a1"),
+        ev.ContactEnded(far + 61, "c1", "q", "a1"), ev.AgentLogout(far + 120, "a1"),
+    ])
+    (row,) = builder.rows()
+    assert row.contacts_per_agent_hour is None  # no staffed time it could trust
+    assert builder.staffing.untracked == 1
+    assert len(builder.staffing.staffed_s) == 0
