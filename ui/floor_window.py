@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QFont, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -35,7 +36,7 @@ from ui.panels.queue_wall import QueueWall
 from ui.panels.stale_banner import StaleBanner, reason_text
 from ui.panels.trend_panel import TrendPanel
 from ui.scope_bar import ScopeBar, scope_label
-from ui.window_menu import WindowMenus
+from ui.window_menu import WindowMenus, fit_combo
 
 if TYPE_CHECKING:  # the replay bar is imported only by a replay
     from ui.replay_bar import ReplayBar
@@ -153,15 +154,20 @@ class FloorWindow(QMainWindow):
             font.setPointSizeF(base.pointSizeF() * scale)
         else:
             font.setPixelSize(round(base.pixelSize() * scale))
+        # The corner (scope and window selectors) first: the menu bar places it when its
+        # own font changes, so a corner still at the old size ran past the window's edge.
+        corner = self.menuBar().cornerWidget(Qt.Corner.TopRightCorner)
+        if corner is not None:
+            corner.setFont(font)
+            for combo in corner.findChildren(QComboBox):
+                fit_combo(combo)
+            corner.adjustSize()
         for widget in (self.banner, self.agent_panel, self.menuBar(), self.statusBar()):
             widget.setFont(font)
         if self.alert_panel is not None:
             self.alert_panel.setFont(font)
         if self.replay_bar is not None:
             self.replay_bar.setFont(font)
-        corner = self.menuBar().cornerWidget(Qt.Corner.TopRightCorner)
-        if corner is not None:
-            corner.setFont(font)
         self.trend_panel.set_scale(scale)
 
     def set_window(self, window: Window) -> None:

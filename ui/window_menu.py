@@ -78,6 +78,8 @@ class WindowMenus(QObject):
         self.window_caption = QLabel(self.tr("Figures over:"), corner)
         self.combo = QComboBox(corner)
         self.combo.setToolTip(self.tr("The window the queue figures are counted over"))
+        # Re-measured when the window scales its fonts (else "Rolling 15 min" is cut at 4K).
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for choice in self.choices:
             self.combo.addItem(window_label(choice), choice)
         self.combo.currentIndexChanged.connect(
@@ -136,3 +138,12 @@ class WindowMenus(QObject):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.last_dialog = dialog
         dialog.open()
+
+
+def fit_combo(combo: QComboBox) -> None:
+    """Wide enough for its longest item at its font now: a combo keeps the width it was
+    first measured at, so after the window scaled its fonts the text was cut."""
+    metrics = combo.fontMetrics()
+    widest = max((metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())),
+                 default=0)
+    combo.setMinimumWidth(widest + 2 * metrics.height() + 12)  # the arrow and margins
